@@ -1,1 +1,2 @@
+//! The `lattica-sandbox` binary (skeleton).
 fn main() {}

@@ -1,0 +1,33 @@
+//! Errors that stop the sandbox from starting or from persisting its state.
+
+use std::path::PathBuf;
+
+/// Why the sandbox could not start, or could not keep its state.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// The data directory could not be created or read.
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        /// The directory in question.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// A listener could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The requested address.
+        addr: std::net::SocketAddr,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The database holds something this version cannot read.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    /// A blocking task died (it panicked or the runtime is shutting down).
+    #[error("background task failed: {0}")]
+    Task(String),
+}
