@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Lattica Tray needs, and only what is missing:
+# Debian packages (Tauri's WebKitGTK stack and the headless desktop session), the Rust
+# components, tauri-driver, and the Python environment that runs the official Lattica clients.
+# Usage: scripts/install-deps.sh [build|test]   (test = build + the headless test session)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+what=${1:-test}
+
+build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev build-essential
+  pkg-config libssl-dev librsvg2-bin)
+test_pkgs=(xvfb xauth x11-utils webkit2gtk-driver gnome-keyring libsecret-tools dunst keyutils
+  haskell-status-notifier-item-utils imagemagick xdotool libdbusmenu-tools jq wrk python3-venv)
+# Deliberately absent: dbus-x11 (it autostarts a stray session bus under ~/.dbus).
+
+pkgs=("${build_pkgs[@]}")
+[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "install-deps: cargo not found; install Rust with rustup first" >&2; exit 1; }
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+
+if [ "$what" = test ]; then
+  if ! command -v tauri-driver >/dev/null || ! tauri-driver --help >/dev/null 2>&1; then
+    echo "install-deps: installing tauri-driver" >&2
+    cargo install tauri-driver --locked --version '^2' --quiet
+  fi
+  scripts/python-env.sh >/dev/null
+fi

@@ -1,0 +1,81 @@
+"""Fixtures for running the official Lattica Python clients against the sandbox.
+
+The official packages import their numeric stack (torch, safetensors, the FHE core) at import
+time. Those wheels are several gigabytes and play no part in the HTTP calls tested here, so a
+meta-path finder stands in empty modules for them. Every line of the clients' HTTP code runs
+unchanged; only those imports are satisfied by stubs.
+"""
+
+import importlib.abc
+import importlib.machinery
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import types
+import urllib.request
+
+import pytest
+
+_HEAVY = ("torch", "safetensors", "lattica_fhe_core")
+
+
+class _StubModule(types.ModuleType):
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return type(attr, (), {"__init__": lambda self, *a, **k: None})
+
+
+class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in _HEAVY:
+            return importlib.machinery.ModuleSpec(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        module = _StubModule(spec.name)
+        module.__path__ = []
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+sys.meta_path.insert(0, _StubFinder())
+
+
+class Sandbox:
+    def __init__(self, url, token, process):
+        self.url = url
+        self.token = token
+        self.process = process
+
+    def control(self, action, body=None):
+        request = urllib.request.Request(
+            f"{self.url}/control/{action}",
+            data=json.dumps(body or {}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)["result"]
+
+
+@pytest.fixture()
+def sandbox(monkeypatch):
+    binary = os.environ.get("LATTICA_SANDBOX_BIN", "target/debug/lattica-sandbox")
+    with tempfile.TemporaryDirectory() as data:
+        process = subprocess.Popen(
+            [binary, "--listen", "127.0.0.1:0", "--data", data, "--control"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            started = json.loads(process.stdout.readline())
+            monkeypatch.setenv("LATTICA_BE_URL", started["url"])
+            yield Sandbox(started["url"], started["token"], process)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
