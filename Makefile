@@ -22,13 +22,13 @@ deps-test:
 
 lint:
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 unit:
-	$(CARGO) test --workspace --locked
+	$(CARGO) test --workspace
 
 python:
-	$(CARGO) build -p lattica-sandbox --locked
+	$(CARGO) build -p lattica-sandbox
 	scripts/python-tests.sh
 
 bench:

@@ -1,0 +1,207 @@
+//! The real `lattica-tray` binary: launched directly, through `tauri-driver` for WebDriver, or
+//! as its command line. Each [`AppEnv`] gives the app folders of its own (config, data, cache,
+//! logs) so suites never share state, and lets a test search them for secrets afterwards.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+use tempfile::TempDir;
+use thirtyfour::{Capabilities, WebDriver};
+
+use crate::tray::TrayItem;
+use crate::{Context, Result, built_binary, ensure, eventually};
+
+/// The folders and environment one app instance runs with.
+#[derive(Debug)]
+pub struct AppEnv {
+    root: TempDir,
+    pub backend_url: String,
+    extra: Vec<(String, String)>,
+}
+
+impl AppEnv {
+    pub fn new(backend_url: &str) -> Result<Self> {
+        Ok(Self { root: tempfile::tempdir()?, backend_url: backend_url.to_owned(), extra: vec![] })
+    }
+
+    pub fn with_var(mut self, key: &str, value: &str) -> Self {
+        self.extra.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+
+    fn vars(&self) -> Vec<(String, String)> {
+        let dir = |name: &str| self.root.path().join(name).to_string_lossy().into_owned();
+        let mut vars = vec![
+            ("LATTICA_BE_URL".to_owned(), self.backend_url.clone()),
+            ("XDG_CONFIG_HOME".to_owned(), dir("config")),
+            ("XDG_DATA_HOME".to_owned(), dir("data")),
+            ("XDG_CACHE_HOME".to_owned(), dir("cache")),
+            ("XDG_STATE_HOME".to_owned(), dir("state")),
+            ("TMPDIR".to_owned(), dir("tmp")),
+            ("RUST_LOG".to_owned(), "lattica_tray=debug,lattica_client=debug,info".to_owned()),
+        ];
+        vars.extend(self.extra.iter().cloned());
+        vars
+    }
+
+    fn command(&self, program: &Path) -> Result<Command> {
+        for sub in ["config", "data", "cache", "state", "tmp"] {
+            std::fs::create_dir_all(self.root.path().join(sub))?;
+        }
+        let mut cmd = Command::new(program);
+        cmd.envs(self.vars());
+        Ok(cmd)
+    }
+
+    /// Every file the app wrote under its own folders, as (path, bytes).
+    pub fn written_files(&self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        let mut files = Vec::new();
+        let mut stack = vec![self.root.path().to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.is_file() {
+                    files.push((path.clone(), std::fs::read(&path)?));
+                }
+            }
+        }
+        Ok(files)
+    }
+
+    /// Runs the command line (`login`, `logout`, `status --json`…) to completion.
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> Result<Output> {
+        let mut child = self
+            .command(&built_binary("lattica-tray")?)?
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let mut input = child.stdin.take().context("stdin")?;
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes())?;
+        }
+        drop(input);
+        Ok(child.wait_with_output()?)
+    }
+
+    /// Stores `token` in the keychain through `lattica-tray login`, as a script would.
+    pub fn login(&self, token: &str) -> Result<()> {
+        let out = self.cli(&["login"], Some(token))?;
+        ensure!(
+            out.status.success(),
+            "lattica-tray login failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(())
+    }
+}
+
+/// A running app.
+#[derive(Debug)]
+pub struct App {
+    child: Option<Child>,
+    driver: Option<WebDriver>,
+    pub log: PathBuf,
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl App {
+    /// Starts the app as a user does (no WebDriver) and waits for its tray item.
+    pub async fn launch(env: &AppEnv, args: &[&str]) -> Result<(App, TrayItem)> {
+        let log = env.root().join("app.log");
+        let child = env
+            .command(&built_binary("lattica-tray")?)?
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log)?)
+            .spawn()?;
+        let app = App { child: Some(child), driver: None, log };
+        let tray = app.tray().await?;
+        Ok((app, tray))
+    }
+
+    /// Starts the app under `tauri-driver` and opens a WebDriver session on it.
+    pub async fn with_webdriver(env: &AppEnv) -> Result<(App, TrayItem)> {
+        let (port, native) = (free_port()?, free_port()?);
+        let log = env.root().join("app.log");
+        let child = env
+            .command(Path::new("tauri-driver"))?
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log)?)
+            .spawn()
+            .context("starting tauri-driver (installed by `make test`)")?;
+        let mut app = App { child: Some(child), driver: None, log };
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry")?;
+        caps.set(
+            "tauri:options",
+            json!({ "application": built_binary("lattica-tray")?.to_string_lossy() }),
+        )?;
+        let url = format!("http://127.0.0.1:{port}");
+        let driver = eventually("a WebDriver session", Duration::from_secs(30), || {
+            let (url, caps) = (url.clone(), caps.clone());
+            async move { Ok(Some(WebDriver::new(url, caps).await?)) }
+        })
+        .await?;
+        app.driver = Some(driver);
+        let tray = app.tray().await?;
+        Ok((app, tray))
+    }
+
+    pub fn driver(&self) -> Result<&WebDriver> {
+        self.driver.as_ref().context("this app was not started under WebDriver")
+    }
+
+    async fn tray(&self) -> Result<TrayItem> {
+        eventually("the app's tray item", Duration::from_secs(30), || async {
+            Ok(TrayItem::registered()?.into_iter().next())
+        })
+        .await
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Ends the app the way the user does, from the tray menu, and waits for it to exit.
+    pub async fn quit(mut self, tray: &TrayItem) -> Result<()> {
+        if let Some(driver) = self.driver.take() {
+            let _ = driver.quit().await;
+        }
+        tray.click("Quit")?;
+        if let Some(mut child) = self.child.take() {
+            let status = eventually("the app to exit", Duration::from_secs(15), || {
+                let status = child.try_wait();
+                async move { Ok(status?) }
+            })
+            .await?;
+            ensure!(status.success(), "the app exited with {status}");
+        }
+        Ok(())
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // SIGTERM lets tauri-driver stop WebKitWebDriver and the app with it.
+            let _ = Command::new("kill").arg(child.id().to_string()).status();
+            let _ = child.wait();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The tray item as the desktop sees it: a StatusNotifierItem and its dbusmenu on the session
+//! bus, read and clicked with `busctl` exactly as a tray host would.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::{Context, Result, bail, ensure};
+
+/// One registered tray item: its bus name and object paths.
+#[derive(Debug, Clone)]
+pub struct TrayItem {
+    pub service: String,
+    pub object: String,
+    pub menu: String,
+}
+
+/// A menu entry: its dbusmenu id, label and whether it can be clicked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MenuEntry {
+    pub id: i64,
+    pub label: String,
+    pub enabled: bool,
+    pub visible: bool,
+}
+
+fn busctl(args: &[&str]) -> Result<String> {
+    let out = Command::new("busctl").arg("--user").args(args).output()?;
+    ensure!(
+        out.status.success(),
+        "busctl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+fn busctl_json(args: &[&str]) -> Result<Value> {
+    let mut full = vec!["--json=short"];
+    full.extend_from_slice(args);
+    Ok(serde_json::from_str(&busctl(&full)?)?)
+}
+
+impl TrayItem {
+    /// The items currently registered with the StatusNotifierWatcher.
+    pub fn registered() -> Result<Vec<TrayItem>> {
+        let names = busctl_json(&[
+            "get-property",
+            "org.kde.StatusNotifierWatcher",
+            "/StatusNotifierWatcher",
+            "org.kde.StatusNotifierWatcher",
+            "RegisteredStatusNotifierItems",
+        ])?;
+        let mut items = Vec::new();
+        for entry in names["data"].as_array().into_iter().flatten() {
+            let entry = entry.as_str().unwrap_or_default();
+            // Entries are "SERVICE" or "SERVICE/OBJECT/PATH".
+            let (service, object) = match entry.find('/') {
+                Some(i) => (&entry[..i], Some(entry[i..].to_owned())),
+                None => (entry, None),
+            };
+            let object = match object {
+                Some(object) => object,
+                None => match Self::find_object(service) {
+                    Ok(object) => object,
+                    Err(_) => continue, // an item that went away between the two calls
+                },
+            };
+            let menu = busctl_json(&[
+                "get-property",
+                service,
+                &object,
+                "org.kde.StatusNotifierItem",
+                "Menu",
+            ])?["data"]
+                .as_str()
+                .context("Menu property")?
+                .to_owned();
+            items.push(TrayItem { service: service.to_owned(), object, menu });
+        }
+        Ok(items)
+    }
+
+    fn find_object(service: &str) -> Result<String> {
+        let tree = busctl(&["tree", service, "--list"])?;
+        tree.lines()
+            .map(str::trim)
+            .find(|p| {
+                p.starts_with("/org/ayatana/NotificationItem/")
+                    && p.matches('/').count() == 4
+            })
+            .map(str::to_owned)
+            .context("no NotificationItem object")
+    }
+
+    fn property(&self, name: &str) -> Result<Value> {
+        Ok(busctl_json(&[
+            "get-property",
+            &self.service,
+            &self.object,
+            "org.kde.StatusNotifierItem",
+            name,
+        ])?["data"]
+            .clone())
+    }
+
+    /// The text next to the icon (`TrayIcon::set_title` on Linux).
+    pub fn label(&self) -> Result<String> {
+        Ok(self.property("XAyatanaLabel")?.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The icon: on Linux, a path to the PNG the app handed to appindicator.
+    pub fn icon_name(&self) -> Result<String> {
+        Ok(self.property("IconName")?.as_str().unwrap_or_default().to_owned())
+    }
+
+    pub fn status(&self) -> Result<String> {
+        Ok(self.property("Status")?.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The menu's top-level entries, in order.
+    pub fn menu(&self) -> Result<Vec<MenuEntry>> {
+        let layout = busctl_json(&[
+            "call",
+            &self.service,
+            &self.menu,
+            "com.canonical.dbusmenu",
+            "GetLayout",
+            "iias",
+            "0",
+            "--",
+            "-1",
+            "0",
+        ])?;
+        // (u revision, (i id, a{sv} props, av children))
+        let root = &layout["data"][1];
+        let mut entries = Vec::new();
+        for child in root[2].as_array().into_iter().flatten() {
+            let node = &child["data"];
+            let props = &node[1];
+            let text = |key: &str| props[key]["data"].as_str().map(str::to_owned);
+            let flag = |key: &str| props[key]["data"].as_bool();
+            if text("type").as_deref() == Some("separator") {
+                continue;
+            }
+            entries.push(MenuEntry {
+                id: node[0].as_i64().context("menu id")?,
+                label: text("label").unwrap_or_default().replace('_', ""),
+                enabled: flag("enabled").unwrap_or(true),
+                visible: flag("visible").unwrap_or(true),
+            });
+        }
+        Ok(entries)
+    }
+
+    /// Clicks the first visible entry whose label starts with `label`, running the app's own
+    /// menu handler exactly as a click in a tray host does.
+    pub fn click(&self, label: &str) -> Result<()> {
+        let menu = self.menu()?;
+        let Some(entry) = menu.iter().find(|e| e.visible && e.label.starts_with(label)) else {
+            bail!("no menu entry {label:?} in {menu:?}");
+        };
+        busctl(&[
+            "call",
+            &self.service,
+            &self.menu,
+            "com.canonical.dbusmenu",
+            "Event",
+            "isvu",
+            &entry.id.to_string(),
+            "clicked",
+            "s",
+            "",
+            "0",
+        ])?;
+        Ok(())
+    }
+}

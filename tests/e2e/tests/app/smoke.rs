@@ -1,0 +1,13 @@
+//! The harness itself: the session's services are there and the sandbox answers.
+
+use lattica_e2e::{Result, desktop, require_session, sandbox::Sandbox};
+
+#[tokio::test]
+async fn session_services_and_sandbox_are_up() -> Result<()> {
+    require_session()?;
+    let sandbox = Sandbox::spawn()?;
+    assert!(sandbox.credits().await? > rust_decimal::Decimal::ZERO);
+    desktop::clear_notifications()?;
+    assert!(desktop::notifications()?.is_empty());
+    Ok(())
+}
