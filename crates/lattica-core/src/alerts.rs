@@ -1,1 +1,208 @@
-//! (in progress)
+//! The alert policy: which desktop notifications to show, decided from balance readings,
+//! the session token's expiry and payment outcomes. Pure and deterministic: every input
+//! (including the time) comes from the caller, and everything to remember lives in an
+//! [`AlertState`] the shell persists after every step.
+//!
+//! # Balance rules
+//! - Levels come from [`Thresholds::level`]. Low and critical notify only once
+//!   [`AlertConfig::confirmations`] consecutive readings (two by default) sit at or below them,
+//!   so one noisy sample never alerts; empty notifies at once.
+//! - One notification per downward crossing: a reading notifies only its deepest confirmed
+//!   level, and that level and the shallower ones are then spent (an ok → critical drop says
+//!   "critical", not "low" and "critical").
+//! - A spent level re-arms when a reading is clear of its threshold by
+//!   [`AlertConfig::rearm_margin`] (10%: a credits threshold of 50 re-arms above 55, an hours
+//!   threshold of 24 above 26.4 h of estimated usage), or on a top-up: [`AlertPolicy::on_top_up`],
+//!   a successful payment, or a reading more than the margin above the previous one (usage only
+//!   lowers a balance). A reading with no estimate neither crosses nor clears an hours
+//!   threshold, so stopping and restarting workers does not repeat an alert. A top-up also
+//!   restarts the confirmation count. Empty re-arms as soon as the balance is above zero.
+//! - First reading after launch: critical or empty notifies at once if not already notified
+//!   (the persisted state says so); low is left to the tray icon and counts as notified.
+//! - A snooze holds back low and critical (they stay armed and notify once it ends, if still
+//!   true); empty always notifies: it means the workers have stopped.
+//!
+//! # Other alerts
+//! - Session token: once when 7 days or less remain, once at 1 day, once when expired; each
+//!   once per expiry date, so a new token with another expiry re-arms all three.
+//! - Payments notify only when the add-credit wizard is not in front.
+//!
+//! # Rate limit
+//! At most [`AlertConfig::max_per_window`] notifications per [`AlertConfig::window`] and never
+//! the same kind twice within [`AlertConfig::same_kind_gap`]. A balance or token alert held
+//! back stays armed and goes out on a later step; a payment alert held back is dropped (it is
+//! a one-off, and the wizard shows the outcome).
+
+mod balance;
+mod events;
+mod rate;
+mod state;
+mod text;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub use state::AlertState;
+
+#[cfg(doc)]
+use crate::level::Thresholds;
+
+/// Tunables of the policy; [`Default`] is the documented behaviour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertConfig {
+    /// Hysteresis, as a fraction of a threshold (0.10 = 10%).
+    pub rearm_margin: Decimal,
+    /// Consecutive readings needed before low or critical notifies (at least 1).
+    pub confirmations: u32,
+    /// Most notifications in any [`window`](Self::window).
+    pub max_per_window: usize,
+    pub window: TimeDelta,
+    /// Shortest time between two notifications of the same kind.
+    pub same_kind_gap: TimeDelta,
+}
+
+impl Default for AlertConfig {
+    fn default() -> Self {
+        Self {
+            rearm_margin: Decimal::new(10, 2),
+            confirmations: 2,
+            max_per_window: 3,
+            window: TimeDelta::minutes(10),
+            same_kind_gap: TimeDelta::minutes(1),
+        }
+    }
+}
+
+/// The policy: configuration only; all memory is in the [`AlertState`] passed to each call.
+#[derive(Debug, Clone, Default)]
+pub struct AlertPolicy {
+    config: AlertConfig,
+}
+
+impl AlertPolicy {
+    pub fn new(config: AlertConfig) -> Self {
+        Self { config }
+    }
+
+    pub fn config(&self) -> &AlertConfig {
+        &self.config
+    }
+}
+
+/// One balance reading, as the shell hands it over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub at: DateTime<Utc>,
+    pub balance: Decimal,
+    /// Estimated usage time left, when there is a usage rate to estimate from.
+    pub hours_left: Option<Decimal>,
+    /// The estimate as the UI words it (e.g. "about 3 h at current usage"), appended to the
+    /// body of low and critical alerts.
+    pub estimate_text: Option<String>,
+    /// The first reading since the app started.
+    pub first_after_start: bool,
+}
+
+/// How a payment ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentOutcome {
+    Succeeded {
+        credits: Decimal,
+    },
+    /// `reason` is the platform's message (e.g. "Your card was declined."), never card data.
+    Failed {
+        reason: String,
+    },
+}
+
+/// How long [`AlertPolicy::snooze`] holds balance alerts back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SnoozeFor {
+    Hour,
+    /// Until the next local midnight.
+    UntilTomorrow,
+}
+
+/// What a notification is about; also the unit of the same-kind rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlertKind {
+    BalanceLow,
+    BalanceCritical,
+    BalanceEmpty,
+    TokenExpiresInWeek,
+    TokenExpiresInDay,
+    TokenExpired,
+    PaymentSucceeded,
+    PaymentFailed,
+}
+
+/// A notification to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub kind: AlertKind,
+    pub title: String,
+    pub body: String,
+    pub actions: Vec<Action>,
+    pub urgency: Urgency,
+}
+
+/// A button on a notification; the shell maps `id` to what it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: ActionId,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionId {
+    /// Open the add-credit wizard.
+    AddCredit,
+    /// [`AlertPolicy::snooze`] with [`SnoozeFor::Hour`].
+    SnoozeHour,
+    /// [`AlertPolicy::snooze`] with [`SnoozeFor::UntilTomorrow`].
+    SnoozeUntilTomorrow,
+    /// Open the place where a new session token is pasted.
+    UpdateToken,
+}
+
+impl ActionId {
+    /// The identifier handed to the OS notification service.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AddCredit => "add-credit",
+            Self::SnoozeHour => "snooze-hour",
+            Self::SnoozeUntilTomorrow => "snooze-until-tomorrow",
+            Self::UpdateToken => "update-token",
+        }
+    }
+
+    /// The inverse of [`ActionId::as_str`].
+    pub fn parse(id: &str) -> Option<Self> {
+        [
+            Self::AddCredit,
+            Self::SnoozeHour,
+            Self::SnoozeUntilTomorrow,
+            Self::UpdateToken,
+        ]
+        .into_iter()
+        .find(|action| action.as_str() == id)
+    }
+}
+
+/// How insistently the OS should show a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Urgency {
+    Low,
+    Normal,
+    Critical,
+}

@@ -1,0 +1,1 @@
+//! Property tests of the alert policy over random reading sequences.

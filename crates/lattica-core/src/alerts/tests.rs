@@ -1,0 +1,1 @@
+//! Unit tests of the alert policy, one rule at a time.

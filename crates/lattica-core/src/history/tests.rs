@@ -1,0 +1,1 @@
+//! Tests of the history store against real SQLite files in temporary folders.
