@@ -1,1 +1,164 @@
-//! (in progress)
+//! The user's settings: a validated value, the raw form the UI edits, and the file they live in.
+//!
+//! A [`Settings`] value is always valid: it is only built through validation, whether from the
+//! settings window ([`SettingsForm`]) or from disk (serde goes through the same checks).
+
+mod form;
+mod store;
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::level::Thresholds;
+
+pub use form::{Field, InvalidSettings, SettingsError, SettingsForm, ThresholdUnit};
+pub use store::{LoadOutcome, SettingsStore, Source, StoreError};
+
+/// The shortest refresh interval: faster polling tells nothing new and loads the platform.
+pub const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(15);
+/// The longest refresh interval: past an hour the balance shown is too old to act on.
+pub const MAX_REFRESH_INTERVAL: Duration = Duration::from_secs(60 * 60);
+pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Validated settings. Build them with [`Settings::new`], [`Settings::from_form`] or serde.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Stored", into = "Stored")]
+pub struct Settings {
+    refresh_interval: Duration,
+    thresholds: Thresholds,
+    notifications: bool,
+    launch_at_login: bool,
+    backend_url: Option<Url>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            refresh_interval: DEFAULT_REFRESH_INTERVAL,
+            thresholds: Thresholds::default(),
+            notifications: true,
+            launch_at_login: false,
+            backend_url: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Checks every field and reports every problem found, not only the first.
+    pub fn new(
+        refresh_interval: Duration,
+        thresholds: Thresholds,
+        notifications: bool,
+        launch_at_login: bool,
+        backend_url: Option<Url>,
+    ) -> Result<Self, InvalidSettings> {
+        let mut errors = Vec::new();
+        if let Err(e) = form::check_refresh_interval(refresh_interval) {
+            errors.push(e);
+        }
+        errors.extend(form::check_thresholds(&thresholds));
+        if let Some(Err(e)) = backend_url.as_ref().map(form::check_backend_url) {
+            errors.push(e);
+        }
+        InvalidSettings::ensure_none(errors)?;
+        Ok(Self {
+            refresh_interval,
+            thresholds,
+            notifications,
+            launch_at_login,
+            backend_url,
+        })
+    }
+
+    /// How often the balance is refreshed; within 15 s ..= 1 h.
+    pub fn refresh_interval(&self) -> Duration {
+        self.refresh_interval
+    }
+
+    /// The low and critical thresholds; critical is below low when their units match.
+    pub fn thresholds(&self) -> Thresholds {
+        self.thresholds
+    }
+
+    /// Whether alerts are shown as desktop notifications.
+    pub fn notifications(&self) -> bool {
+        self.notifications
+    }
+
+    /// Whether the app starts when the user logs in.
+    pub fn launch_at_login(&self) -> bool {
+        self.launch_at_login
+    }
+
+    /// A backend other than the platform's own; https, or http on a loopback host.
+    pub fn backend_url(&self) -> Option<&Url> {
+        self.backend_url.as_ref()
+    }
+
+    /// The same settings with notifications switched; always valid.
+    pub fn with_notifications(self, notifications: bool) -> Self {
+        Self {
+            notifications,
+            ..self
+        }
+    }
+
+    /// The same settings with launch at login switched; always valid.
+    pub fn with_launch_at_login(self, launch_at_login: bool) -> Self {
+        Self {
+            launch_at_login,
+            ..self
+        }
+    }
+}
+
+/// The on-disk shape. Every field has a default so a file written by an older version, which
+/// lacks a newer field, still loads; unknown fields from a newer version are ignored.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Stored {
+    refresh_interval_secs: u64,
+    thresholds: Thresholds,
+    notifications: bool,
+    launch_at_login: bool,
+    backend_url: Option<String>,
+}
+
+impl Default for Stored {
+    fn default() -> Self {
+        Settings::default().into()
+    }
+}
+
+impl From<Settings> for Stored {
+    fn from(s: Settings) -> Self {
+        Self {
+            refresh_interval_secs: s.refresh_interval.as_secs(),
+            thresholds: s.thresholds,
+            notifications: s.notifications,
+            launch_at_login: s.launch_at_login,
+            backend_url: s.backend_url.map(String::from),
+        }
+    }
+}
+
+impl TryFrom<Stored> for Settings {
+    type Error = InvalidSettings;
+
+    fn try_from(s: Stored) -> Result<Self, Self::Error> {
+        let backend_url = form::parse_backend_url(s.backend_url.as_deref().unwrap_or(""))
+            .map_err(|e| InvalidSettings::from(vec![e]))?;
+        Settings::new(
+            Duration::from_secs(s.refresh_interval_secs),
+            s.thresholds,
+            s.notifications,
+            s.launch_at_login,
+            backend_url,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,336 @@
+//! The settings form as the UI sends it, and the per-field checks that turn it into
+//! [`Settings`].
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
+use url::{Host, Url};
+
+use super::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings};
+use crate::level::{Threshold, Thresholds};
+
+/// The settings window's fields, as typed. Numbers arrive as the text of their inputs so that
+/// every mistake, including "not a number", becomes a field error here rather than a
+/// deserialization failure at the IPC boundary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsForm {
+    /// Whole seconds.
+    pub refresh_interval_secs: String,
+    pub low_threshold: String,
+    pub low_unit: ThresholdUnit,
+    pub critical_threshold: String,
+    pub critical_unit: ThresholdUnit,
+    pub notifications: bool,
+    pub launch_at_login: bool,
+    /// Empty for the platform's own backend.
+    pub backend_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThresholdUnit {
+    Credits,
+    Hours,
+}
+
+/// The form field a [`SettingsError`] is about, named as in [`SettingsForm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Field {
+    RefreshIntervalSecs,
+    LowThreshold,
+    CriticalThreshold,
+    BackendUrl,
+}
+
+/// One thing wrong with one field. Serializes as `{field, message}` for the settings window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsError {
+    RefreshIntervalNotWhole,
+    RefreshIntervalOutOfRange,
+    ThresholdNotANumber(Field),
+    ThresholdOutOfRange(Field, ThresholdUnit),
+    CriticalNotBelowLow,
+    BackendUrlMalformed,
+    BackendUrlInsecure,
+    BackendUrlHasCredentials,
+    BackendUrlHasQuery,
+}
+
+/// The largest threshold in each unit: beyond these an alert would fire on every balance.
+const MAX_CREDITS_THRESHOLD: i64 = 1_000_000;
+/// A year: estimates beyond it are shown as "more than a year" anyway.
+const MAX_HOURS_THRESHOLD: i64 = 8_760;
+
+impl SettingsError {
+    pub fn field(&self) -> Field {
+        match self {
+            Self::RefreshIntervalNotWhole | Self::RefreshIntervalOutOfRange => {
+                Field::RefreshIntervalSecs
+            }
+            Self::ThresholdNotANumber(field) | Self::ThresholdOutOfRange(field, _) => *field,
+            Self::CriticalNotBelowLow => Field::CriticalThreshold,
+            Self::BackendUrlMalformed
+            | Self::BackendUrlInsecure
+            | Self::BackendUrlHasCredentials
+            | Self::BackendUrlHasQuery => Field::BackendUrl,
+        }
+    }
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |field: &Field| match field {
+            Field::LowThreshold => "Low threshold",
+            _ => "Critical threshold",
+        };
+        match self {
+            Self::RefreshIntervalNotWhole => {
+                f.write_str("Refresh interval must be a whole number of seconds")
+            }
+            Self::RefreshIntervalOutOfRange => {
+                f.write_str("Refresh interval must be between 15 s and 1 h")
+            }
+            Self::ThresholdNotANumber(field) => write!(f, "{} must be a number", name(field)),
+            Self::ThresholdOutOfRange(field, ThresholdUnit::Credits) => write!(
+                f,
+                "{} must be more than 0 and at most 1,000,000 credits",
+                name(field)
+            ),
+            Self::ThresholdOutOfRange(field, ThresholdUnit::Hours) => write!(
+                f,
+                "{} must be more than 0 and at most 8,760 hours (a year)",
+                name(field)
+            ),
+            Self::CriticalNotBelowLow => {
+                f.write_str("Critical threshold must be below the low threshold")
+            }
+            Self::BackendUrlMalformed => {
+                f.write_str("Backend URL is not a valid address, e.g. https://api.example.com")
+            }
+            Self::BackendUrlInsecure => {
+                f.write_str("Backend URL must use https (plain http only for localhost)")
+            }
+            Self::BackendUrlHasCredentials => {
+                f.write_str("Backend URL must not contain a user name or password")
+            }
+            Self::BackendUrlHasQuery => {
+                f.write_str("Backend URL must not contain a query (?…) or fragment (#…)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+impl Serialize for SettingsError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("SettingsError", 2)?;
+        s.serialize_field("field", &self.field())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}
+
+/// Everything wrong with a settings form; never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct InvalidSettings(Vec<SettingsError>);
+
+impl InvalidSettings {
+    pub fn errors(&self) -> &[SettingsError] {
+        &self.0
+    }
+
+    /// `Ok` when there is nothing to report.
+    pub(super) fn ensure_none(errors: Vec<SettingsError>) -> Result<(), Self> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self(errors))
+        }
+    }
+}
+
+impl From<Vec<SettingsError>> for InvalidSettings {
+    fn from(errors: Vec<SettingsError>) -> Self {
+        Self(errors)
+    }
+}
+
+impl fmt::Display for InvalidSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidSettings {}
+
+impl Settings {
+    /// Validates what the settings window sent, reporting every field in error.
+    pub fn from_form(form: &SettingsForm) -> Result<Self, InvalidSettings> {
+        let refresh = parse_refresh_interval(&form.refresh_interval_secs);
+        let low = parse_threshold(&form.low_threshold, form.low_unit, Field::LowThreshold);
+        let critical = parse_threshold(
+            &form.critical_threshold,
+            form.critical_unit,
+            Field::CriticalThreshold,
+        );
+        let backend_url = parse_backend_url(&form.backend_url);
+        match (refresh, low, critical, backend_url) {
+            (Ok(refresh), Ok(low), Ok(critical), Ok(backend_url)) => Settings::new(
+                refresh,
+                Thresholds { low, critical },
+                form.notifications,
+                form.launch_at_login,
+                backend_url,
+            ),
+            (refresh, low, critical, backend_url) => Err(InvalidSettings(
+                [refresh.err(), low.err(), critical.err(), backend_url.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            )),
+        }
+    }
+
+    /// The form showing these settings, to fill the settings window.
+    pub fn to_form(&self) -> SettingsForm {
+        let (low_threshold, low_unit) = threshold_text(self.thresholds.low);
+        let (critical_threshold, critical_unit) = threshold_text(self.thresholds.critical);
+        SettingsForm {
+            refresh_interval_secs: self.refresh_interval.as_secs().to_string(),
+            low_threshold,
+            low_unit,
+            critical_threshold,
+            critical_unit,
+            notifications: self.notifications,
+            launch_at_login: self.launch_at_login,
+            backend_url: self
+                .backend_url
+                .as_ref()
+                .map(Url::to_string)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+fn threshold_text(threshold: Threshold) -> (String, ThresholdUnit) {
+    match threshold {
+        Threshold::Credits(v) => (v.normalize().to_string(), ThresholdUnit::Credits),
+        Threshold::Hours(v) => (v.normalize().to_string(), ThresholdUnit::Hours),
+    }
+}
+
+fn parse_refresh_interval(text: &str) -> Result<Duration, SettingsError> {
+    let seconds: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| SettingsError::RefreshIntervalNotWhole)?;
+    let interval = Duration::from_secs(seconds);
+    check_refresh_interval(interval)?;
+    Ok(interval)
+}
+
+fn parse_threshold(
+    text: &str,
+    unit: ThresholdUnit,
+    field: Field,
+) -> Result<Threshold, SettingsError> {
+    let value: Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| SettingsError::ThresholdNotANumber(field))?;
+    let threshold = match unit {
+        ThresholdUnit::Credits => Threshold::Credits(value),
+        ThresholdUnit::Hours => Threshold::Hours(value),
+    };
+    check_threshold(threshold, field)?;
+    Ok(threshold)
+}
+
+/// An empty field means the platform's own backend.
+pub(super) fn parse_backend_url(text: &str) -> Result<Option<Url>, SettingsError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let url = Url::parse(text).map_err(|_| SettingsError::BackendUrlMalformed)?;
+    check_backend_url(&url)?;
+    Ok(Some(url))
+}
+
+pub(super) fn check_refresh_interval(interval: Duration) -> Result<(), SettingsError> {
+    if (MIN_REFRESH_INTERVAL..=MAX_REFRESH_INTERVAL).contains(&interval) {
+        Ok(())
+    } else {
+        Err(SettingsError::RefreshIntervalOutOfRange)
+    }
+}
+
+fn check_threshold(threshold: Threshold, field: Field) -> Result<(), SettingsError> {
+    let (value, max, unit) = match threshold {
+        Threshold::Credits(v) => (v, MAX_CREDITS_THRESHOLD, ThresholdUnit::Credits),
+        Threshold::Hours(v) => (v, MAX_HOURS_THRESHOLD, ThresholdUnit::Hours),
+    };
+    if value > Decimal::ZERO && value <= Decimal::from(max) {
+        Ok(())
+    } else {
+        Err(SettingsError::ThresholdOutOfRange(field, unit))
+    }
+}
+
+pub(super) fn check_thresholds(thresholds: &Thresholds) -> Vec<SettingsError> {
+    let mut errors: Vec<_> = [
+        check_threshold(thresholds.low, Field::LowThreshold),
+        check_threshold(thresholds.critical, Field::CriticalThreshold),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    // Thresholds in different units cannot be compared: either may fire first.
+    let inverted = match (thresholds.low, thresholds.critical) {
+        (Threshold::Credits(low), Threshold::Credits(critical))
+        | (Threshold::Hours(low), Threshold::Hours(critical)) => critical >= low,
+        _ => false,
+    };
+    if errors.is_empty() && inverted {
+        errors.push(SettingsError::CriticalNotBelowLow);
+    }
+    errors
+}
+
+/// https anywhere; plain http only to this machine, where nothing can listen in (the local
+/// sandbox). No credentials, query or fragment: request paths are appended to this base.
+pub(super) fn check_backend_url(url: &Url) -> Result<(), SettingsError> {
+    let loopback = match url.host() {
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => return Err(SettingsError::BackendUrlInsecure),
+        _ => return Err(SettingsError::BackendUrlMalformed),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(SettingsError::BackendUrlHasCredentials);
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(SettingsError::BackendUrlHasQuery);
+    }
+    Ok(())
+}

@@ -1,0 +1,293 @@
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::level::{Threshold, Thresholds};
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn default_form() -> SettingsForm {
+    Settings::default().to_form()
+}
+
+fn errors(form: &SettingsForm) -> Vec<(Field, String)> {
+    Settings::from_form(form)
+        .unwrap_err()
+        .errors()
+        .iter()
+        .map(|e| (e.field(), e.to_string()))
+        .collect()
+}
+
+#[test]
+fn defaults() {
+    let s = Settings::default();
+    assert_eq!(s.refresh_interval(), Duration::from_secs(60));
+    assert_eq!(s.thresholds(), Thresholds::default());
+    assert!(s.notifications());
+    assert!(!s.launch_at_login());
+    assert_eq!(s.backend_url(), None);
+}
+
+#[test]
+fn default_form_round_trips() {
+    let form = default_form();
+    assert_eq!(form.refresh_interval_secs, "60");
+    assert_eq!(form.low_threshold, "24");
+    assert_eq!(form.low_unit, ThresholdUnit::Hours);
+    assert_eq!(form.backend_url, "");
+    assert_eq!(Settings::from_form(&form).unwrap(), Settings::default());
+}
+
+#[test]
+fn a_full_form_is_accepted() {
+    let form = SettingsForm {
+        refresh_interval_secs: " 15 ".into(),
+        low_threshold: "50".into(),
+        low_unit: ThresholdUnit::Credits,
+        critical_threshold: "12.5".into(),
+        critical_unit: ThresholdUnit::Credits,
+        notifications: false,
+        launch_at_login: true,
+        backend_url: "https://api.example.com/v2".into(),
+    };
+    let s = Settings::from_form(&form).unwrap();
+    assert_eq!(s.refresh_interval(), Duration::from_secs(15));
+    assert_eq!(s.thresholds().low, Threshold::Credits(d("50")));
+    assert_eq!(s.thresholds().critical, Threshold::Credits(d("12.5")));
+    assert!(!s.notifications());
+    assert!(s.launch_at_login());
+    assert_eq!(
+        s.backend_url().unwrap().as_str(),
+        "https://api.example.com/v2"
+    );
+    assert_eq!(Settings::from_form(&s.to_form()).unwrap(), s);
+}
+
+#[test]
+fn refresh_interval_bounds() {
+    for (text, ok) in [("14", false), ("15", true), ("3600", true), ("3601", false)] {
+        let form = SettingsForm {
+            refresh_interval_secs: text.into(),
+            ..default_form()
+        };
+        assert_eq!(Settings::from_form(&form).is_ok(), ok, "{text}");
+    }
+    let form = SettingsForm {
+        refresh_interval_secs: "5".into(),
+        ..default_form()
+    };
+    assert_eq!(
+        errors(&form),
+        [(
+            Field::RefreshIntervalSecs,
+            "Refresh interval must be between 15 s and 1 h".to_owned()
+        )]
+    );
+    for text in ["", "abc", "30.5", "-20"] {
+        let form = SettingsForm {
+            refresh_interval_secs: text.into(),
+            ..default_form()
+        };
+        assert_eq!(
+            errors(&form),
+            [(
+                Field::RefreshIntervalSecs,
+                "Refresh interval must be a whole number of seconds".to_owned()
+            )],
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn thresholds_must_be_positive_numbers_within_range() {
+    let form = SettingsForm {
+        low_threshold: "lots".into(),
+        critical_threshold: "0".into(),
+        ..default_form()
+    };
+    assert_eq!(
+        errors(&form),
+        [
+            (
+                Field::LowThreshold,
+                "Low threshold must be a number".to_owned()
+            ),
+            (
+                Field::CriticalThreshold,
+                "Critical threshold must be more than 0 and at most 8,760 hours (a year)"
+                    .to_owned()
+            ),
+        ]
+    );
+    let form = SettingsForm {
+        low_threshold: "1000000.01".into(),
+        low_unit: ThresholdUnit::Credits,
+        critical_threshold: "-1".into(),
+        critical_unit: ThresholdUnit::Credits,
+        ..default_form()
+    };
+    let fields: Vec<_> = errors(&form).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields, [Field::LowThreshold, Field::CriticalThreshold]);
+}
+
+#[test]
+fn critical_must_be_below_low_when_units_match() {
+    for (low, critical) in [("10", "10"), ("10", "11")] {
+        let form = SettingsForm {
+            low_threshold: low.into(),
+            critical_threshold: critical.into(),
+            ..default_form()
+        };
+        assert_eq!(
+            errors(&form),
+            [(
+                Field::CriticalThreshold,
+                "Critical threshold must be below the low threshold".to_owned()
+            )]
+        );
+    }
+    // 100 credits and 200 hours are not comparable: either may come first.
+    let form = SettingsForm {
+        low_threshold: "100".into(),
+        low_unit: ThresholdUnit::Credits,
+        critical_threshold: "200".into(),
+        critical_unit: ThresholdUnit::Hours,
+        ..default_form()
+    };
+    assert!(Settings::from_form(&form).is_ok());
+}
+
+#[test]
+fn backend_url_rules() {
+    let cases = [
+        ("", Ok(None)),
+        ("  ", Ok(None)),
+        (
+            "https://api.example.com",
+            Ok(Some("https://api.example.com/")),
+        ),
+        ("http://127.0.0.1:8080", Ok(Some("http://127.0.0.1:8080/"))),
+        ("http://127.8.9.1:8080", Ok(Some("http://127.8.9.1:8080/"))),
+        (
+            "http://localhost:3000/api",
+            Ok(Some("http://localhost:3000/api")),
+        ),
+        ("http://LOCALHOST:3000", Ok(Some("http://localhost:3000/"))),
+        ("http://[::1]:3000", Ok(Some("http://[::1]:3000/"))),
+        (
+            "http://api.example.com",
+            Err(SettingsError::BackendUrlInsecure),
+        ),
+        ("http://192.168.1.5", Err(SettingsError::BackendUrlInsecure)),
+        (
+            "http://localhost.evil.com",
+            Err(SettingsError::BackendUrlInsecure),
+        ),
+        ("ftp://example.com", Err(SettingsError::BackendUrlMalformed)),
+        ("not a url", Err(SettingsError::BackendUrlMalformed)),
+        (
+            "https://user:pw@example.com",
+            Err(SettingsError::BackendUrlHasCredentials),
+        ),
+        (
+            "https://example.com/?a=1",
+            Err(SettingsError::BackendUrlHasQuery),
+        ),
+        (
+            "https://example.com/#x",
+            Err(SettingsError::BackendUrlHasQuery),
+        ),
+    ];
+    for (text, expected) in cases {
+        let form = SettingsForm {
+            backend_url: text.into(),
+            ..default_form()
+        };
+        let got = Settings::from_form(&form)
+            .map(|s| s.backend_url().map(|u| u.as_str().to_owned()))
+            .map_err(|e| e.errors().to_vec());
+        let expected = expected.map(|u| u.map(str::to_owned)).map_err(|e| vec![e]);
+        assert_eq!(got, expected, "{text:?}");
+    }
+}
+
+#[test]
+fn every_field_error_is_reported_at_once() {
+    let form = SettingsForm {
+        refresh_interval_secs: "1".into(),
+        low_threshold: "x".into(),
+        critical_threshold: "y".into(),
+        backend_url: "http://example.com".into(),
+        ..default_form()
+    };
+    let fields: Vec<_> = errors(&form).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(
+        fields,
+        [
+            Field::RefreshIntervalSecs,
+            Field::LowThreshold,
+            Field::CriticalThreshold,
+            Field::BackendUrl
+        ]
+    );
+    let err = Settings::from_form(&form).unwrap_err();
+    let json = serde_json::to_value(&err).unwrap();
+    assert_eq!(json[0]["field"], "refreshIntervalSecs");
+    assert_eq!(json[3]["field"], "backendUrl");
+    assert_eq!(json[3]["message"], err.errors()[3].to_string());
+    assert!(
+        err.to_string()
+            .contains("; Low threshold must be a number;")
+    );
+}
+
+#[test]
+fn form_json_is_camel_case() {
+    let json = serde_json::to_value(default_form()).unwrap();
+    assert_eq!(json["refreshIntervalSecs"], "60");
+    assert_eq!(json["lowUnit"], "hours");
+    assert_eq!(json["launchAtLogin"], false);
+}
+
+#[test]
+fn serde_validates_and_fills_missing_fields() {
+    let s: Settings = serde_json::from_str(r#"{"refreshIntervalSecs": 120, "future": 1}"#).unwrap();
+    assert_eq!(s.refresh_interval(), Duration::from_secs(120));
+    assert_eq!(s.thresholds(), Thresholds::default());
+    assert!(s.notifications());
+
+    let err = serde_json::from_str::<Settings>(r#"{"refreshIntervalSecs": 1}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("Refresh interval must be between"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<Settings>(r#"{"backendUrl": "http://x.com"}"#).unwrap_err();
+    assert!(err.to_string().contains("must use https"), "{err}");
+
+    let s = Settings::default()
+        .with_notifications(false)
+        .with_launch_at_login(true);
+    let back: Settings = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back, s);
+}
+
+#[test]
+fn new_rejects_what_the_form_rejects() {
+    let inverted = Thresholds {
+        low: Threshold::Credits(d("5")),
+        critical: Threshold::Credits(d("50")),
+    };
+    let err = Settings::new(Duration::from_secs(10), inverted, true, false, None).unwrap_err();
+    assert_eq!(
+        err.errors(),
+        [
+            SettingsError::RefreshIntervalOutOfRange,
+            SettingsError::CriticalNotBelowLow
+        ]
+    );
+}
