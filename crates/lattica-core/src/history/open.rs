@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode};
 
 use super::{CorruptReason, History, HistoryError, Opened, SetAside};
@@ -95,10 +96,16 @@ impl History {
 fn try_open(path: &Path) -> Result<Attempt, HistoryError> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Closing the last connection normally folds the WAL into the main file and deletes
+    // it; a damaged database must be set aside as found, WAL included.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     match prepare(&conn) {
-        Ok(None) => Ok(Attempt::Ready(History { conn })),
+        Ok(None) => {
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
+            Ok(Attempt::Ready(History { conn }))
+        }
         Ok(Some(reason)) => Ok(Attempt::Corrupt(reason)),
-        Err(error) => match error.sqlite_error_code() {
+        Err(error) => match error_code(&error) {
             Some(ErrorCode::NotADatabase) => Ok(Attempt::Corrupt(CorruptReason::NotADatabase)),
             Some(ErrorCode::DatabaseCorrupt) => {
                 Ok(Attempt::Corrupt(CorruptReason::Damaged(error.to_string())))
@@ -168,9 +175,18 @@ fn prepare(conn: &Connection) -> rusqlite::Result<Option<CorruptReason>> {
 /// example a version-0 file holding someone else's `samples`): `Ok(())` lets the caller
 /// report a mismatch. Any other error passes through.
 fn schema_error(error: rusqlite::Error) -> rusqlite::Result<()> {
-    match error.sqlite_error_code() {
+    match error_code(&error) {
         Some(ErrorCode::Unknown) => Ok(()),
         _ => Err(error),
+    }
+}
+
+/// The SQLite result code of an error. Errors in SQL text carry it in their own variant
+/// (rusqlite's `bundled` feature turns on `modern_sqlite`, which adds that variant).
+fn error_code(error: &rusqlite::Error) -> Option<ErrorCode> {
+    match error {
+        rusqlite::Error::SqlInputError { error, .. } => Some(error.code),
+        other => other.sqlite_error_code(),
     }
 }
 
