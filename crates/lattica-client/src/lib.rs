@@ -25,6 +25,9 @@ pub mod model;
 pub mod token;
 mod transport;
 
+#[cfg(test)]
+mod robustness_tests;
+
 pub use api::LatticaClient;
 pub use billing::{
     CreditLimits, IdempotencyKey, InstanceType, Money, NextAction, Payment, PaymentMethod,
