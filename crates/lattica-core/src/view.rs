@@ -1,1 +1,159 @@
-//! (in progress)
+//! The view models the shell renders: the tray (icon state, label, tooltip, menu rows) and the
+//! popover (serialized to the webview).
+//!
+//! The shell gathers a [`ViewInput`] (the latest data, how the last refresh went, the session,
+//! the settings, the clock and the time zone) and asks it for [`TrayView`] and
+//! [`PopoverView`]. Every text comes from [`crate::format`]; nothing here reads a clock.
+
+mod popover;
+mod state;
+mod texts;
+mod tray;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rust_decimal::Decimal;
+
+use crate::estimate::{self, Estimate, PriceTable, RunningWorker};
+use crate::level::Level;
+use crate::settings::Settings;
+
+pub use popover::{
+    ChartPoint, EstimateView, LastPaymentView, PopoverView, StaleBanner, TOKEN_WARNING_WINDOW,
+};
+pub use state::{TrayState, derive_state};
+pub use tray::TrayView;
+
+/// What the app last learnt about the account, as of `fetched_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub fetched_at: DateTime<Utc>,
+    pub balance: Decimal,
+    pub running: Vec<RunningWorker>,
+    /// `None` while pricing has not been fetched or could not be.
+    pub prices: Option<PriceTable>,
+    pub last_payment: Option<LastPayment>,
+    /// When the session token expires (`authExpDate`), if known.
+    pub token_expires_at: Option<DateTime<Utc>>,
+}
+
+/// The latest payment that added credits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastPayment {
+    pub at: DateTime<Utc>,
+    pub credits: Decimal,
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+/// How the latest refresh went. The time of the last success is [`Snapshot::fetched_at`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// No refresh has finished yet.
+    Connecting,
+    /// The latest refresh succeeded.
+    Connected,
+    /// The latest refresh failed. `message` is shown to the user, so it must carry nothing
+    /// secret; `offline` is true when the platform could not be reached at all.
+    Failed { message: String, offline: bool },
+}
+
+/// Whether there is a session token to call the platform with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Session {
+    SignedIn,
+    SignedOut { reason: SignOutReason },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOutReason {
+    /// The platform said the token expired.
+    Expired,
+    /// The platform said the token was revoked.
+    Revoked,
+    /// No token was ever stored.
+    NoToken,
+    /// The user signed out.
+    SignedOut,
+}
+
+/// One point of the local balance history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BalanceSample {
+    pub at: DateTime<Utc>,
+    pub credits: Decimal,
+}
+
+/// Everything the views are derived from.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewInput<'a, Tz: TimeZone> {
+    pub session: Session,
+    pub connection: &'a Connection,
+    pub snapshot: Option<&'a Snapshot>,
+    /// Balance samples for the chart, in any order; only the last 7 days are drawn.
+    pub history: &'a [BalanceSample],
+    /// The burn rate seen in the local history, used when prices cannot say.
+    pub observed_burn_per_hour: Option<Decimal>,
+    pub settings: &'a Settings,
+    pub now: DateTime<Utc>,
+    pub tz: &'a Tz,
+}
+
+/// The data on display, when signed in and there is any.
+#[derive(Debug)]
+struct Shown<'a> {
+    snapshot: &'a Snapshot,
+    estimate: Estimate,
+    level: Level,
+}
+
+impl<'a, Tz: TimeZone> ViewInput<'a, Tz> {
+    /// The data to show. Nothing when signed out: the next session may be another account.
+    fn shown(&self) -> Option<Shown<'a>> {
+        if self.session != Session::SignedIn {
+            return None;
+        }
+        let snapshot = self.snapshot?;
+        // Estimated as of the fetch, so `runs_out_at` stays right however old the data is.
+        let estimate = estimate::estimate(
+            snapshot.balance,
+            &snapshot.running,
+            snapshot.prices.as_ref(),
+            self.observed_burn_per_hour,
+            snapshot.fetched_at,
+        );
+        let level = self
+            .settings
+            .thresholds()
+            .level(snapshot.balance, estimate.hours_left());
+        Some(Shown {
+            snapshot,
+            estimate,
+            level,
+        })
+    }
+
+    /// The tray's state; see [`derive_state`].
+    pub fn tray_state(&self) -> TrayState {
+        let data = self.shown().map(|s| (s.snapshot.fetched_at, s.level));
+        derive_state(
+            self.session,
+            self.connection,
+            data,
+            self.settings.refresh_interval(),
+            self.now,
+        )
+    }
+
+    /// The level of the balance on display, if any.
+    pub fn level(&self) -> Option<Level> {
+        self.shown().map(|s| s.level)
+    }
+
+    /// The estimate for the balance on display, if any.
+    pub fn estimate(&self) -> Option<Estimate> {
+        self.shown().map(|s| s.estimate)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+//! The popover's view model, serialized (camelCase) for the webview.
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use serde::Serialize;
+
+use super::{BalanceSample, Session, Shown, TrayState, ViewInput, texts};
+use crate::format;
+use crate::level::Level;
+
+/// Warn about the session token expiring this long before it does.
+pub const TOKEN_WARNING_WINDOW: TimeDelta = TimeDelta::days(7);
+/// The chart covers this much history.
+pub const CHART_WINDOW: TimeDelta = TimeDelta::days(7);
+/// More points than this are thinned out: the chart is a few hundred pixels wide.
+pub const MAX_CHART_POINTS: usize = 500;
+
+/// Everything the popover shows. Fields that do not apply are `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PopoverView {
+    pub state: TrayState,
+    pub level: Option<Level>,
+    /// Signed in, no data and no failure yet: the first refresh is under way.
+    pub loading: bool,
+    /// The balance in credits: `1,234.50`.
+    pub balance: Option<String>,
+    pub estimate: Option<EstimateView>,
+    pub last_payment: Option<LastPaymentView>,
+    /// The last 7 days of balance, oldest first.
+    pub chart: Vec<ChartPoint>,
+    /// `Updated 12 s ago`.
+    pub updated_ago: Option<String>,
+    pub stale: Option<StaleBanner>,
+    pub token_warning: Option<String>,
+    pub signed_out: Option<String>,
+    /// No data could be loaded: why.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EstimateView {
+    /// `about 3 h 10 min`, `unknown`, `none left`.
+    pub text: String,
+    /// Why this is an approximation (or why there is no estimate).
+    pub note: String,
+    /// `1 worker running`, or what one worker would do when none runs.
+    pub workers: String,
+    /// `Runs out around Tue 14:20`, while workers run.
+    pub runs_out: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LastPaymentView {
+    /// `3 days ago`.
+    pub relative: String,
+    /// `Nov 3, 2026`.
+    pub absolute: String,
+    /// `$100.00`.
+    pub amount: String,
+    /// `100.00`.
+    pub credits: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartPoint {
+    /// Unix milliseconds.
+    pub t: i64,
+    /// The exact balance as a decimal string, never a float on the Rust side.
+    pub credits: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StaleBanner {
+    /// `Data from 5 min ago`.
+    pub age_text: String,
+    pub reason: String,
+}
+
+impl<Tz: TimeZone> ViewInput<'_, Tz> {
+    pub fn popover(&self) -> PopoverView {
+        let state = self.tray_state();
+        let mut view = PopoverView {
+            state,
+            level: None,
+            loading: false,
+            balance: None,
+            estimate: None,
+            last_payment: None,
+            chart: Vec::new(),
+            updated_ago: None,
+            stale: None,
+            token_warning: None,
+            signed_out: None,
+            error: None,
+        };
+        if let Session::SignedOut { reason } = self.session {
+            view.signed_out = Some(texts::signed_out(reason));
+            return view;
+        }
+        let Some(shown) = self.shown() else {
+            view.error = texts::failure(self.connection);
+            view.loading = view.error.is_none();
+            return view;
+        };
+        self.fill(&mut view, &shown);
+        view
+    }
+
+    fn fill(&self, view: &mut PopoverView, shown: &Shown<'_>) {
+        let snapshot = shown.snapshot;
+        view.level = Some(shown.level);
+        view.balance = Some(format::credits(snapshot.balance));
+        view.estimate = Some(EstimateView {
+            text: texts::estimate(&shown.estimate, self.now),
+            note: texts::estimate_note(&shown.estimate),
+            workers: texts::workers(&shown.estimate),
+            runs_out: texts::runs_out(&shown.estimate, self.now, self.tz),
+        });
+        view.last_payment = snapshot
+            .last_payment
+            .as_ref()
+            .map(|payment| LastPaymentView {
+                relative: format::ago(payment.at, self.now),
+                absolute: format::date(payment.at, self.tz),
+                amount: format::money(payment.amount_minor, &payment.currency),
+                credits: format::credits(payment.credits),
+            });
+        view.chart = chart(self.history, self.now);
+        view.updated_ago = Some(format!(
+            "Updated {}",
+            format::ago(snapshot.fetched_at, self.now)
+        ));
+        if view.state == TrayState::Stale {
+            let age = format::ago(snapshot.fetched_at, self.now);
+            view.stale = Some(StaleBanner {
+                age_text: format!("Data from {age}"),
+                reason: texts::failure(self.connection)
+                    .unwrap_or_else(|| "Waiting for the next refresh.".to_owned()),
+            });
+        }
+        view.token_warning = snapshot
+            .token_expires_at
+            .and_then(|expires_at| self.token_warning(expires_at));
+    }
+
+    fn token_warning(&self, expires_at: DateTime<Utc>) -> Option<String> {
+        if expires_at - self.now > TOKEN_WARNING_WINDOW {
+            return None;
+        }
+        let date = format::date(expires_at, self.tz);
+        Some(if expires_at <= self.now {
+            format!(
+                "Your session token expired on {date}. \
+                 Sign in with the new token from your Lattica email."
+            )
+        } else {
+            format!(
+                "Your session token expires {} ({date}). \
+                 Sign in with a new token from your Lattica email before then.",
+                format::in_time(expires_at, self.now)
+            )
+        })
+    }
+}
+
+/// The samples of the last [`CHART_WINDOW`], oldest first, thinned to at most
+/// [`MAX_CHART_POINTS`] by keeping the last sample of each equal slice of the window (the
+/// balance only moves one way between payments, so the last of a slice represents it).
+fn chart(history: &[BalanceSample], now: DateTime<Utc>) -> Vec<ChartPoint> {
+    let start = now - CHART_WINDOW;
+    let mut samples: Vec<&BalanceSample> = history
+        .iter()
+        .filter(|s| s.at >= start && s.at <= now)
+        .collect();
+    samples.sort_by_key(|s| s.at);
+    if samples.len() > MAX_CHART_POINTS {
+        let slice_ms = CHART_WINDOW.num_milliseconds() / MAX_CHART_POINTS as i64;
+        let last_slot = MAX_CHART_POINTS as i64 - 1;
+        // A sample exactly at `now` belongs in the last slice, not one past it.
+        let slot =
+            |s: &BalanceSample| ((s.at - start).num_milliseconds() / slice_ms).min(last_slot);
+        // Keep a sample when the next one falls in a later slice (or there is none).
+        let keep: Vec<bool> = samples
+            .windows(2)
+            .map(|pair| slot(pair[0]) != slot(pair[1]))
+            .chain([true])
+            .collect();
+        let mut keep = keep.into_iter();
+        samples.retain(|_| keep.next().unwrap_or(true));
+    }
+    samples
+        .into_iter()
+        .map(|s| ChartPoint {
+            t: s.at.timestamp_millis(),
+            credits: s.credits.normalize().to_string(),
+        })
+        .collect()
+}

@@ -1,0 +1,121 @@
+//! Sentences shared by the tray and the popover, so both say the same thing the same way.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::{Connection, LastPayment, SignOutReason};
+use crate::estimate::{Basis, Estimate};
+use crate::format;
+
+/// The estimated usage time as of `now`: `about 3 h 10 min`, `unknown`, `none left`.
+pub(super) fn estimate(estimate: &Estimate, now: DateTime<Utc>) -> String {
+    match estimate {
+        Estimate::Empty { .. } => "none left".to_owned(),
+        Estimate::Unknown { .. } => "unknown".to_owned(),
+        other => other
+            .remaining_at(now)
+            .map_or_else(|| "unknown".to_owned(), format::approx_duration),
+    }
+}
+
+/// What the estimate is about: `4 workers running`, or for an idle account
+/// `No workers running: 1 G4DN_XLARGE worker would run about 20 h`.
+pub(super) fn workers(estimate: &Estimate) -> String {
+    match estimate {
+        Estimate::NoneRunning {
+            instance_type,
+            remaining,
+            ..
+        } => format!(
+            "No workers running: 1 {instance_type} worker would run {}",
+            format::approx_duration(*remaining)
+        ),
+        other => match other.workers() {
+            0 => "No workers running".to_owned(),
+            1 => "1 worker running".to_owned(),
+            n => format!("{n} workers running"),
+        },
+    }
+}
+
+/// Why the estimate is only an approximation, or why there is none.
+pub(super) fn estimate_note(estimate: &Estimate) -> String {
+    match estimate {
+        Estimate::Running {
+            basis: Basis::Prices,
+            ..
+        } => "Approximate: assumes the running workers keep running at their instance \
+              types' hourly prices."
+            .to_owned(),
+        Estimate::Running {
+            basis: Basis::ObservedBurn,
+            ..
+        } => "Approximate: based on how fast the balance fell recently.".to_owned(),
+        Estimate::NoneRunning { .. } => {
+            "Approximate: how long one worker of the default instance type would run.".to_owned()
+        }
+        Estimate::Unknown { .. } => {
+            "Not enough information yet: no prices and no recent usage to go on.".to_owned()
+        }
+        Estimate::Empty { .. } => "Add credit to run workers again.".to_owned(),
+    }
+}
+
+/// The last payment for a single line: `3 days ago, $100.00 (100.00 credits)`.
+pub(super) fn last_payment(payment: &LastPayment, now: DateTime<Utc>) -> String {
+    format!(
+        "{}, {} ({} credits)",
+        format::ago(payment.at, now),
+        format::money(payment.amount_minor, &payment.currency),
+        format::credits(payment.credits)
+    )
+}
+
+/// Why the user is signed out and what to do about it.
+pub(super) fn signed_out(reason: SignOutReason) -> String {
+    match reason {
+        SignOutReason::Expired => {
+            "Your session token has expired. Sign in with the new token from your Lattica email."
+        }
+        SignOutReason::Revoked => {
+            "Your session token was revoked. Sign in with a new token from your Lattica email."
+        }
+        SignOutReason::NoToken => "Sign in with the session token from your Lattica email.",
+        SignOutReason::SignedOut => {
+            "You are signed out. Sign in with your session token to see your balance."
+        }
+    }
+    .to_owned()
+}
+
+/// A short reason for the tray menu and tooltip.
+pub(super) fn signed_out_short(reason: SignOutReason) -> &'static str {
+    match reason {
+        SignOutReason::Expired => "session token expired",
+        SignOutReason::Revoked => "session token revoked",
+        SignOutReason::NoToken | SignOutReason::SignedOut => "not signed in",
+    }
+}
+
+/// Why the latest refresh failed, or `None` if it did not.
+pub(super) fn failure(connection: &Connection) -> Option<String> {
+    match connection {
+        Connection::Failed { offline: true, .. } => Some("Offline: can't reach Lattica.".into()),
+        Connection::Failed { message, .. } => Some(format!("Refresh failed: {message}")),
+        Connection::Connecting | Connection::Connected => None,
+    }
+}
+
+/// `Runs out around Tue 14:20` while workers run; nothing otherwise (an idle account does not
+/// run out, an empty one already has).
+pub(super) fn runs_out<Tz: TimeZone>(
+    estimate: &Estimate,
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Option<String> {
+    match estimate {
+        Estimate::Running { runs_out_at, .. } => {
+            Some(format::runs_out_around(*runs_out_at, now, tz))
+        }
+        _ => None,
+    }
+}
