@@ -182,4 +182,44 @@ mod tests {
         assert_eq!(group("123456"), "123,456");
         assert_eq!(group("1234567"), "1,234,567");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn shown_value(text: &str) -> Decimal {
+            text.replace(',', "").parse().unwrap()
+        }
+
+        proptest! {
+            #[test]
+            fn credits_never_show_more_than_held(micro in 0i64..i64::MAX) {
+                let amount = Decimal::new(micro, 6);
+                let shown = shown_value(&credits(amount));
+                prop_assert!(shown <= amount);
+                prop_assert!(amount - shown < Decimal::new(1, 2));
+            }
+
+            #[test]
+            fn compact_credits_never_show_more_than_held(micro in 1i64..i64::MAX) {
+                let amount = Decimal::new(micro, 6);
+                let text = compact_credits(amount);
+                let number = text.trim_end_matches(" cr").trim_start_matches('<');
+                let (digits, factor) = match number.strip_suffix('k') {
+                    Some(digits) => (digits, Decimal::from(1_000)),
+                    None => match number.strip_suffix('M') {
+                        Some(digits) => (digits, Decimal::from(1_000_000)),
+                        None => (number, Decimal::ONE),
+                    },
+                };
+                let shown = shown_value(digits) * factor;
+                if text.starts_with('<') {
+                    prop_assert!(amount < shown);
+                } else {
+                    prop_assert!(shown <= amount, "{text} for {amount}");
+                    prop_assert!(shown > Decimal::ZERO, "{text} for {amount}");
+                }
+            }
+        }
+    }
 }
