@@ -14,11 +14,15 @@ use chrono::{DateTime, TimeZone, Utc};
 use rust_decimal::Decimal;
 
 use crate::estimate::{self, Estimate, PriceTable, RunningWorker};
+use crate::history::Sample;
+#[cfg(doc)]
+use crate::history::{CHART_DAYS, History};
 use crate::level::Level;
 use crate::settings::Settings;
 
 pub use popover::{
-    ChartPoint, EstimateView, LastPaymentView, PopoverView, StaleBanner, TOKEN_WARNING_WINDOW,
+    CHART_MAX_POINTS, ChartPoint, EstimateView, LastPaymentView, PopoverView, StaleBanner,
+    TOKEN_WARNING_WINDOW,
 };
 pub use state::{TrayState, derive_state};
 pub use tray::TrayView;
@@ -76,21 +80,15 @@ pub enum SignOutReason {
     SignedOut,
 }
 
-/// One point of the local balance history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BalanceSample {
-    pub at: DateTime<Utc>,
-    pub credits: Decimal,
-}
-
 /// Everything the views are derived from.
 #[derive(Debug, Clone, Copy)]
 pub struct ViewInput<'a, Tz: TimeZone> {
     pub session: Session,
     pub connection: &'a Connection,
     pub snapshot: Option<&'a Snapshot>,
-    /// Balance samples for the chart, in any order; only the last 7 days are drawn.
-    pub history: &'a [BalanceSample],
+    /// Balance samples for the chart, normally [`History::chart`] with [`CHART_DAYS`] and
+    /// [`CHART_MAX_POINTS`]; only the last [`CHART_DAYS`] are drawn, oldest first.
+    pub history: &'a [Sample],
     /// The burn rate seen in the local history, used when prices cannot say.
     pub observed_burn_per_hour: Option<Decimal>,
     pub settings: &'a Settings,

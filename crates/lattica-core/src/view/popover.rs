@@ -3,16 +3,16 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde::Serialize;
 
-use super::{BalanceSample, Session, Shown, TrayState, ViewInput, texts};
+use super::{Session, Shown, TrayState, ViewInput, texts};
 use crate::format;
+use crate::history::{CHART_DAYS, Sample};
 use crate::level::Level;
 
 /// Warn about the session token expiring this long before it does.
 pub const TOKEN_WARNING_WINDOW: TimeDelta = TimeDelta::days(7);
-/// The chart covers this much history.
-pub const CHART_WINDOW: TimeDelta = TimeDelta::days(7);
-/// More points than this are thinned out: the chart is a few hundred pixels wide.
-pub const MAX_CHART_POINTS: usize = 500;
+/// How many points the chart needs at most: it is a few hundred pixels wide. The shell asks
+/// the history for this many ([`crate::history::History::chart`] thins them out).
+pub const CHART_MAX_POINTS: usize = 300;
 
 /// Everything the popover shows. Fields that do not apply are `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -167,31 +167,15 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
     }
 }
 
-/// The samples of the last [`CHART_WINDOW`], oldest first, thinned to at most
-/// [`MAX_CHART_POINTS`] by keeping the last sample of each equal slice of the window (the
-/// balance only moves one way between payments, so the last of a slice represents it).
-fn chart(history: &[BalanceSample], now: DateTime<Utc>) -> Vec<ChartPoint> {
-    let start = now - CHART_WINDOW;
-    let mut samples: Vec<&BalanceSample> = history
+/// The samples of the last [`CHART_DAYS`], oldest first. Thinning them is the history's job;
+/// this only makes sure the chart never reaches outside its window or runs backwards.
+fn chart(history: &[Sample], now: DateTime<Utc>) -> Vec<ChartPoint> {
+    let start = now - TimeDelta::days(i64::from(CHART_DAYS));
+    let mut samples: Vec<&Sample> = history
         .iter()
         .filter(|s| s.at >= start && s.at <= now)
         .collect();
     samples.sort_by_key(|s| s.at);
-    if samples.len() > MAX_CHART_POINTS {
-        let slice_ms = CHART_WINDOW.num_milliseconds() / MAX_CHART_POINTS as i64;
-        let last_slot = MAX_CHART_POINTS as i64 - 1;
-        // A sample exactly at `now` belongs in the last slice, not one past it.
-        let slot =
-            |s: &BalanceSample| ((s.at - start).num_milliseconds() / slice_ms).min(last_slot);
-        // Keep a sample when the next one falls in a later slice (or there is none).
-        let keep: Vec<bool> = samples
-            .windows(2)
-            .map(|pair| slot(pair[0]) != slot(pair[1]))
-            .chain([true])
-            .collect();
-        let mut keep = keep.into_iter();
-        samples.retain(|_| keep.next().unwrap_or(true));
-    }
     samples
         .into_iter()
         .map(|s| ChartPoint {

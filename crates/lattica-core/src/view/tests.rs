@@ -44,7 +44,7 @@ struct Case {
     session: Session,
     connection: Connection,
     snapshot: Option<Snapshot>,
-    history: Vec<BalanceSample>,
+    history: Vec<Sample>,
     settings: Settings,
     tz: FixedOffset,
 }
@@ -310,9 +310,10 @@ fn token_warning_within_seven_days() {
 #[test]
 fn chart_keeps_seven_days_in_order() {
     let mut case = Case::new(Some(snapshot("500", &[])));
-    let sample = |ago: TimeDelta, credits: &str| BalanceSample {
+    let sample = |ago: TimeDelta, credits: &str| Sample {
         at: now() - ago,
         credits: d(credits),
+        running_workers: 0,
     };
     case.history = vec![
         sample(TimeDelta::hours(1), "510.500000"),
@@ -332,28 +333,6 @@ fn chart_keeps_seven_days_in_order() {
             (ms(TimeDelta::zero()), "500")
         ]
     );
-}
-
-#[test]
-fn dense_history_is_thinned_but_keeps_the_ends() {
-    let mut case = Case::new(Some(snapshot("500", &[])));
-    // One sample a minute for a week: 10,081 samples.
-    case.history = (0..=7 * 24 * 60)
-        .map(|m| BalanceSample {
-            at: now() - TimeDelta::minutes(m),
-            credits: Decimal::from(m),
-        })
-        .collect();
-    let chart = case.input().popover().chart;
-    assert!(chart.len() <= popover::MAX_CHART_POINTS, "{}", chart.len());
-    assert!(
-        chart.len() >= popover::MAX_CHART_POINTS - 1,
-        "{}",
-        chart.len()
-    );
-    assert!(chart.windows(2).all(|w| w[0].t < w[1].t));
-    assert_eq!(chart.last().unwrap().t, now().timestamp_millis());
-    assert_eq!(chart.last().unwrap().credits, "0");
 }
 
 #[test]
