@@ -195,6 +195,8 @@ impl Estimate {
     }
 
     /// The remaining time in hours, for hour thresholds ([`crate::level::Thresholds::level`]).
+    /// An idle account counts with its hypothetical worker: the level then matches the
+    /// estimate on screen ("20 h of one worker" is low against a 24 h threshold).
     pub fn hours_left(&self) -> Option<Decimal> {
         self.remaining()
             .map(|left| Decimal::from(left.num_seconds()) / Decimal::from(SECONDS_PER_HOUR))

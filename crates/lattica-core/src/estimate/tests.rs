@@ -1,3 +1,5 @@
+//! Tests of the usage-time estimate, including properties over random balances and workers.
+
 use super::*;
 use chrono::TimeZone;
 

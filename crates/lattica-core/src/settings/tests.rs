@@ -1,3 +1,5 @@
+//! Tests of settings validation, the form and the serde round trip.
+
 use std::time::Duration;
 
 use rust_decimal::Decimal;

@@ -1,3 +1,5 @@
+//! Tests of the tray and popover views built from whole inputs.
+
 use std::collections::BTreeMap;
 
 use chrono::{FixedOffset, TimeDelta, TimeZone};

@@ -1,3 +1,5 @@
+//! Tests of the settings file: defaults, atomic saves and setting unusable files aside.
+
 use chrono::TimeZone;
 
 use super::*;
