@@ -1,2 +1,110 @@
-//! The `lattica-sandbox` binary (skeleton).
-fn main() {}
+//! The `lattica-sandbox` binary: parses flags, starts the library's sandbox, prints one JSON
+//! line (`{"url", "payments_url", "token", "data"}`) to stdout, logs to stderr, and shuts
+//! down gracefully on SIGINT or SIGTERM.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use lattica_sandbox::{SandboxConfig, start};
+use rust_decimal::Decimal;
+
+/// A local implementation of the Lattica platform.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address of the platform API.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// Address of the payment service (its own origin).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    payments_listen: SocketAddr,
+    /// Data directory (created when missing; reused across restarts).
+    #[arg(long)]
+    data: PathBuf,
+    /// Burn speed multiplier (60: one real second burns a minute of worker time).
+    #[arg(long, default_value = "1")]
+    time_scale: Decimal,
+    /// Serve the control API to loopback peers.
+    #[arg(long)]
+    control: bool,
+    /// Oldest accepted `client_info.version`.
+    #[arg(long)]
+    min_client_version: Option<semver::Version>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let args = Args::parse();
+    if args.time_scale < Decimal::ZERO {
+        tracing::error!("--time-scale must be ≥ 0");
+        return ExitCode::from(2);
+    }
+    let mut config = SandboxConfig::new(&args.data);
+    config.listen = args.listen;
+    config.payments_listen = args.payments_listen;
+    config.time_scale = args.time_scale;
+    config.control = args.control;
+    config.min_client_version = args.min_client_version;
+
+    let sandbox = match start(config).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            tracing::error!(%error, "could not start");
+            return ExitCode::FAILURE;
+        }
+    };
+    let data = std::fs::canonicalize(sandbox.data_dir())
+        .unwrap_or_else(|_| sandbox.data_dir().to_path_buf());
+    let line = serde_json::json!({
+        "url": sandbox.url(),
+        "payments_url": sandbox.payments_url(),
+        "token": sandbox.demo_token(),
+        "data": data,
+    });
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{line}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        tracing::warn!("could not write the start line to stdout");
+    }
+    drop(stdout);
+
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    sandbox.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "no SIGTERM handler; only Ctrl-C stops the sandbox");
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

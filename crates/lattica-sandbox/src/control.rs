@@ -1,0 +1,293 @@
+//! The control API (`POST /control/{action}`): lets tests and demos move the sandbox's
+//! clock, balance, tokens and faults. Served only with `--control`, and only to loopback
+//! peers; anyone else gets the same 404 as for a path that does not exist.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::api::envelope::{self, ApiError, ApiResult, ErrorCode, ok};
+use crate::api::params::Params;
+use crate::domain::{TokenRecord, Worker};
+use crate::faults::Faults;
+use crate::state::{AppState, Store};
+use crate::time::{self, Instant};
+use crate::{api, credits, tokens};
+
+/// Largest balance `set_balance` accepts, far beyond any purchase, far below overflow.
+const MAX_BALANCE: i64 = 1_000_000_000;
+
+/// Entry point for `/control/*`.
+pub async fn entry(State(state): State<AppState>, request: Request) -> Response {
+    let loopback = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback());
+    if !state.control_enabled() || !loopback {
+        return ApiError::new(ErrorCode::UnknownEndpoint, "unknown endpoint").into_response();
+    }
+    if request.method() != Method::POST {
+        return ApiError::new(ErrorCode::MethodNotAllowed, "only POST is allowed").into_response();
+    }
+    let action = request
+        .uri()
+        .path()
+        .trim_start_matches("/control/")
+        .to_owned();
+    let params = match axum::body::to_bytes(request.into_body(), api::MAX_BODY_BYTES).await {
+        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(Params::default()),
+        Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => Ok(Params::new(map)),
+            _ => Err(ApiError::new(
+                ErrorCode::InvalidJson,
+                "the body must be a JSON object",
+            )),
+        },
+        Err(_) => Err(ApiError::new(
+            ErrorCode::InvalidJson,
+            "the body could not be read",
+        )),
+    };
+    let outcome = match params {
+        Ok(params) => dispatch(&state, &action, params).await,
+        Err(error) => Err(error),
+    };
+    envelope::respond(outcome)
+}
+
+async fn dispatch(state: &AppState, action: &str, params: Params) -> ApiResult {
+    match action {
+        "state" => ok(&snapshot(state)?),
+        "set_balance" => {
+            let credits = params.decimal("credits")?;
+            if credits < Decimal::ZERO || credits > Decimal::from(MAX_BALANCE) {
+                return Err(ApiError::invalid(
+                    "credits",
+                    "a balance from 0 to 1000000000",
+                ));
+            }
+            on_demo(state, move |store, id| {
+                store.update_account(id, |account, _, _| {
+                    account.balance = credits;
+                    Ok(())
+                })
+            })
+            .await?;
+            ok(&snapshot(state)?)
+        }
+        "start_worker" => {
+            let model_id = params.str("modelId")?.to_owned();
+            let worker = on_demo(state, move |store, id| {
+                store.update_account(id, |account, _, now| {
+                    api::workers::start(account, &model_id, now)
+                })
+            })
+            .await?;
+            ok(&worker)
+        }
+        "stop_worker" => stop_workers(state, &params).await,
+        "expire_token" => change_token(state, &params, |t, now| t.expires_at = now).await,
+        "revoke_token" => change_token(state, &params, |t, now| t.revoked_at = Some(now)).await,
+        "set_token_expiry" => {
+            let expires_at = match (
+                params.opt_instant_any(&["expiresAt"])?,
+                params.opt_i64("inSeconds")?,
+            ) {
+                (Some(at), _) => at,
+                (None, Some(seconds)) => Duration::try_seconds(seconds)
+                    .and_then(|d| time::now().checked_add_signed(d))
+                    .ok_or_else(|| {
+                        ApiError::invalid("inSeconds", "a reasonable number of seconds")
+                    })?,
+                (None, None) => return Err(ApiError::missing("expiresAt")),
+            };
+            change_token(state, &Params::default(), move |t, _| {
+                t.expires_at = expires_at
+            })
+            .await
+        }
+        "issue_token" => issue_token(state, &params).await,
+        "set_time_scale" => {
+            let scale = params.decimal("timeScale")?;
+            if scale < Decimal::ZERO {
+                return Err(ApiError::invalid("timeScale", "a number ≥ 0"));
+            }
+            state
+                .write(move |store| store.set_time_scale(scale))
+                .await?;
+            ok(&snapshot(state)?)
+        }
+        "set_faults" => {
+            let faults = Faults::from_params(&params)?;
+            *state.faults() = faults.clone();
+            ok(&json!({ "faults": faults }))
+        }
+        "clear_faults" => {
+            *state.faults() = Faults::default();
+            ok(&json!({ "faults": Faults::default() }))
+        }
+        "set_min_client_version" => {
+            let version = params
+                .opt_str("version")?
+                .map(|v| semver::Version::parse(v.trim()))
+                .transpose()
+                .map_err(|_| ApiError::invalid("version", "a semantic version like 1.2.3"))?;
+            let shown = version.as_ref().map(ToString::to_string);
+            state.set_min_client_version(version);
+            ok(&json!({ "minClientVersion": shown }))
+        }
+        _ => Err(ApiError::new(
+            ErrorCode::UnknownEndpoint,
+            format!("unknown control action: {action}"),
+        )),
+    }
+}
+
+/// Runs `f` on the blocking pool with the demo account's id.
+async fn on_demo<R: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&mut Store, &str) -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
+    state
+        .write(move |store| {
+            let id = store.ledger.demo_account_id.clone();
+            f(store, &id)
+        })
+        .await
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenView {
+    token_id: String,
+    #[serde(serialize_with = "time::serialize")]
+    expires_at: Instant,
+    revoked: bool,
+}
+
+impl From<&TokenRecord> for TokenView {
+    fn from(t: &TokenRecord) -> Self {
+        Self {
+            token_id: t.token_id.clone(),
+            expires_at: t.expires_at,
+            revoked: t.revoked_at.is_some(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Snapshot {
+    #[serde(serialize_with = "credits::serialize")]
+    credits: Decimal,
+    workers: Vec<Worker>,
+    #[serde(serialize_with = "credits::serialize")]
+    time_scale: Decimal,
+    faults: Faults,
+    tokens: Vec<TokenView>,
+    min_client_version: Option<String>,
+}
+
+fn snapshot(state: &AppState) -> Result<Snapshot, ApiError> {
+    let now = time::now();
+    let faults = state.faults().clone();
+    let min_client_version = state.min_client_version().map(|v| v.to_string());
+    state.read(|ledger| {
+        let account = ledger.demo_account()?.view_at(ledger.time_scale, now);
+        let mut tokens: Vec<&TokenRecord> = ledger
+            .tokens
+            .values()
+            .filter(|t| t.account_id == account.id())
+            .collect();
+        tokens.sort_by_key(|t| t.created_at);
+        Ok(Snapshot {
+            credits: account.balance,
+            workers: account.workers,
+            time_scale: ledger.time_scale,
+            faults,
+            tokens: tokens.into_iter().map(TokenView::from).collect(),
+            min_client_version,
+        })
+    })
+}
+
+async fn stop_workers(state: &AppState, params: &Params) -> ApiResult {
+    let session_id = params.opt_str("workerSessionId")?.map(str::to_owned);
+    let all = params.opt_bool("all")?.unwrap_or(false);
+    if session_id.is_none() && !all {
+        return Err(ApiError::missing("workerSessionId"));
+    }
+    let stopped = on_demo(state, move |store, id| {
+        store.update_account(id, |account, _, now| {
+            let mut stopped = Vec::new();
+            for worker in &mut account.workers {
+                let chosen = session_id
+                    .as_ref()
+                    .map_or(all, |id| &worker.worker_session_id == id);
+                if chosen && worker.is_up() {
+                    worker.stop(now);
+                    stopped.push(worker.clone());
+                }
+            }
+            let known = session_id
+                .as_ref()
+                .is_none_or(|id| account.workers.iter().any(|w| &w.worker_session_id == id));
+            if known {
+                Ok(stopped)
+            } else {
+                Err(ApiError::not_found("worker session"))
+            }
+        })
+    })
+    .await?;
+    ok(&json!({ "stopped": stopped }))
+}
+
+/// Applies `change` to the token named by `{token}` (default: the demo token).
+async fn change_token(
+    state: &AppState,
+    params: &Params,
+    change: impl FnOnce(&mut TokenRecord, Instant) + Send + 'static,
+) -> ApiResult {
+    let hash = params.opt_str("token")?.map(tokens::hash);
+    let view = state
+        .write(move |store| {
+            let hash = hash.unwrap_or_else(|| tokens::hash(store.ledger.demo_token.expose()));
+            let mut record = store
+                .ledger
+                .tokens
+                .get(&hash)
+                .cloned()
+                .ok_or_else(|| ApiError::not_found("token"))?;
+            change(&mut record, time::now());
+            let view = TokenView::from(&record);
+            store.put_token(record, false)?;
+            Ok(view)
+        })
+        .await?;
+    ok(&view)
+}
+
+async fn issue_token(state: &AppState, params: &Params) -> ApiResult {
+    let days = params.opt_u64("validDays")?.unwrap_or(30);
+    let days = i64::try_from(days)
+        .ok()
+        .filter(|d| (1..=3650).contains(d))
+        .ok_or_else(|| ApiError::invalid("validDays", "a number of days from 1 to 3650"))?;
+    let token = tokens::generate();
+    let issued = token.clone();
+    let expires_at = on_demo(state, move |store, id| {
+        let record = tokens::record(&issued, id, time::now(), Duration::days(days));
+        let expires_at = record.expires_at;
+        store.replace_demo_token(issued, record)?;
+        Ok(expires_at)
+    })
+    .await?;
+    ok(&json!({ "token": token.expose(), "expiresAt": time::to_wire(expires_at) }))
+}
