@@ -242,13 +242,18 @@ fn signed_out_hides_the_data() {
         (TrayState::SignedOut, "signed out")
     );
     assert_eq!(tray.tooltip, "Lattica: signed out (session token expired)");
-    assert_eq!(tray.menu_rows[0], "Signed out: session token expired");
+    assert_eq!(tray.menu_rows[0], "Signed out (session token expired)");
     let popover = case.input().popover();
     assert_eq!(popover.balance, None);
     assert_eq!(popover.estimate, None);
     assert!(popover.signed_out.unwrap().contains("expired"));
     assert_eq!(case.input().level(), None);
     assert_eq!(case.input().estimate(), None);
+
+    case.session = Session::SignedOut {
+        reason: SignOutReason::NoToken,
+    };
+    assert_eq!(case.input().tray().menu_rows[0], "Not signed in");
 }
 
 #[test]

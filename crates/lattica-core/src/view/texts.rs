@@ -87,11 +87,12 @@ pub(super) fn signed_out(reason: SignOutReason) -> String {
     .to_owned()
 }
 
-/// A short reason for the tray menu and tooltip.
+/// The signed-out state in a few words, for the tray menu and tooltip: `signed out (session
+/// token expired)`, `not signed in`.
 pub(super) fn signed_out_short(reason: SignOutReason) -> &'static str {
     match reason {
-        SignOutReason::Expired => "session token expired",
-        SignOutReason::Revoked => "session token revoked",
+        SignOutReason::Expired => "signed out (session token expired)",
+        SignOutReason::Revoked => "signed out (session token revoked)",
         SignOutReason::NoToken | SignOutReason::SignedOut => "not signed in",
     }
 }

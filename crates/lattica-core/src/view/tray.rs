@@ -27,12 +27,12 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
         let state = self.tray_state();
         match (self.session, self.shown()) {
             (Session::SignedOut { reason }, _) => {
-                let why = texts::signed_out_short(reason);
+                let status = texts::signed_out_short(reason);
                 TrayView {
                     state,
                     label: "signed out".to_owned(),
-                    tooltip: format!("Lattica: signed out ({why})"),
-                    menu_rows: rows(format!("Signed out: {why}"), NO_VALUE, NO_VALUE),
+                    tooltip: format!("Lattica: {status}"),
+                    menu_rows: rows(sentence_case(status), NO_VALUE, NO_VALUE),
                 }
             }
             (Session::SignedIn, None) => {
@@ -93,4 +93,12 @@ fn rows(balance: String, estimate: &str, last_payment: &str) -> Vec<String> {
         format!("Estimated usage time: {estimate}"),
         format!("Last payment: {last_payment}"),
     ]
+}
+
+/// `signed out` → `Signed out`, for a text that starts a menu row.
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
