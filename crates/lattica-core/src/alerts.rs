@@ -40,6 +40,8 @@ mod state;
 mod text;
 
 #[cfg(test)]
+mod event_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;

@@ -11,6 +11,8 @@ mod open;
 mod prune;
 mod samples;
 #[cfg(test)]
+mod store_tests;
+#[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;
