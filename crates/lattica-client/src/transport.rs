@@ -41,6 +41,8 @@ pub(crate) struct Transport {
 
 /// One failed attempt.
 struct Failure {
+    /// HTTP status, when an answer arrived.
+    status: Option<u16>,
     error: ClientError,
     retry_after: Option<Duration>,
     /// False when the connection failed before the request left: always safe to repeat.
@@ -131,8 +133,8 @@ impl Transport {
             let attempt_started = Instant::now();
             let outcome = self.attempt(url.clone(), body.clone(), timeout).await;
             let status = match &outcome {
-                Ok(_) => Some(200),
-                Err(failure) => failure.error.status(),
+                Ok((status, _)) => Some(*status),
+                Err(failure) => failure.status,
             };
             tracing::debug!(
                 endpoint,
@@ -143,7 +145,7 @@ impl Transport {
                 "platform call"
             );
             let failure = match outcome {
-                Ok(result) => return Ok(result),
+                Ok((_, result)) => return Ok(result),
                 Err(failure) => failure,
             };
             let error = self.scrub(failure.error);
@@ -176,7 +178,7 @@ impl Transport {
         url: url::Url,
         body: Vec<u8>,
         timeout: Duration,
-    ) -> Result<Box<RawValue>, Failure> {
+    ) -> Result<(u16, Box<RawValue>), Failure> {
         let exchange = async {
             let response = self
                 .http
@@ -189,16 +191,24 @@ impl Transport {
                 .map_err(transport_failure)?;
             let status = response.status().as_u16();
             let retry_after = retry_after(response.headers());
-            let bytes = read_body(response).await?;
-            envelope::decode(status, &bytes).map_err(|error| Failure {
-                error,
-                retry_after,
-                maybe_sent: true,
-            })
+            let bytes = read_body(response).await.map_err(|mut failure| {
+                failure.status = Some(status);
+                failure
+            })?;
+            match envelope::decode(status, &bytes) {
+                Ok(result) => Ok((status, result)),
+                Err(error) => Err(Failure {
+                    status: Some(status),
+                    error,
+                    retry_after,
+                    maybe_sent: true,
+                }),
+            }
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(outcome) => outcome,
             Err(_elapsed) => Err(Failure {
+                status: None,
                 error: ClientError::Timeout,
                 retry_after: None,
                 maybe_sent: true,
@@ -212,6 +222,7 @@ async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, Failure> 
     while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(Failure {
+                status: None,
                 error: ClientError::Malformed(format!(
                     "the answer is larger than {} MiB",
                     MAX_BODY_BYTES / (1024 * 1024)
@@ -233,6 +244,7 @@ fn transport_failure(error: reqwest::Error) -> Failure {
         ClientError::Network(describe(error))
     };
     Failure {
+        status: None,
         error,
         retry_after: None,
         maybe_sent,

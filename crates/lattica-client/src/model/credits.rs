@@ -123,6 +123,32 @@ mod tests {
     }
 
     #[test]
+    fn every_exponent_near_the_limits_is_an_answer_not_a_panic() {
+        let mantissas = [
+            "1",
+            "9",
+            "-9",
+            "0.5",
+            "79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+        ];
+        for mantissa in mantissas {
+            for exponent in 0..=40 {
+                for sign in ["", "+", "-"] {
+                    let text = format!("{mantissa}e{sign}{exponent}");
+                    let outcome = std::panic::catch_unwind(|| parse_credits(&text));
+                    assert!(outcome.is_ok(), "{text} panicked");
+                }
+            }
+        }
+        assert_eq!(
+            parse_credits("1e28").unwrap().to_string(),
+            "10000000000000000000000000000"
+        );
+        assert!(parse_credits("1e29").is_err());
+    }
+
+    #[test]
     fn optional_and_list_helpers() {
         #[derive(Deserialize)]
         struct Doc {
