@@ -4,7 +4,7 @@
 //! [`AlertState`] the shell persists after every step.
 //!
 //! # Balance rules
-//! - Levels come from [`Thresholds::level`]. Low and critical notify only once
+//! - Levels come from [`Thresholds::level`](crate::level::Thresholds::level). Low and critical notify only once
 //!   [`AlertConfig::confirmations`] consecutive readings (two by default) sit at or below them,
 //!   so one noisy sample never alerts; empty notifies at once.
 //! - One notification per downward crossing: a reading notifies only its deepest confirmed
@@ -52,9 +52,6 @@ use serde::{Deserialize, Serialize};
 
 pub use state::AlertState;
 
-#[cfg(doc)]
-use crate::level::Thresholds;
-
 /// Tunables of the policy; [`Default`] is the documented behaviour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertConfig {
@@ -64,6 +61,7 @@ pub struct AlertConfig {
     pub confirmations: u32,
     /// Most notifications in any [`window`](Self::window).
     pub max_per_window: usize,
+    /// The sliding window of the rate limit.
     pub window: TimeDelta,
     /// Shortest time between two notifications of the same kind.
     pub same_kind_gap: TimeDelta,

@@ -44,8 +44,10 @@ impl History {
             Ok(value) => Ok(Some(value)),
             Err(error) => {
                 let aside = format!("{key}.corrupt-{}", now.format("%Y%m%dT%H%M%S%.3fZ"));
-                self.conn
-                    .execute("UPDATE kv SET key = ?2 WHERE key = ?1", params![key, aside])?;
+                self.conn.execute(
+                    "UPDATE OR REPLACE kv SET key = ?2 WHERE key = ?1",
+                    params![key, aside],
+                )?;
                 tracing::warn!(%key, %aside, %error, "stored value did not decode; set it aside");
                 Ok(None)
             }

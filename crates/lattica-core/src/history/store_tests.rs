@@ -181,3 +181,24 @@ fn alert_state_persists_and_a_bad_value_is_set_aside() {
         .unwrap();
     assert_eq!(kept, "{not json");
 }
+
+#[test]
+fn missing_folders_are_created() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("a").join("b").join("history.sqlite");
+    let opened = History::open_at(&path, t0()).unwrap();
+    assert_eq!(opened.set_aside, None);
+    opened.history.record(&sample(t0(), "1")).unwrap();
+    assert!(path.is_file());
+}
+
+#[test]
+fn a_path_that_cannot_be_opened_is_an_error_and_is_left_alone() {
+    let dir = TempDir::new().unwrap();
+    // A folder where the file should be says nothing about a database's health.
+    let path = dir.path().join("history.sqlite");
+    fs::create_dir(&path).unwrap();
+    assert!(History::open_at(&path, t0()).is_err());
+    assert!(path.is_dir());
+    assert_eq!(files_in(dir.path()), ["history.sqlite"]);
+}
