@@ -178,14 +178,14 @@ pub async fn stop_worker(state: AppState, caller: Caller, params: Params) -> Api
                                 last = Some(worker.clone());
                             }
                         }
-                        // Nothing was running: answer with the most recent session, so that
+                        // Nothing was running: answer with the last session that stopped, so
                         // stopping twice is harmless.
                         let last = last.or_else(|| {
                             account
                                 .workers
                                 .iter()
-                                .rev()
-                                .find(|w| w.model_id == model_id)
+                                .filter(|w| w.model_id == model_id)
+                                .max_by_key(|w| (w.stopped_at, w.started_at))
                                 .cloned()
                         });
                         last.ok_or_else(|| {

@@ -1,0 +1,13 @@
+//! Integration tests: the sandbox started with `start()` on a temporary data directory and
+//! exercised over real HTTP, plus the built binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod binary;
+mod checks;
+mod control;
+mod endpoints;
+mod faults;
+mod fuzz;
+mod helpers;
+mod persistence;
+mod workers;
