@@ -25,11 +25,7 @@ const MAX_BALANCE: i64 = 1_000_000_000;
 
 /// Entry point for `/control/*`.
 pub async fn entry(State(state): State<AppState>, request: Request) -> Response {
-    let loopback = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback());
-    if !state.control_enabled() || !loopback {
+    if !state.control_enabled() || !from_loopback(&request) {
         return ApiError::new(ErrorCode::UnknownEndpoint, "unknown endpoint").into_response();
     }
     if request.method() != Method::POST {
@@ -59,6 +55,15 @@ pub async fn entry(State(state): State<AppState>, request: Request) -> Response 
         Err(error) => Err(error),
     };
     envelope::respond(outcome)
+}
+
+/// Whether the peer is on this machine. A router served without connect info has no peer
+/// address at all, and is refused.
+fn from_loopback(request: &Request) -> bool {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback())
 }
 
 async fn dispatch(state: &AppState, action: &str, params: Params) -> ApiResult {
@@ -290,4 +295,52 @@ async fn issue_token(state: &AppState, params: &Params) -> ApiResult {
     })
     .await?;
     ok(&json!({ "token": token.expose(), "expiresAt": time::to_wire(expires_at) }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request_from(peer: Option<&str>) -> Request {
+        let mut request = Request::new(axum::body::Body::empty());
+        if let Some(peer) = peer {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        }
+        request
+    }
+
+    #[test]
+    fn only_loopback_peers_may_control() {
+        assert!(from_loopback(&request_from(Some("127.0.0.1:5000"))));
+        assert!(from_loopback(&request_from(Some("127.8.9.10:5000"))));
+        assert!(from_loopback(&request_from(Some("[::1]:5000"))));
+        assert!(from_loopback(&request_from(Some(
+            "[::ffff:127.0.0.1]:5000"
+        ))));
+        assert!(!from_loopback(&request_from(Some("192.168.1.20:5000"))));
+        assert!(!from_loopback(&request_from(Some(
+            "[::ffff:10.0.0.1]:5000"
+        ))));
+        assert!(!from_loopback(&request_from(None)));
+    }
+
+    #[tokio::test]
+    async fn a_remote_peer_gets_the_unknown_endpoint_404() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = crate::SandboxConfig::new(dir.path());
+        config.control = true;
+        let state = AppState::open(&config).unwrap();
+        let mut request = request_from(Some("192.168.1.20:5000"));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = "/control/state".parse().unwrap();
+        let response = entry(State(state), request).await;
+        assert_eq!(response.status(), axum::http::StatusCode::NOT_FOUND);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error_code"], "UNKNOWN_ENDPOINT");
+    }
 }

@@ -11,6 +11,11 @@
 //! toward zero at six fractional digits (a burning balance is never shown higher than it is).
 //! The depletion instant is rounded up to the next millisecond: from that instant on the
 //! balance is exactly 0 and every worker is stopped with `stoppedAt` equal to it.
+//!
+//! Restarts: the settled pair is persisted by every mutation, so it is always on disk. When the
+//! sandbox starts again, the time it was down is burned as if the platform had kept running
+//! (at the speed in force when it stopped), which is what a hosted platform would have done;
+//! credits that ran out meanwhile stop the workers at the instant they ran out.
 
 use chrono::Duration;
 use rust_decimal::Decimal;

@@ -135,3 +135,28 @@ impl RunningSandbox {
         tracing::info!("sandbox stopped");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_json_500() {
+        async fn boom() -> &'static str {
+            panic!("boom")
+        }
+        let app = guard(Router::new().route("/boom", axum::routing::post(boom)));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let response = reqwest::Client::new()
+            .post(format!("http://{addr}/boom"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 500);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error_code"], "INTERNAL");
+        server.abort();
+    }
+}
