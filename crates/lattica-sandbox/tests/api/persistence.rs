@@ -1,5 +1,8 @@
 //! Restarting on the same data directory keeps everything.
 
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 use lattica_sandbox::{SandboxConfig, start};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -65,24 +68,66 @@ async fn a_restart_keeps_balance_workers_tokens_and_payments() {
     t.sandbox.shutdown().await;
 }
 
-#[tokio::test]
-async fn downtime_keeps_burning_and_can_deplete() {
-    let t = spawn().await;
-    t.control("set_balance", json!({"credits": "0.000002"}))
-        .await
-        .result();
+/// Stops `t` and starts it again on the same directory with the default speed, after
+/// `downtime` has passed (time passing is the point here, not synchronization).
+async fn restart_after(t: TestSandbox, downtime: Duration) -> TestSandbox {
     let TestSandbox { sandbox, dir, .. } = t;
     sandbox.shutdown().await;
-    // 0.000002 credits at 1.2 per hour last 6 ms: gone by the time the sandbox is back.
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    tokio::time::sleep(downtime).await;
     let mut config = SandboxConfig::new(dir.path());
     config.control = true;
-    let t = TestSandbox {
+    TestSandbox {
         sandbox: start(config).await.unwrap(),
         dir,
         client: client(),
-    };
+    }
+}
+
+#[tokio::test]
+async fn downtime_burns_at_the_speed_that_was_running() {
+    let t = spawn().await;
+    t.control("set_balance", json!({"credits": 100}))
+        .await
+        .result();
+    // The seeded T4 worker at 3600x burns 1.2 credits per second.
+    t.control("set_time_scale", json!({"timeScale": 3600}))
+        .await
+        .result();
+    let before = t.credits().await;
+    let t = restart_after(t, Duration::from_millis(500)).await;
+    let after = t.credits().await;
+    assert!(
+        after <= before - Decimal::new(6, 1),
+        "half a second burned: {before} -> {after}"
+    );
+    assert!(after > Decimal::from(50), "{after}");
+    let state = t.control("state", json!({})).await.result();
+    assert_eq!(
+        state["timeScale"],
+        json!(1),
+        "the configured speed applies from the restart"
+    );
+    assert_eq!(state["workers"][0]["status"], "UP");
+}
+
+#[tokio::test]
+async fn credits_that_run_out_during_downtime_stop_the_workers_back_then() {
+    let t = spawn().await;
+    t.control("set_balance", json!({"credits": "0.3"}))
+        .await
+        .result();
+    t.control("set_time_scale", json!({"timeScale": 3600}))
+        .await
+        .result();
+    let t = restart_after(t, Duration::from_millis(500)).await;
+    let restarted = Utc::now();
     assert_eq!(t.credits().await, Decimal::ZERO);
     let state = t.control("state", json!({})).await.result();
-    assert_eq!(state["workers"][0]["status"], "STOPPED");
+    let worker = &state["workers"][0];
+    assert_eq!(worker["status"], "STOPPED");
+    let stopped = DateTime::parse_from_rfc3339(worker["stoppedAt"].as_str().unwrap()).unwrap();
+    assert!(
+        stopped < restarted,
+        "{stopped} is before the restart at {restarted}"
+    );
 }
