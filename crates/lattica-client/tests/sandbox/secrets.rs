@@ -105,6 +105,9 @@ async fn the_token_never_shows() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let h = Harness::start().await;
+    // Other tests of this binary may have registered a callsite while this subscriber was
+    // being installed, caching "nobody listens" for it; recompute now that it is in place.
+    tracing::callsite::rebuild_interest_cache();
     let demo_token = h.token_text();
     let secrets = [SECRET, demo_token.as_str()];
 
