@@ -127,14 +127,14 @@ async fn server_errors_exhaust_the_retries() {
 #[tokio::test]
 async fn a_slow_platform_times_out() {
     let h = Harness::start().await;
-    h.set_faults(json!({"latencyMs": 3000})).await;
+    h.set_faults(json!({"latencyMs": 10000})).await;
     let config = h
         .config()
         .with_request_timeout(Duration::from_millis(300))
         .with_retry_policy(RetryPolicy::none());
     let (outcome, elapsed) = timed(h.client_with(config).get_account_credits()).await;
     assert_eq!(outcome.unwrap_err(), ClientError::Timeout);
-    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     h.shutdown().await;
 }
 
