@@ -92,6 +92,13 @@ async fn error_paths(h: &Harness) -> Vec<ClientError> {
     h.control("expire_token", json!({})).await;
     errors.push(demo.get_account_credits().await.unwrap_err());
     errors.push(SessionToken::parse("tok_SECRET 123").unwrap_err().into());
+    for url in [
+        format!("https://user:{SECRET}@api.example"),
+        format!("http://{SECRET}.example"),
+        format!("ftp://api.example/{SECRET}"),
+    ] {
+        errors.push(ClientConfig::new(&url).unwrap_err());
+    }
     errors
 }
 
@@ -146,6 +153,7 @@ async fn the_token_never_shows() {
         "network",
         "malformed",
         "token",
+        "config",
     ] {
         assert!(kinds.contains(&kind), "no {kind} error among {kinds:?}");
     }
