@@ -1,0 +1,26 @@
+//! Build script: embeds the Tauri context and declares the app's own commands, so that each
+//! window's capability file can grant exactly the commands that window needs.
+
+/// Every command the shell exposes over IPC; `capabilities/*.json` grant them per window.
+const COMMANDS: &[&str] = &[
+    "get_view",
+    "refresh_now",
+    "hide_popover",
+    "open_settings",
+    "open_add_credit",
+    "open_sign_in",
+    "sign_in",
+    "sign_in_context",
+    "sign_out",
+    "get_settings",
+    "save_settings",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // A build script reports failure by panicking; there is no other channel.
+        panic!("tauri-build failed: {error:#}");
+    }
+}

@@ -1,0 +1,333 @@
+//! The command line: `lattica-tray [--sandbox]` runs the tray app; `login`, `logout` and
+//! `status` serve scripts and never start GTK, so they work without a display.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Local, Utc};
+use clap::{Parser, Subcommand};
+use lattica_client::LatticaClient;
+use lattica_core::history::History;
+use lattica_core::settings::SettingsStore;
+use lattica_core::view::{Connection, Session, Snapshot, ViewInput};
+use serde::Serialize;
+
+use crate::backend::Backend;
+use crate::error::AppError;
+use crate::fetch;
+use crate::paths::AppPaths;
+use crate::session::Sessions;
+
+/// Exit codes, so scripts can tell failures apart.
+pub mod exit {
+    /// Bad usage, or a token that is empty or malformed.
+    pub const USAGE: u8 = 2;
+    /// Not signed in, or the platform refused the token.
+    pub const NOT_SIGNED_IN: u8 = 3;
+    /// The OS keychain is not available.
+    pub const KEYCHAIN: u8 = 4;
+    /// The platform could not be reached or answered with an error; `status` still prints the
+    /// last figures recorded, marked stale.
+    pub const UNAVAILABLE: u8 = 5;
+    /// No display for the tray app.
+    pub const NO_DISPLAY: u8 = 6;
+    /// Anything else.
+    pub const FAILURE: u8 = 1;
+}
+
+/// Lattica Tray: your Lattica credit balance in the desktop tray.
+#[derive(Debug, Parser)]
+#[command(name = "lattica-tray", version, about)]
+pub struct Args {
+    /// Start the local sandbox platform in-process and sign in to its demo account (its data
+    /// is kept in the app's data folder).
+    #[arg(long)]
+    pub sandbox: bool,
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Read a session token from standard input, check it with the platform and store it in
+    /// the system keychain.
+    Login,
+    /// Remove the stored session token.
+    Logout,
+    /// Print the balance, estimated usage time, last payment, token expiry and data age.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a subcommand to completion.
+pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
+    if sandbox {
+        eprintln!(
+            "lattica-tray: --sandbox starts the tray app with its own sandbox; `login`, \
+             `logout` and `status` talk to LATTICA_BE_URL (point it at a running sandbox)"
+        );
+        return ExitCode::from(exit::USAGE);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(exit::FAILURE, &format!("cannot start: {error}")),
+    };
+    let paths = match AppPaths::resolve() {
+        Ok(paths) => paths,
+        Err(error) => return fail(exit::FAILURE, &error.to_string()),
+    };
+    crate::logging::init(&paths.log_file(), "warn");
+    let settings = SettingsStore::new(paths.settings_file())
+        .load()
+        .map(|o| o.settings)
+        .unwrap_or_default();
+    let backend = match Backend::from_env_and_settings(&settings) {
+        Ok(backend) => backend,
+        Err(error) => return fail(exit::USAGE, &format!("invalid backend URL: {error}")),
+    };
+    let sessions = Sessions::new(backend, Sessions::os_keychain());
+    runtime.block_on(async {
+        match command {
+            CliCommand::Login => login(&sessions).await,
+            CliCommand::Logout => logout(&sessions).await,
+            CliCommand::Status { json } => status(&sessions, &paths, &settings, json).await,
+        }
+    })
+}
+
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("lattica-tray: {message}");
+    ExitCode::from(code)
+}
+
+fn code_of(error: &AppError) -> u8 {
+    match error {
+        AppError::InvalidToken(_) => exit::USAGE,
+        AppError::TokenRejected(_) | AppError::TokenExpired(_) | AppError::NotSignedIn => {
+            exit::NOT_SIGNED_IN
+        }
+        AppError::KeychainUnavailable(_) => exit::KEYCHAIN,
+        AppError::Network(_) | AppError::Server(_) => exit::UNAVAILABLE,
+        _ => exit::FAILURE,
+    }
+}
+
+fn report(error: &AppError) -> ExitCode {
+    fail(code_of(error), &error.to_string())
+}
+
+/// Longest input read from stdin: a token is far shorter, and a stray file must not be slurped.
+const MAX_STDIN: u64 = 64 * 1024;
+
+async fn login(sessions: &Sessions) -> ExitCode {
+    let mut input = String::new();
+    if let Err(error) = std::io::stdin().take(MAX_STDIN).read_to_string(&mut input) {
+        return fail(
+            exit::USAGE,
+            &format!("cannot read the token from standard input: {error}"),
+        );
+    }
+    match sessions.sign_in(&input).await {
+        Ok((_, info)) => {
+            let who = info.email.as_deref().unwrap_or("the Lattica account");
+            let until = info
+                .token_expires_at
+                .map(|at| format!(" (token valid until {})", local(at)))
+                .unwrap_or_default();
+            say(&format!(
+                "Signed in as {who}{until}; the token is in the system keychain."
+            ));
+            ExitCode::SUCCESS
+        }
+        Err(error) => report(&error),
+    }
+}
+
+async fn logout(sessions: &Sessions) -> ExitCode {
+    match sessions.sign_out().await {
+        Ok(()) => {
+            say("Signed out; the token was removed from the system keychain.");
+            ExitCode::SUCCESS
+        }
+        Err(error) => report(&error),
+    }
+}
+
+/// `status --json`: stable field names for scripts. Credits are decimal strings.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusReport {
+    backend: String,
+    balance: String,
+    balance_text: String,
+    level: Option<lattica_core::level::Level>,
+    estimate: Option<String>,
+    estimate_note: Option<String>,
+    running_workers: usize,
+    last_payment: Option<LastPaymentReport>,
+    token_expires_at: Option<DateTime<Utc>>,
+    fetched_at: DateTime<Utc>,
+    data_age_seconds: i64,
+    /// The platform could not be reached: these are the last figures recorded locally.
+    stale: bool,
+    error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LastPaymentReport {
+    at: DateTime<Utc>,
+    credits: String,
+    amount_minor: i64,
+    currency: String,
+}
+
+async fn status(
+    sessions: &Sessions,
+    paths: &AppPaths,
+    settings: &lattica_core::settings::Settings,
+    json: bool,
+) -> ExitCode {
+    let client: LatticaClient = match sessions.restore().await {
+        Ok(Some(client)) => client,
+        Ok(None) => return report(&AppError::NotSignedIn),
+        Err(error) => return report(&error),
+    };
+    let history = History::open(&paths.history_db(false))
+        .ok()
+        .map(|o| o.history);
+    let (snapshot, error) = match fetch::snapshot(&client).await {
+        Ok(snapshot) => (snapshot, None),
+        Err(error) => {
+            if fetch::needs_user(&error) {
+                return report(&AppError::from(error));
+            }
+            let error = AppError::from(error);
+            let Some(last) = history.as_ref().and_then(|h| h.latest().ok().flatten()) else {
+                return report(&error);
+            };
+            let snapshot = Snapshot {
+                fetched_at: last.at,
+                balance: last.credits,
+                running: Vec::new(),
+                prices: None,
+                last_payment: None,
+                token_expires_at: None,
+            };
+            (snapshot, Some(error))
+        }
+    };
+    let now = Utc::now();
+    let burn = history
+        .as_ref()
+        .and_then(|h| {
+            h.observed_burn_per_hour(now, chrono::TimeDelta::hours(6))
+                .ok()
+        })
+        .flatten();
+    let connection = match &error {
+        None => Connection::Connected,
+        Some(e) => Connection::Failed {
+            message: e.to_string(),
+            offline: true,
+        },
+    };
+    let input = ViewInput {
+        session: Session::SignedIn,
+        connection: &connection,
+        snapshot: Some(&snapshot),
+        history: &[],
+        observed_burn_per_hour: burn,
+        settings,
+        now,
+        tz: &Local,
+    };
+    let popover = input.popover();
+    let report = StatusReport {
+        backend: sessions.backend().url().trim_end_matches('/').to_owned(),
+        balance: snapshot.balance.normalize().to_string(),
+        balance_text: popover.balance.clone().unwrap_or_default(),
+        level: input.level(),
+        estimate: popover.estimate.as_ref().map(|e| e.text.clone()),
+        estimate_note: popover.estimate.as_ref().map(|e| e.note.clone()),
+        running_workers: snapshot.running.len(),
+        last_payment: snapshot.last_payment.as_ref().map(|p| LastPaymentReport {
+            at: p.at,
+            credits: p.credits.normalize().to_string(),
+            amount_minor: p.amount_minor,
+            currency: p.currency.clone(),
+        }),
+        token_expires_at: snapshot.token_expires_at,
+        fetched_at: snapshot.fetched_at,
+        data_age_seconds: (now - snapshot.fetched_at).num_seconds().max(0),
+        stale: error.is_some(),
+        error: error.as_ref().map(ToString::to_string),
+    };
+    print_status(&report, &popover, json);
+    match &error {
+        None => ExitCode::SUCCESS,
+        Some(error) => ExitCode::from(code_of(error)),
+    }
+}
+
+#[allow(clippy::print_stdout)] // The command's output is the point.
+fn print_status(report: &StatusReport, popover: &lattica_core::view::PopoverView, json: bool) {
+    if json {
+        match serde_json::to_string_pretty(report) {
+            Ok(text) => println!("{text}"),
+            Err(error) => eprintln!("lattica-tray: cannot encode the status: {error}"),
+        }
+        return;
+    }
+    let line = |label: &str, value: &str| println!("{label:<22}{value}");
+    line("Balance", &format!("{} credits", report.balance_text));
+    if let Some(estimate) = &popover.estimate {
+        line(
+            "Estimated usage time",
+            &format!("{} ({})", estimate.text, estimate.workers),
+        );
+        line("", &estimate.note);
+    }
+    let payment = popover.last_payment.as_ref().map_or_else(
+        || "none".to_owned(),
+        |p| {
+            format!(
+                "{} ({}), {} for {} credits",
+                p.absolute, p.relative, p.amount, p.credits
+            )
+        },
+    );
+    line("Last payment", &payment);
+    let expiry = report
+        .token_expires_at
+        .map_or_else(|| "unknown".to_owned(), local);
+    line("Token expires", &expiry);
+    let age = if report.stale {
+        format!(
+            "{} s (stale: {})",
+            report.data_age_seconds,
+            report.error.as_deref().unwrap_or("")
+        )
+    } else {
+        format!("{} s", report.data_age_seconds)
+    };
+    line("Data age", &age);
+    line("Platform", &report.backend);
+}
+
+#[allow(clippy::print_stdout)] // The command's output is the point.
+fn say(message: &str) {
+    println!("{message}");
+}
+
+fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

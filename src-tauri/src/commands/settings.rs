@@ -1,0 +1,110 @@
+//! The settings window's commands.
+
+use lattica_core::settings::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings, SettingsForm};
+use lattica_core::view::{Session, SignOutReason};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use crate::backend::Backend;
+use crate::engine::{Command, EngineHandle};
+use crate::error::AppError;
+use crate::prefs::Preferences;
+use crate::session::Sessions;
+
+/// What the settings window shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub form: SettingsForm,
+    pub min_refresh_secs: u64,
+    pub max_refresh_secs: u64,
+    /// Why the backend URL setting does not apply right now, if it does not.
+    pub backend_note: Option<String>,
+    /// The platform in use.
+    pub backend: String,
+    pub signed_in: bool,
+}
+
+#[tauri::command]
+pub fn get_settings(
+    prefs: State<'_, Preferences>,
+    sessions: State<'_, Sessions>,
+    engine: State<'_, EngineHandle>,
+) -> SettingsView {
+    view(&prefs.get(), &sessions.backend(), &engine)
+}
+
+/// Validates and saves the form, then applies it: refresh schedule, thresholds, launch at
+/// login, and the backend (which signs in again with that backend's stored token).
+#[tauri::command]
+pub async fn save_settings<R: Runtime>(
+    app: AppHandle<R>,
+    form: SettingsForm,
+) -> Result<SettingsView, AppError> {
+    let settings = Settings::from_form(&form).map_err(AppError::InvalidSettings)?;
+    let (prefs, sessions, engine) = (
+        app.state::<Preferences>(),
+        app.state::<Sessions>(),
+        app.state::<EngineHandle>(),
+    );
+    let before = prefs.get();
+    prefs.save(settings.clone())?;
+    engine.send(Command::SettingsChanged(settings.clone()));
+    if before.launch_at_login() != settings.launch_at_login() {
+        set_launch_at_login(&app, settings.launch_at_login())?;
+    }
+    let backend = sessions.backend();
+    if !backend.is_sandbox() && before.backend_url() != settings.backend_url() {
+        let next = Backend::from_env_and_settings(&settings)?;
+        if next.url() != backend.url() {
+            tracing::info!(backend = next.url(), "switching platform");
+            sessions.switch_backend(next);
+            match sessions.restore().await? {
+                Some(client) => engine.send(Command::SignedIn(client)),
+                None => engine.send(Command::SignedOut(SignOutReason::NoToken)),
+            }
+        }
+    }
+    Ok(view(&settings, &sessions.backend(), &engine))
+}
+
+fn set_launch_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), AppError> {
+    use tauri_plugin_autostart::ManagerExt;
+    // Absent in unit tests, which build the app without plugins.
+    if app
+        .try_state::<tauri_plugin_autostart::AutoLaunchManager>()
+        .is_none()
+    {
+        return Ok(());
+    }
+    let launcher = app.autolaunch();
+    let result = if on {
+        launcher.enable()
+    } else {
+        launcher.disable()
+    };
+    result.map_err(|e| AppError::Storage(format!("could not change launch at login: {e}")))
+}
+
+fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> SettingsView {
+    let backend_note = if backend.is_sandbox() {
+        Some(
+            "The app runs with its embedded sandbox (--sandbox); this setting applies without it."
+                .to_owned(),
+        )
+    } else if std::env::var(lattica_client::config::BASE_URL_ENV)
+        .is_ok_and(|v| !v.trim().is_empty())
+    {
+        Some("LATTICA_BE_URL is set and takes precedence over this setting.".to_owned())
+    } else {
+        None
+    };
+    SettingsView {
+        form: settings.to_form(),
+        min_refresh_secs: MIN_REFRESH_INTERVAL.as_secs(),
+        max_refresh_secs: MAX_REFRESH_INTERVAL.as_secs(),
+        backend_note,
+        backend: backend.url().trim_end_matches('/').to_owned(),
+        signed_in: engine.state().session == Session::SignedIn,
+    }
+}

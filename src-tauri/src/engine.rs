@@ -1,0 +1,387 @@
+//! The refresh loop. It owns the platform client, the last good figures and the local
+//! history, and publishes an [`EngineState`] after every change; the shell renders that state
+//! into the tray and the popover. Nothing here knows about Tauri, so the loop is tested
+//! against the real sandbox without a window.
+//!
+//! Refreshes happen at start, on the configured interval, when the popover opens (at most
+//! once per [`POPOVER_THROTTLE`]) and on demand. A failed refresh keeps the last good figures
+//! (the views mark them stale) and retries with an exponential backoff; a refused token ends
+//! the session; a refused client version stops the schedule until the user asks again.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use lattica_client::{ClientError, LatticaClient};
+use lattica_core::history::{CHART_DAYS, History, Sample};
+use lattica_core::settings::Settings;
+use lattica_core::view::{CHART_MAX_POINTS, Connection, Session, SignOutReason, Snapshot};
+use rust_decimal::Decimal;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::fetch;
+
+/// Opening the popover refreshes only if the last attempt is older than this.
+pub const POPOVER_THROTTLE: Duration = Duration::from_secs(10);
+/// The first retry after a failure; each further failure doubles it, up to [`MAX_BACKOFF`].
+pub const FIRST_BACKOFF: Duration = Duration::from_secs(15);
+pub const MAX_BACKOFF: Duration = Duration::from_secs(10 * 60);
+/// How far back the observed burn rate looks.
+const BURN_WINDOW: TimeDelta = TimeDelta::hours(6);
+
+/// What the loop is asked to do.
+#[derive(Debug)]
+pub enum Command {
+    /// "Refresh now" from the menu or the popover.
+    RefreshNow,
+    /// The popover was opened: refresh unless the figures are very fresh.
+    PopoverOpened,
+    /// A token was validated and stored; start over with it.
+    SignedIn(LatticaClient),
+    /// The session ended (the user signed out, or the token is gone).
+    SignedOut(SignOutReason),
+    SettingsChanged(Settings),
+}
+
+/// Everything the views are derived from, as of the last change.
+#[derive(Debug, Clone)]
+pub struct EngineState {
+    pub session: Session,
+    pub connection: Connection,
+    /// The last good figures; kept through failures, dropped on sign-out.
+    pub snapshot: Option<Snapshot>,
+    /// The 7-day chart, oldest first.
+    pub chart: Vec<Sample>,
+    pub observed_burn_per_hour: Option<Decimal>,
+    pub settings: Settings,
+    /// A refresh is in flight.
+    pub refreshing: bool,
+    /// Bumped each time the platform ends a running session (token expired or revoked), so
+    /// the shell asks for a new token once per occurrence.
+    pub sessions_ended: u64,
+}
+
+impl EngineState {
+    pub fn new(settings: Settings, signed_in: bool) -> Self {
+        Self {
+            session: if signed_in {
+                Session::SignedIn
+            } else {
+                Session::SignedOut {
+                    reason: SignOutReason::NoToken,
+                }
+            },
+            connection: Connection::Connecting,
+            snapshot: None,
+            chart: Vec::new(),
+            observed_burn_per_hour: None,
+            settings,
+            refreshing: false,
+            sessions_ended: 0,
+        }
+    }
+}
+
+/// The shell's side of the loop: send commands, read or watch the state.
+#[derive(Debug, Clone)]
+pub struct EngineHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    state: watch::Receiver<Arc<EngineState>>,
+}
+
+impl EngineHandle {
+    /// Sends a command; after the loop ended (the app is quitting) there is nobody to tell.
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+
+    /// The latest state.
+    pub fn state(&self) -> Arc<EngineState> {
+        Arc::clone(&self.state.borrow())
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<Arc<EngineState>> {
+        self.state.clone()
+    }
+}
+
+type Refresh = Pin<Box<dyn Future<Output = Result<Snapshot, ClientError>> + Send>>;
+
+/// The loop itself; run it with [`Engine::run`] on the async runtime.
+pub struct Engine {
+    commands: mpsc::UnboundedReceiver<Command>,
+    publish: watch::Sender<Arc<EngineState>>,
+    state: EngineState,
+    client: Option<LatticaClient>,
+    history: Option<History>,
+    /// Replaces the settings' interval (tests; see `LATTICA_TRAY_REFRESH_SECS`).
+    interval_override: Option<Duration>,
+    failures: u32,
+    /// A refused client version stops the schedule: retrying cannot help.
+    halted: bool,
+    last_attempt: Option<Instant>,
+    next_due: Instant,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("session", &self.state.session)
+            .field("failures", &self.failures)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// A loop starting from `state`, signed in with `client` if there is one.
+    pub fn new(
+        mut state: EngineState,
+        client: Option<LatticaClient>,
+        history: Option<History>,
+        interval_override: Option<Duration>,
+    ) -> (Self, EngineHandle) {
+        let (commands_tx, commands) = mpsc::unbounded_channel();
+        let mut engine = Self {
+            commands,
+            publish: watch::Sender::new(Arc::new(state.clone())),
+            state: EngineState::new(Settings::default(), false),
+            client,
+            history,
+            interval_override,
+            failures: 0,
+            halted: false,
+            last_attempt: None,
+            next_due: Instant::now(),
+        };
+        // The chart paints before the first fetch returns.
+        if let Some(history) = &engine.history {
+            let now = Utc::now();
+            state.chart = chart(history, now);
+            state.observed_burn_per_hour = burn(history, now);
+        }
+        engine.state = state;
+        engine.publish.send_replace(Arc::new(engine.state.clone()));
+        let handle = EngineHandle {
+            commands: commands_tx,
+            state: engine.publish.subscribe(),
+        };
+        (engine, handle)
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval_override
+            .unwrap_or_else(|| self.state.settings.refresh_interval())
+    }
+
+    /// Runs until every [`EngineHandle`] is dropped.
+    pub async fn run(mut self) {
+        let mut inflight: Option<Refresh> = self.start();
+        loop {
+            let scheduled = inflight.is_none() && self.client.is_some() && !self.halted;
+            tokio::select! {
+                result = wait(&mut inflight) => {
+                    inflight = None;
+                    self.finish(result);
+                }
+                () = tokio::time::sleep_until(self.next_due), if scheduled => {
+                    inflight = self.start();
+                }
+                command = self.commands.recv() => {
+                    let Some(command) = command else { break };
+                    self.handle(command, &mut inflight);
+                }
+            }
+        }
+        tracing::debug!("refresh loop stopped");
+    }
+
+    fn handle(&mut self, command: Command, inflight: &mut Option<Refresh>) {
+        tracing::debug!(?command, "refresh loop command");
+        match command {
+            Command::RefreshNow => {
+                if inflight.is_none() {
+                    *inflight = self.start();
+                }
+            }
+            Command::PopoverOpened => {
+                let fresh = self
+                    .last_attempt
+                    .is_some_and(|at| at.elapsed() < POPOVER_THROTTLE);
+                if inflight.is_none() && !fresh {
+                    *inflight = self.start();
+                }
+            }
+            Command::SignedIn(client) => {
+                self.client = Some(client);
+                self.failures = 0;
+                self.halted = false;
+                self.state.session = Session::SignedIn;
+                self.state.snapshot = None;
+                self.state.connection = Connection::Connecting;
+                // Dropping a refresh in flight cancels it: its figures belong to the old token.
+                *inflight = self.start();
+            }
+            Command::SignedOut(reason) => {
+                *inflight = None;
+                self.end_session(reason);
+                self.publish();
+            }
+            Command::SettingsChanged(settings) => {
+                self.state.settings = settings;
+                if self.failures == 0 {
+                    let since = self.last_attempt.unwrap_or_else(Instant::now);
+                    self.next_due = since + self.interval();
+                }
+                self.publish();
+            }
+        }
+    }
+
+    /// Starts a refresh if there is a client; publishes the "refreshing" state.
+    fn start(&mut self) -> Option<Refresh> {
+        let client = self.client.clone()?;
+        self.last_attempt = Some(Instant::now());
+        self.state.refreshing = true;
+        self.publish();
+        Some(Box::pin(async move { fetch::snapshot(&client).await }))
+    }
+
+    fn finish(&mut self, result: Result<Snapshot, ClientError>) {
+        self.state.refreshing = false;
+        match result {
+            Ok(snapshot) => {
+                self.failures = 0;
+                self.halted = false;
+                self.record(&snapshot);
+                self.state.snapshot = Some(snapshot);
+                self.state.connection = Connection::Connected;
+                self.next_due = Instant::now() + self.interval();
+            }
+            Err(ClientError::Unauthorized { code, .. }) => {
+                let reason = match code.as_deref() {
+                    Some(lattica_client::error::TOKEN_EXPIRED) => SignOutReason::Expired,
+                    _ => SignOutReason::Revoked,
+                };
+                // The shell sees `sessions_ended` move, removes the token from the keychain
+                // and asks for a new one.
+                tracing::warn!(
+                    ?reason,
+                    "the platform refused the session token; signing out"
+                );
+                self.end_session(reason);
+                self.state.sessions_ended += 1;
+            }
+            Err(error @ ClientError::ClientTooOld { .. }) => {
+                tracing::error!(%error, "the platform refuses this client version");
+                self.halted = true;
+                self.state.connection = Connection::Failed {
+                    message: crate::error::AppError::from(error).to_string(),
+                    offline: false,
+                };
+            }
+            Err(error) => {
+                self.failures = self.failures.saturating_add(1);
+                let delay = backoff(self.failures);
+                tracing::warn!(%error, failures = self.failures, retry_in = ?delay, "refresh failed");
+                let offline = matches!(error, ClientError::Timeout | ClientError::Network(_));
+                self.state.connection = Connection::Failed {
+                    message: if offline {
+                        "Cannot reach the Lattica platform".to_owned()
+                    } else {
+                        short_server_message(&error)
+                    },
+                    offline,
+                };
+                self.next_due = Instant::now() + delay;
+            }
+        }
+        self.publish();
+    }
+
+    fn end_session(&mut self, reason: SignOutReason) {
+        self.client = None;
+        self.failures = 0;
+        self.halted = false;
+        self.state.refreshing = false;
+        self.state.session = Session::SignedOut { reason };
+        self.state.snapshot = None;
+        self.state.connection = Connection::Connecting;
+    }
+
+    /// Adds the snapshot to the local history and re-reads the chart and the burn rate.
+    fn record(&mut self, snapshot: &Snapshot) {
+        let Some(history) = &self.history else {
+            return;
+        };
+        let sample = Sample {
+            at: snapshot.fetched_at,
+            credits: snapshot.balance,
+            running_workers: u32::try_from(snapshot.running.len()).unwrap_or(u32::MAX),
+        };
+        if let Err(error) = history.record(&sample) {
+            tracing::warn!(%error, "could not record the balance in the local history");
+        }
+        self.state.chart = chart(history, snapshot.fetched_at);
+        self.state.observed_burn_per_hour = burn(history, snapshot.fetched_at);
+    }
+
+    fn publish(&self) {
+        self.publish.send_replace(Arc::new(self.state.clone()));
+    }
+}
+
+/// Resolves with the refresh in flight, or never if there is none.
+async fn wait(inflight: &mut Option<Refresh>) -> Result<Snapshot, ClientError> {
+    match inflight {
+        Some(refresh) => refresh.await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The delay before retry number `failures` (1-based): 15 s, 30 s, 1 min … up to 10 min.
+pub fn backoff(failures: u32) -> Duration {
+    let doublings = failures.saturating_sub(1).min(16);
+    FIRST_BACKOFF
+        .saturating_mul(1 << doublings)
+        .min(MAX_BACKOFF)
+}
+
+fn short_server_message(error: &ClientError) -> String {
+    match error.status() {
+        Some(status) => format!("The Lattica platform answered with an error (HTTP {status})"),
+        None => "The Lattica platform sent an answer the app cannot read".to_owned(),
+    }
+}
+
+fn chart(history: &History, now: chrono::DateTime<Utc>) -> Vec<Sample> {
+    history
+        .chart(now, CHART_DAYS, CHART_MAX_POINTS)
+        .inspect_err(|error| tracing::warn!(%error, "could not read the local history"))
+        .unwrap_or_default()
+}
+
+fn burn(history: &History, now: chrono::DateTime<Utc>) -> Option<Decimal> {
+    history
+        .observed_burn_per_hour(now, BURN_WINDOW)
+        .inspect_err(|error| tracing::warn!(%error, "could not read the burn rate"))
+        .ok()
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        assert_eq!(backoff(1), Duration::from_secs(15));
+        assert_eq!(backoff(2), Duration::from_secs(30));
+        assert_eq!(backoff(3), Duration::from_secs(60));
+        assert_eq!(backoff(6), Duration::from_secs(480));
+        assert_eq!(backoff(7), MAX_BACKOFF);
+        assert_eq!(backoff(u32::MAX), MAX_BACKOFF);
+    }
+}

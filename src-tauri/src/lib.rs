@@ -1,0 +1,165 @@
+//! Lattica Tray: the Lattica account's credit balance, estimated usage time and last payment
+//! in the desktop tray, with a popover, settings and sign-in windows.
+//!
+//! The logic lives in `lattica-core` and `lattica-client`; this crate is the shell that wires
+//! them to the tray, the windows, the keychain and the command line.
+
+mod actions;
+mod backend;
+mod cli;
+mod commands;
+mod engine;
+mod error;
+mod fetch;
+mod icons;
+mod ipc;
+mod keychain;
+mod logging;
+mod paths;
+mod prefs;
+mod present;
+mod presenter;
+mod session;
+mod startup;
+mod tray;
+mod windows;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tauri::{Builder, Manager, RunEvent, Runtime};
+
+use crate::engine::EngineHandle;
+use crate::ipc::WindowId;
+use crate::prefs::Preferences;
+use crate::session::Sessions;
+use crate::startup::{EmbeddedSandbox, StartError};
+use crate::tray::{Tray, TrayModel};
+use crate::windows::PopoverLife;
+
+/// The entry point: a subcommand runs without GTK; otherwise the tray app starts.
+pub fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    match args.command {
+        Some(command) => cli::run(command, args.sandbox),
+        None => match run(args.sandbox) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                tracing::error!(%error, "cannot start");
+                eprintln!("lattica-tray: {error}");
+                ExitCode::from(match error {
+                    StartError::NoDisplay | StartError::DisplayUnusable(_) => cli::exit::NO_DISPLAY,
+                    _ => cli::exit::FAILURE,
+                })
+            }
+        },
+    }
+}
+
+/// The state and options [`build`] wires into the app.
+#[derive(Debug)]
+pub struct Parts {
+    prefs: Preferences,
+    sessions: Sessions,
+    engine: EngineHandle,
+    popover: PopoverLife,
+    sandbox: EmbeddedSandbox,
+    /// Create the tray item (unit tests on the mock runtime go without).
+    with_tray: bool,
+    signed_in: bool,
+}
+
+/// Runs the tray app until the user quits.
+pub fn run(sandbox: bool) -> Result<(), StartError> {
+    let prepared = startup::prepare(sandbox)?;
+    let autostart_args: Vec<&str> = if sandbox { vec!["--sandbox"] } else { vec![] };
+    let builder = Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            actions::show_popover(app, None);
+        }))
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .args(autostart_args)
+                .app_name("Lattica Tray")
+                .build(),
+        );
+    let parts = Parts {
+        prefs: prepared.prefs,
+        sessions: prepared.sessions,
+        engine: prepared.engine,
+        popover: PopoverLife::new(prepared.popover_keep),
+        sandbox: prepared.sandbox,
+        with_tray: true,
+        signed_in: prepared.signed_in,
+    };
+    let app = startup::build_app(build(builder, parts), tauri::generate_context!())?;
+    app.run(on_run_event);
+    Ok(())
+}
+
+/// Wires state, commands and the setup hook. Generic over the runtime so unit tests build the
+/// same app on `tauri::test::mock_builder()`.
+pub fn build<R: Runtime>(builder: Builder<R>, parts: Parts) -> Builder<R> {
+    let Parts {
+        prefs,
+        sessions,
+        engine,
+        popover,
+        sandbox,
+        with_tray,
+        signed_in,
+    } = parts;
+    builder
+        .manage(prefs)
+        .manage(sessions)
+        .manage(engine)
+        .manage(popover)
+        .manage(sandbox)
+        .invoke_handler(tauri::generate_handler![
+            commands::account::get_view,
+            commands::account::refresh_now,
+            commands::account::hide_popover,
+            commands::account::open_settings,
+            commands::account::open_add_credit,
+            commands::account::open_sign_in,
+            commands::session::sign_in,
+            commands::session::sign_in_context,
+            commands::session::sign_out,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+        ])
+        .setup(move |app| {
+            let handle = app.handle();
+            if with_tray {
+                let tray = Tray::create(handle, TrayModel::starting(signed_in))?;
+                app.manage(tray);
+            }
+            presenter::spawn(handle.clone());
+            if !signed_in {
+                // First run (or the keychain is missing): ask for a token straight away.
+                actions::open(handle, WindowId::SignIn);
+            }
+            Ok(())
+        })
+}
+
+fn on_run_event<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
+    match event {
+        // The last window closing is not the end of a tray app: only "Quit" is.
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } => api.prevent_exit(),
+        RunEvent::Exit => {
+            if let Some(tray) = app.try_state::<Tray<R>>() {
+                tray.remove();
+            }
+            app.state::<EmbeddedSandbox>().shutdown();
+            tracing::info!("quit");
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

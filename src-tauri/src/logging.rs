@@ -1,0 +1,56 @@
+//! Logging through `tracing` to stderr and to a file in the app's log folder. Nothing secret is
+//! ever logged: the token type prints `***`, and no code formats a secret into a message.
+
+use std::fs::{self, OpenOptions};
+use std::path::Path;
+use std::sync::Mutex;
+
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+/// Installs the global subscriber. `stderr_level` applies to stderr unless `RUST_LOG` says
+/// otherwise (the CLI keeps stderr for its own messages and logs only warnings there); the
+/// file always gets the app's `info` events.
+///
+/// A log file that cannot be opened is not fatal: the app still runs and says so on stderr.
+pub fn init(log_file: &Path, stderr_level: &str) {
+    let env_or = |default: &str| {
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default))
+    };
+    let file_filter = "warn,lattica_tray=info,lattica_client=info,lattica_core=info,\
+                       lattica_sandbox=info";
+    let stderr_filter = if stderr_level == "info" {
+        file_filter
+    } else {
+        stderr_level
+    };
+
+    let file = log_file
+        .parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| OpenOptions::new().create(true).append(true).open(log_file));
+    let (file_layer, file_error) = match file {
+        Ok(file) => (
+            Some(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(Mutex::new(file))
+                    .with_filter(env_or(file_filter)),
+            ),
+            None,
+        ),
+        Err(error) => (None, Some(error)),
+    };
+    let stderr_layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(env_or(stderr_filter));
+    // Only a second initialisation fails (unit tests); the first subscriber then stays.
+    let _ = tracing_subscriber::registry()
+        .with(stderr_layer)
+        .with(file_layer)
+        .try_init();
+    if let Some(error) = file_error {
+        tracing::warn!(path = %log_file.display(), %error, "cannot open the log file");
+    }
+}

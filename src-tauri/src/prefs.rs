@@ -1,0 +1,57 @@
+//! The user's settings as the running app holds them: loaded once at start, replaced
+//! atomically on disk (lattica-core's `SettingsStore`) when the settings window saves.
+
+use std::sync::{Mutex, PoisonError};
+
+use lattica_core::settings::{Settings, SettingsStore, Source};
+
+use crate::error::AppError;
+use crate::paths::AppPaths;
+
+/// The settings in effect, managed as state.
+#[derive(Debug)]
+pub struct Preferences {
+    store: SettingsStore,
+    current: Mutex<Settings>,
+}
+
+impl Preferences {
+    /// Loads the settings file; an unusable one has been set aside by the store, and a file
+    /// that cannot be read at all leaves the defaults in effect. Either way the app starts.
+    pub fn load(paths: &AppPaths) -> Self {
+        let store = SettingsStore::new(paths.settings_file());
+        let settings = match store.load() {
+            Ok(outcome) => {
+                if let Source::SetAside { moved_to, reason } = &outcome.source {
+                    tracing::warn!(%reason, moved_to = %moved_to.display(),
+                        "the settings file was unusable; it was set aside and defaults apply");
+                }
+                outcome.settings
+            }
+            Err(error) => {
+                tracing::error!(%error, "could not read the settings; defaults apply");
+                Settings::default()
+            }
+        };
+        Self {
+            store,
+            current: Mutex::new(settings),
+        }
+    }
+
+    pub fn get(&self) -> Settings {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Writes `settings` and makes them current; on failure nothing changes.
+    pub fn save(&self, settings: Settings) -> Result<(), AppError> {
+        self.store
+            .save(&settings)
+            .map_err(|e| AppError::Storage(e.to_string()))?;
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = settings;
+        Ok(())
+    }
+}

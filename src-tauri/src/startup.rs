@@ -1,0 +1,225 @@
+//! Everything prepared before Tauri starts: folders, logging, the display check, settings,
+//! the platform (starting the embedded sandbox for `--sandbox`), the session and the refresh
+//! loop. Kept apart from the wiring in `lib.rs` so that stays a list of parts.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use lattica_client::SessionToken;
+use lattica_core::history::History;
+use lattica_sandbox::{RunningSandbox, SandboxConfig};
+
+use crate::backend::Backend;
+use crate::engine::{Engine, EngineHandle, EngineState};
+use crate::error::AppError;
+use crate::paths::AppPaths;
+use crate::prefs::Preferences;
+use crate::session::Sessions;
+use crate::windows::DEFAULT_POPOVER_KEEP;
+
+/// Overrides the refresh interval, in seconds, below the settings' 15 s minimum (tests).
+pub const REFRESH_SECS_ENV: &str = "LATTICA_TRAY_REFRESH_SECS";
+/// Overrides how long a hidden popover is kept before its webview is destroyed (tests).
+pub const POPOVER_KEEP_SECS_ENV: &str = "LATTICA_TRAY_POPOVER_KEEP_SECS";
+
+/// Why the tray app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(
+        "no graphical display: neither DISPLAY nor WAYLAND_DISPLAY is set. The tray app needs \
+         a desktop session; scripts can use `lattica-tray status`, `login` and `logout`"
+    )]
+    NoDisplay,
+    #[error("the display could not be opened ({0}). The tray app needs a desktop session")]
+    DisplayUnusable(String),
+    #[error("{0}")]
+    Paths(#[from] crate::paths::NoHomeError),
+    #[error("the embedded sandbox could not start: {0}")]
+    Sandbox(String),
+    #[error("{0}")]
+    App(#[from] AppError),
+    #[error("the app failed: {0}")]
+    Tauri(#[from] tauri::Error),
+}
+
+/// Whether a display server is named in the environment. GTK panics without one, so the
+/// app checks first and says what is wrong.
+pub fn display_available() -> bool {
+    if !cfg!(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "openbsd"
+    )) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+}
+
+/// The embedded sandbox, kept running while the app runs and stopped cleanly on exit.
+#[derive(Debug, Default)]
+pub struct EmbeddedSandbox(Mutex<Option<RunningSandbox>>);
+
+impl EmbeddedSandbox {
+    /// Stops the sandbox (it persists everything on the way out).
+    pub fn shutdown(&self) {
+        let running = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(sandbox) = running {
+            tauri::async_runtime::block_on(sandbox.shutdown());
+            tracing::info!("embedded sandbox stopped");
+        }
+    }
+}
+
+/// The parts the app is built from.
+#[derive(Debug)]
+pub struct Prepared {
+    pub prefs: Preferences,
+    pub sessions: Sessions,
+    pub engine: EngineHandle,
+    pub sandbox: EmbeddedSandbox,
+    pub popover_keep: Duration,
+    pub signed_in: bool,
+}
+
+/// Prepares everything, and starts the refresh loop on Tauri's async runtime.
+pub fn prepare(sandbox: bool) -> Result<Prepared, StartError> {
+    let paths = AppPaths::resolve()?;
+    crate::logging::init(&paths.log_file(), "info");
+    if !display_available() {
+        return Err(StartError::NoDisplay);
+    }
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), sandbox, "starting");
+    let prefs = Preferences::load(&paths);
+
+    let (backend, embedded) = if sandbox {
+        let running = tauri::async_runtime::block_on(lattica_sandbox::start(SandboxConfig::new(
+            paths.sandbox_dir(),
+        )))
+        .map_err(|e| StartError::Sandbox(e.to_string()))?;
+        tracing::info!(url = %running.url(), "embedded sandbox started");
+        let backend = Backend::sandbox(&running.url()).map_err(AppError::from)?;
+        (backend, Some(running))
+    } else {
+        (
+            Backend::from_env_and_settings(&prefs.get()).map_err(AppError::from)?,
+            None,
+        )
+    };
+    tracing::info!(backend = backend.url(), "platform");
+
+    let sessions = Sessions::new(backend, Sessions::os_keychain());
+    let client = tauri::async_runtime::block_on(async {
+        let restored = sessions.restore().await;
+        match (&embedded, restored) {
+            (Some(running), Ok(stored)) => sign_in_to_demo(&sessions, running, stored).await,
+            (_, Ok(stored)) => stored,
+            (_, Err(error)) => {
+                tracing::error!(%error, "cannot read the stored token");
+                None
+            }
+        }
+    });
+    let signed_in = client.is_some();
+
+    let history = match History::open(&paths.history_db(sandbox)) {
+        Ok(opened) => {
+            if let Some(aside) = opened.set_aside {
+                tracing::warn!(reason = %aside.reason, moved_to = %aside.moved_to.display(),
+                    "the local history was damaged; it was set aside and a new one started");
+            }
+            Some(opened.history)
+        }
+        Err(error) => {
+            tracing::error!(%error, "the local history is unavailable; the chart stays empty");
+            None
+        }
+    };
+    let (engine, handle) = Engine::new(
+        EngineState::new(prefs.get(), signed_in),
+        client,
+        history,
+        env_secs(REFRESH_SECS_ENV, 1..=3600),
+    );
+    tauri::async_runtime::spawn(engine.run());
+
+    Ok(Prepared {
+        prefs,
+        sessions,
+        engine: handle,
+        sandbox: EmbeddedSandbox(Mutex::new(embedded)),
+        popover_keep: env_secs(POPOVER_KEEP_SECS_ENV, 0..=3600).unwrap_or(DEFAULT_POPOVER_KEEP),
+        signed_in,
+    })
+}
+
+/// `--sandbox` signs in to the demo account, unless a token that the sandbox still accepts is
+/// stored already (the user may have signed in with another one). The demo token is stored in
+/// the keychain like any token.
+async fn sign_in_to_demo(
+    sessions: &Sessions,
+    running: &RunningSandbox,
+    stored: Option<lattica_client::LatticaClient>,
+) -> Option<lattica_client::LatticaClient> {
+    if let Some(client) = stored {
+        match client.get_account_info().await {
+            Ok(_) => return Some(client),
+            Err(error) => {
+                tracing::info!(%error, "the stored sandbox token is refused; using the demo account")
+            }
+        }
+    }
+    let demo = match SessionToken::parse(running.demo_token()) {
+        Ok(token) => token,
+        Err(error) => {
+            tracing::error!(%error, "the sandbox's demo token is unusable");
+            return None;
+        }
+    };
+    match sessions.sign_in(demo.expose_secret()).await {
+        Ok((client, _)) => Some(client),
+        Err(error) => {
+            tracing::error!(%error, "cannot sign in to the sandbox's demo account");
+            None
+        }
+    }
+}
+
+/// A whole number of seconds from the environment, if set and within `range`.
+fn env_secs(name: &str, range: std::ops::RangeInclusive<u64>) -> Option<Duration> {
+    let raw = std::env::var(name).ok()?;
+    match raw.trim().parse::<u64>() {
+        Ok(secs) if range.contains(&secs) => {
+            tracing::info!(name, secs, "override from the environment");
+            Some(Duration::from_secs(secs))
+        }
+        _ => {
+            tracing::warn!(name, value = %raw, "ignored: not a whole number of seconds in range");
+            None
+        }
+    }
+}
+
+/// Builds the app, turning GTK's panic on an unusable display into an error: `DISPLAY` may be
+/// set yet point at no X server.
+pub fn build_app<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    context: tauri::Context<R>,
+) -> Result<tauri::App<R>, StartError> {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.build(context)));
+    std::panic::set_hook(quiet);
+    match built {
+        Ok(app) => Ok(app?),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown failure".to_owned());
+            Err(StartError::DisplayUnusable(message))
+        }
+    }
+}

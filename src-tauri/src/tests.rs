@@ -1,0 +1,210 @@
+//! The shell's commands on Tauri's mock runtime, with the app's real capability files: what
+//! each window may call, and what the commands answer.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use lattica_core::settings::Settings;
+use lattica_core::view::{Connection, Session, SignOutReason, Snapshot};
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+use crate::backend::Backend;
+use crate::engine::{Engine, EngineState};
+use crate::keychain::{MemoryVault, TokenVault};
+use crate::prefs::Preferences;
+use crate::session::Sessions;
+use crate::startup::EmbeddedSandbox;
+use crate::windows::PopoverLife;
+use crate::{Parts, build};
+
+struct TestApp {
+    app: App<MockRuntime>,
+    vault: Arc<MemoryVault>,
+    _dir: tempfile::TempDir,
+}
+
+/// The app on the mock runtime, its refresh loop frozen at `state`, against a platform that
+/// does not answer (port 9, discard): nothing here may depend on the network.
+fn app_with(state: EngineState) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = crate::paths::AppPaths {
+        config_dir: dir.path().join("config"),
+        data_dir: dir.path().join("data"),
+        log_dir: dir.path().join("logs"),
+    };
+    let vault = Arc::new(MemoryVault::default());
+    let shared = Arc::clone(&vault);
+    let sessions = Sessions::new(
+        Backend::sandbox("http://127.0.0.1:9").unwrap(),
+        Arc::new(move |_: &Backend| Arc::clone(&shared) as Arc<dyn TokenVault>),
+    );
+    let signed_in = state.session == Session::SignedIn;
+    let (_engine, handle) = Engine::new(state, None, None, None);
+    let parts = Parts {
+        prefs: Preferences::load(&paths),
+        sessions,
+        engine: handle,
+        popover: PopoverLife::new(std::time::Duration::from_secs(30)),
+        sandbox: EmbeddedSandbox::default(),
+        with_tray: false,
+        signed_in,
+    };
+    let app = build(mock_builder(), parts)
+        .build(tauri::generate_context!())
+        .unwrap();
+    TestApp {
+        app,
+        vault,
+        _dir: dir,
+    }
+}
+
+fn signed_in_with_balance() -> EngineState {
+    let mut state = EngineState::new(Settings::default(), true);
+    state.connection = Connection::Connected;
+    state.snapshot = Some(Snapshot {
+        fetched_at: Utc::now(),
+        balance: "249.517333".parse().unwrap(),
+        running: Vec::new(),
+        prices: None,
+        last_payment: None,
+        token_expires_at: None,
+    });
+    state
+}
+
+fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+    WebviewWindowBuilder::new(app, label, Default::default())
+        .build()
+        .unwrap()
+}
+
+/// Invokes `cmd` from `window`: `Ok(result)` or `Err(error value)`.
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_owned(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn the_popover_gets_the_cached_view_at_once() {
+    let test = app_with(signed_in_with_balance());
+    let popover = window(&test.app, "popover");
+    let view = invoke(&popover, "get_view", json!({})).unwrap();
+    assert_eq!(view["signedIn"], true);
+    assert_eq!(view["balance"], "249.51");
+    assert_eq!(view["state"], "ok");
+    assert!(view["fetchedAt"].is_i64(), "{view}");
+}
+
+#[test]
+fn an_empty_token_is_rejected_and_nothing_is_stored() {
+    let test = app_with(EngineState::new(Settings::default(), false));
+    let signin = window(&test.app, "signin");
+    for token in ["", "   \n"] {
+        let error = invoke(&signin, "sign_in", json!({ "token": token })).unwrap_err();
+        assert_eq!(error["kind"], "invalid_token", "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("Paste"),
+            "{error}"
+        );
+    }
+    let error = invoke(&signin, "sign_in", json!({ "token": "two words" })).unwrap_err();
+    assert_eq!(error["kind"], "invalid_token");
+    assert!(test.vault.load().unwrap().is_none());
+}
+
+#[test]
+fn a_token_the_platform_cannot_check_is_not_stored() {
+    let test = app_with(EngineState::new(Settings::default(), false));
+    let signin = window(&test.app, "signin");
+    let error = invoke(&signin, "sign_in", json!({ "token": "tok_valid_looking" })).unwrap_err();
+    assert_eq!(error["kind"], "network", "{error}");
+    assert!(!error.to_string().contains("tok_valid_looking"), "{error}");
+    assert!(test.vault.load().unwrap().is_none());
+}
+
+#[test]
+fn each_window_gets_only_its_own_commands() {
+    let test = app_with(signed_in_with_balance());
+    let popover = window(&test.app, "popover");
+    let signin = window(&test.app, "signin");
+    let wizard = window(&test.app, "wizard");
+    assert!(
+        invoke(&popover, "sign_in", json!({ "token": "x" }))
+            .is_err_and(|e| e.to_string().contains("not allowed"))
+    );
+    assert!(invoke(&popover, "save_settings", json!({})).is_err());
+    assert!(invoke(&signin, "get_view", json!({})).is_err());
+    assert!(invoke(&wizard, "get_view", json!({})).is_err());
+    assert!(invoke(&signin, "sign_in_context", json!({})).is_ok());
+}
+
+#[test]
+fn the_sign_in_window_says_the_session_expired() {
+    let mut state = EngineState::new(Settings::default(), false);
+    state.session = Session::SignedOut {
+        reason: SignOutReason::Expired,
+    };
+    let test = app_with(state);
+    let signin = window(&test.app, "signin");
+    let context = invoke(&signin, "sign_in_context", json!({})).unwrap();
+    assert!(
+        context["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Signed out: session expired"),
+        "{context}"
+    );
+    assert_eq!(context["sandbox"], true);
+}
+
+#[test]
+fn invalid_settings_name_their_fields_and_are_not_saved() {
+    let test = app_with(signed_in_with_balance());
+    let settings = window(&test.app, "settings");
+    let view = invoke(&settings, "get_settings", json!({})).unwrap();
+    let mut form = view["form"].clone();
+    form["refreshIntervalSecs"] = json!("5");
+    form["lowThreshold"] = json!("abc");
+    let error = invoke(&settings, "save_settings", json!({ "form": form })).unwrap_err();
+    assert_eq!(error["kind"], "invalid_settings");
+    let fields: Vec<_> = error["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fields, ["refreshIntervalSecs", "lowThreshold"]);
+    let again = invoke(&settings, "get_settings", json!({})).unwrap();
+    assert_eq!(again["form"]["refreshIntervalSecs"], "60");
+}
+
+#[test]
+fn valid_settings_are_saved_and_applied() {
+    let test = app_with(signed_in_with_balance());
+    let settings = window(&test.app, "settings");
+    let mut form = invoke(&settings, "get_settings", json!({})).unwrap()["form"].clone();
+    form["refreshIntervalSecs"] = json!("120");
+    form["lowThreshold"] = json!("50");
+    form["lowUnit"] = json!("credits");
+    form["criticalThreshold"] = json!("10");
+    form["criticalUnit"] = json!("credits");
+    let saved = invoke(&settings, "save_settings", json!({ "form": form })).unwrap();
+    assert_eq!(saved["form"]["refreshIntervalSecs"], "120");
+    assert_eq!(saved["form"]["lowThreshold"], "50");
+}

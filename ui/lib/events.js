@@ -1,0 +1,17 @@
+// Names shared with the Rust shell. Mirrors src-tauri/src/ipc.rs: change both together.
+
+/** Events the shell emits (`domain://action`). */
+export const EVENTS = Object.freeze({
+  /** The popover's view model changed; payload: the same object `getView()` returns. */
+  VIEW_UPDATED: 'view://updated',
+  /** Signed in or out; payload: `{ signedIn, email, expiresAt, reason }`. */
+  SESSION_CHANGED: 'session://changed',
+});
+
+/** Window labels. */
+export const WINDOWS = Object.freeze({
+  POPOVER: 'popover',
+  SETTINGS: 'settings',
+  SIGN_IN: 'signin',
+  WIZARD: 'wizard',
+});

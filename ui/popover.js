@@ -1,0 +1,123 @@
+// The popover: paints the cached view model at once, then follows `view://updated`.
+
+import * as ipc from './lib/ipc.js';
+import { renderChart } from './lib/chart.js';
+import { age, updatedAgo } from './lib/time.js';
+
+const $ = (id) => document.getElementById(id);
+/** The refresh spinner stops at the next view, or after this long at the latest. */
+const SPIN_MAX_MS = 15_000;
+
+let view = null;
+let spinTimer = 0;
+
+function setText(id, text) {
+  const node = $(id);
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function show(id, text) {
+  const node = $(id);
+  node.hidden = !text;
+  if (text) setText(id, text);
+}
+
+const LEVEL_LABELS = Object.freeze({ low: 'Low', critical: 'Critical', empty: 'Empty' });
+
+/** The parts that depend on the clock: "updated N s ago" and the stale banner's age. */
+function tick() {
+  if (!view || !view.signedIn) return;
+  const now = Date.now();
+  const since = view.fetchedAt ? now - view.fetchedAt : null;
+  setText('updated', since === null ? (view.updatedAgo || 'Not updated yet') : updatedAgo(since));
+  if (view.stale) {
+    const when = since === null ? view.stale.ageText : `Showing figures from ${age(since)} ago.`;
+    show('stale-banner', `${view.stale.reason} ${when}`);
+  } else {
+    show('stale-banner', '');
+  }
+}
+
+function render(next) {
+  const previous = view;
+  view = next;
+  $('card').hidden = !next.signedIn;
+  $('signed-out').hidden = next.signedIn;
+  if (!next.signedIn) {
+    setText('signed-out-reason', next.signedOut || 'Sign in with the session token from your Lattica email.');
+    return;
+  }
+  const card = $('card');
+  card.dataset.level = next.level || '';
+  card.dataset.stale = String(Boolean(next.stale));
+  card.setAttribute('aria-busy', String(Boolean(next.loading)));
+  show('level', LEVEL_LABELS[next.level] || '');
+
+  setText('balance', next.balance || (next.loading ? '…' : '—'));
+  const estimate = next.estimate;
+  setText('estimate', estimate ? estimate.text : (next.loading ? 'Loading…' : '—'));
+  setText('workers', estimate ? estimate.workers : '');
+  setText('runs-out', estimate && estimate.runsOut ? ` · ${estimate.runsOut}` : '');
+  setText('estimate-note', estimate ? estimate.note : 'Approximate.');
+
+  const payment = next.lastPayment;
+  setText('last-payment', payment ? `${payment.absolute} · ${payment.amount}` : (next.loading ? '…' : 'None yet'));
+  setText('last-payment-detail', payment ? `${payment.relative} · ${payment.credits} credits` : '');
+
+  show('token-warning', next.tokenWarning || '');
+  show('error-banner', next.error || '');
+  renderChart($('chart'), next.chart || []);
+  tick();
+
+  if (!next.refreshing) stopSpinning();
+  if (previous && previous.balance !== next.balance && next.balance) {
+    setText('announcer', `Balance ${next.balance} credits`);
+  }
+}
+
+function stopSpinning() {
+  clearTimeout(spinTimer);
+  $('refresh').classList.remove('spinning');
+  $('refresh').removeAttribute('aria-busy');
+}
+
+async function refresh() {
+  $('refresh').classList.add('spinning');
+  $('refresh').setAttribute('aria-busy', 'true');
+  clearTimeout(spinTimer);
+  spinTimer = setTimeout(stopSpinning, SPIN_MAX_MS);
+  try {
+    await ipc.refreshNow();
+  } catch (error) {
+    stopSpinning();
+    show('error-banner', error.message);
+  }
+}
+
+function wire() {
+  $('refresh').addEventListener('click', refresh);
+  $('settings').addEventListener('click', () => ipc.openSettings());
+  $('add-credit').addEventListener('click', () => ipc.openAddCredit());
+  $('sign-in').addEventListener('click', () => ipc.openSignIn());
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      ipc.hidePopover();
+    } else if ((event.key === 'r' || event.key === 'R') && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      refresh();
+    }
+  });
+  setInterval(tick, 1000);
+}
+
+async function start() {
+  wire();
+  // Subscribe first so that no update can slip between the first paint and the listener.
+  await ipc.onViewUpdated(render);
+  render(await ipc.getView());
+  const first = view && view.signedIn ? $('add-credit') : $('sign-in');
+  first.focus({ preventScroll: true });
+}
+
+start().catch((error) => show('error-banner', `The popover could not start: ${error.message}`));

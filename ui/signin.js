@@ -1,0 +1,54 @@
+// The sign-in window: the token goes to Rust once, for checking and storing; it never comes back.
+
+import * as ipc from './lib/ipc.js';
+
+const $ = (id) => document.getElementById(id);
+
+async function loadContext() {
+  try {
+    const context = await ipc.signInContext();
+    $('reason').hidden = !context.reason;
+    $('reason').textContent = context.reason || '';
+    $('token-hint').textContent = context.sandbox
+      ? `Checked with the local sandbox (${context.backend}).`
+      : `Checked with ${context.backend}.`;
+  } catch (error) {
+    $('token-hint').textContent = error.message;
+  }
+}
+
+function showError(message) {
+  $('token-error').textContent = message;
+  $('token').setAttribute('aria-invalid', message ? 'true' : 'false');
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const token = $('token').value;
+  showError('');
+  $('submit').disabled = true;
+  $('submit').textContent = 'Checking…';
+  try {
+    await ipc.signIn(token);
+    // The shell closes this window on success.
+    $('token').value = '';
+  } catch (error) {
+    showError(error.message);
+    $('token').focus();
+  } finally {
+    $('submit').disabled = false;
+    $('submit').textContent = 'Sign in';
+  }
+}
+
+$('form').addEventListener('submit', submit);
+$('reveal').addEventListener('change', (event) => $('token').classList.toggle('reveal', event.target.checked));
+$('token').addEventListener('keydown', (event) => {
+  // Enter submits; a token never contains a line break.
+  if (event.key === 'Enter' && !event.shiftKey) {
+    event.preventDefault();
+    $('form').requestSubmit();
+  }
+});
+$('token').focus();
+loadContext();
