@@ -7,8 +7,8 @@ const DAY_MS = 86_400_000;
 const GAP_MS = 3 * 3_600_000;
 
 const W = 328;
-const H = 112;
-const PAD = Object.freeze({ left: 2, right: 44, top: 10, bottom: 18 });
+const H = 92;
+const PAD = Object.freeze({ left: 2, right: 40, top: 8, bottom: 16 });
 
 function el(name, attrs = {}, text) {
   const node = document.createElementNS(NS, name);
@@ -85,8 +85,12 @@ export function renderChart(svg, points, { now = Date.now(), days = 7 } = {}) {
 
   const last = series.at(-1);
   svg.append(el('circle', { cx: x(last.t), cy: y(last.v), r: 3, class: 'dot' }));
-  svg.append(el('text', { x: W - 2, y: PAD.top + 4, class: 'axis', 'text-anchor': 'end' }, compact(max)));
-  svg.append(el('text', { x: W - 2, y: Math.min(H - PAD.bottom - 2, y(last.v) + 4), class: 'axis now', 'text-anchor': 'end' }, compact(last.v)));
+  const nowY = Math.min(H - PAD.bottom - 2, y(last.v) + 4);
+  // The peak's label only where it does not sit on the current value's.
+  if (Math.abs(nowY - (PAD.top + 4)) > 11) {
+    svg.append(el('text', { x: W - 2, y: PAD.top + 4, class: 'axis', 'text-anchor': 'end' }, compact(max)));
+  }
+  svg.append(el('text', { x: W - 2, y: nowY, class: 'axis now', 'text-anchor': 'end' }, compact(last.v)));
 
   const first = series[0];
   svg.setAttribute(

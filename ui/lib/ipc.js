@@ -19,7 +19,10 @@ async function call(command, args) {
     return await tauri.core.invoke(command, args);
   } catch (error) {
     if (error && typeof error === 'object' && 'kind' in error) {
-      throw new IpcError(error.kind, error.message);
+      const failure = new IpcError(error.kind, error.message);
+      // Settings validation names every field in error.
+      if (Array.isArray(error.errors)) failure.errors = error.errors;
+      throw failure;
     }
     throw new IpcError('internal', String(error));
   }
@@ -44,7 +47,11 @@ export const signOut = () => call('sign_out');
 
 // Settings
 export const getSettings = () => call('get_settings');
-export const saveSettings = (settings) => call('save_settings', { settings });
+export const saveSettings = (form) => call('save_settings', { form });
+
+// Windows
+/** Closes the calling window (it is destroyed; nothing stays in memory). */
+export const closeWindow = () => tauri.window.getCurrentWindow().close();
 
 // Events
 /** Calls `handler(view)` on every new view model; resolves to an unsubscribe function. */
