@@ -82,7 +82,8 @@ pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
         Ok(paths) => paths,
         Err(error) => return fail(exit::FAILURE, &error.to_string()),
     };
-    crate::logging::init(&paths.log_file(), "warn");
+    // stderr carries the command's own messages; the log file gets the details.
+    crate::logging::init(&paths.log_file(), "off");
     let settings = SettingsStore::new(paths.settings_file())
         .load()
         .map(|o| o.settings)

@@ -27,7 +27,7 @@ mod windows;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tauri::{Builder, Manager, RunEvent, Runtime};
+use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime};
 
 use crate::engine::EngineHandle;
 use crate::ipc::WindowId;
@@ -45,7 +45,6 @@ pub fn main() -> ExitCode {
         None => match run(args.sandbox) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
-                tracing::error!(%error, "cannot start");
                 eprintln!("lattica-tray: {error}");
                 ExitCode::from(match error {
                     StartError::NoDisplay | StartError::DisplayUnusable(_) => cli::exit::NO_DISPLAY,
@@ -71,7 +70,7 @@ pub struct Parts {
 
 /// Runs the tray app until the user quits.
 pub fn run(sandbox: bool) -> Result<(), StartError> {
-    let prepared = startup::prepare(sandbox)?;
+    let paths = startup::init()?;
     let autostart_args: Vec<&str> = if sandbox { vec!["--sandbox"] } else { vec![] };
     let builder = Builder::default()
         // First, so a second launch hands over before anything else starts.
@@ -84,23 +83,35 @@ pub fn run(sandbox: bool) -> Result<(), StartError> {
                 .app_name("Lattica Tray")
                 .build(),
         );
-    let parts = Parts {
-        prefs: prepared.prefs,
-        sessions: prepared.sessions,
-        engine: prepared.engine,
-        popover: PopoverLife::new(prepared.popover_keep),
-        sandbox: prepared.sandbox,
-        with_tray: true,
-        signed_in: prepared.signed_in,
-    };
-    let app = startup::build_app(build(builder, parts), tauri::generate_context!())?;
+    // Building runs the plugins: a second launch hands over to the first and exits here,
+    // before it could start a second sandbox on the same database.
+    let app = startup::build_app(build(builder), tauri::generate_context!())?;
+    install(app.handle(), startup::prepare(&paths, sandbox)?)?;
     app.run(on_run_event);
     Ok(())
 }
 
-/// Wires state, commands and the setup hook. Generic over the runtime so unit tests build the
+/// Wires the commands. Generic over the runtime, like [`install`], so unit tests build the
 /// same app on `tauri::test::mock_builder()`.
-pub fn build<R: Runtime>(builder: Builder<R>, parts: Parts) -> Builder<R> {
+pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::account::get_view,
+        commands::account::refresh_now,
+        commands::account::hide_popover,
+        commands::account::open_settings,
+        commands::account::open_add_credit,
+        commands::account::open_sign_in,
+        commands::session::sign_in,
+        commands::session::sign_in_context,
+        commands::session::sign_out,
+        commands::settings::get_settings,
+        commands::settings::save_settings,
+    ])
+}
+
+/// Installs the parts into a built app: managed state, the tray item, the presenter, and the
+/// sign-in window on a first run.
+pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()> {
     let Parts {
         prefs,
         sessions,
@@ -110,38 +121,21 @@ pub fn build<R: Runtime>(builder: Builder<R>, parts: Parts) -> Builder<R> {
         with_tray,
         signed_in,
     } = parts;
-    builder
-        .manage(prefs)
-        .manage(sessions)
-        .manage(engine)
-        .manage(popover)
-        .manage(sandbox)
-        .invoke_handler(tauri::generate_handler![
-            commands::account::get_view,
-            commands::account::refresh_now,
-            commands::account::hide_popover,
-            commands::account::open_settings,
-            commands::account::open_add_credit,
-            commands::account::open_sign_in,
-            commands::session::sign_in,
-            commands::session::sign_in_context,
-            commands::session::sign_out,
-            commands::settings::get_settings,
-            commands::settings::save_settings,
-        ])
-        .setup(move |app| {
-            let handle = app.handle();
-            if with_tray {
-                let tray = Tray::create(handle, TrayModel::starting(signed_in))?;
-                app.manage(tray);
-            }
-            presenter::spawn(handle.clone());
-            if !signed_in {
-                // First run (or the keychain is missing): ask for a token straight away.
-                actions::open(handle, WindowId::SignIn);
-            }
-            Ok(())
-        })
+    app.manage(prefs);
+    app.manage(sessions);
+    app.manage(engine);
+    app.manage(popover);
+    app.manage(sandbox);
+    if with_tray {
+        let tray = Tray::create(app, TrayModel::starting(signed_in))?;
+        app.manage(tray);
+    }
+    presenter::spawn(app.clone());
+    if !signed_in {
+        // First run (or the keychain is missing): ask for a token straight away.
+        actions::open(app, WindowId::SignIn);
+    }
+    Ok(())
 }
 
 fn on_run_event<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
@@ -154,7 +148,9 @@ fn on_run_event<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
             if let Some(tray) = app.try_state::<Tray<R>>() {
                 tray.remove();
             }
-            app.state::<EmbeddedSandbox>().shutdown();
+            if let Some(sandbox) = app.try_state::<EmbeddedSandbox>() {
+                sandbox.shutdown();
+            }
             tracing::info!("quit");
         }
         _ => {}

@@ -10,8 +10,8 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
 /// Installs the global subscriber. `stderr_level` applies to stderr unless `RUST_LOG` says
-/// otherwise (the CLI keeps stderr for its own messages and logs only warnings there); the
-/// file always gets the app's `info` events.
+/// otherwise (the CLI passes `off`: stderr is for its own messages); the file always gets the
+/// app's `info` events.
 ///
 /// A log file that cannot be opened is not fatal: the app still runs and says so on stderr.
 pub fn init(log_file: &Path, stderr_level: &str) {

@@ -9,13 +9,14 @@ use lattica_client::SessionToken;
 use lattica_core::history::History;
 use lattica_sandbox::{RunningSandbox, SandboxConfig};
 
+use crate::Parts;
 use crate::backend::Backend;
-use crate::engine::{Engine, EngineHandle, EngineState};
+use crate::engine::{Engine, EngineState};
 use crate::error::AppError;
 use crate::paths::AppPaths;
 use crate::prefs::Preferences;
 use crate::session::Sessions;
-use crate::windows::DEFAULT_POPOVER_KEEP;
+use crate::windows::{DEFAULT_POPOVER_KEEP, PopoverLife};
 
 /// Overrides the refresh interval, in seconds, below the settings' 15 s minimum (tests).
 pub const REFRESH_SECS_ENV: &str = "LATTICA_TRAY_REFRESH_SECS";
@@ -30,7 +31,10 @@ pub enum StartError {
          a desktop session; scripts can use `lattica-tray status`, `login` and `logout`"
     )]
     NoDisplay,
-    #[error("the display could not be opened ({0}). The tray app needs a desktop session")]
+    #[error(
+        "cannot open the display {0:?}: the tray app needs a running desktop session (X11 or \
+         Wayland)"
+    )]
     DisplayUnusable(String),
     #[error("{0}")]
     Paths(#[from] crate::paths::NoHomeError),
@@ -72,26 +76,23 @@ impl EmbeddedSandbox {
     }
 }
 
-/// The parts the app is built from.
-#[derive(Debug)]
-pub struct Prepared {
-    pub prefs: Preferences,
-    pub sessions: Sessions,
-    pub engine: EngineHandle,
-    pub sandbox: EmbeddedSandbox,
-    pub popover_keep: Duration,
-    pub signed_in: bool,
-}
-
-/// Prepares everything, and starts the refresh loop on Tauri's async runtime.
-pub fn prepare(sandbox: bool) -> Result<Prepared, StartError> {
+/// What runs before Tauri: folders, logging and the display check. Nothing here has side
+/// effects a second instance must not have.
+pub fn init() -> Result<AppPaths, StartError> {
     let paths = AppPaths::resolve()?;
     crate::logging::init(&paths.log_file(), "info");
     if !display_available() {
         return Err(StartError::NoDisplay);
     }
+    Ok(paths)
+}
+
+/// Prepares the app's parts and starts the refresh loop on Tauri's async runtime. Runs in the
+/// setup hook, after the single-instance plugin has let a second launch hand over and exit,
+/// so a second instance never starts a sandbox on the same database.
+pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), sandbox, "starting");
-    let prefs = Preferences::load(&paths);
+    let prefs = Preferences::load(paths);
 
     let (backend, embedded) = if sandbox {
         let running = tauri::async_runtime::block_on(lattica_sandbox::start(SandboxConfig::new(
@@ -144,12 +145,14 @@ pub fn prepare(sandbox: bool) -> Result<Prepared, StartError> {
     );
     tauri::async_runtime::spawn(engine.run());
 
-    Ok(Prepared {
+    let keep = env_secs(POPOVER_KEEP_SECS_ENV, 0..=3600).unwrap_or(DEFAULT_POPOVER_KEEP);
+    Ok(Parts {
         prefs,
         sessions,
         engine: handle,
+        popover: PopoverLife::new(keep),
         sandbox: EmbeddedSandbox(Mutex::new(embedded)),
-        popover_keep: env_secs(POPOVER_KEEP_SECS_ENV, 0..=3600).unwrap_or(DEFAULT_POPOVER_KEEP),
+        with_tray: true,
         signed_in,
     })
 }
@@ -218,8 +221,16 @@ pub fn build_app<R: tauri::Runtime>(
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown failure".to_owned());
-            Err(StartError::DisplayUnusable(message))
+                .unwrap_or_default();
+            if !message.contains("gtk") {
+                // Not the display: a bug, which must surface as the panic it is.
+                std::panic::resume_unwind(panic);
+            }
+            tracing::error!(%message, "GTK could not start");
+            let display = std::env::var("WAYLAND_DISPLAY")
+                .or_else(|_| std::env::var("DISPLAY"))
+                .unwrap_or_default();
+            Err(StartError::DisplayUnusable(display))
         }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 use crate::backend::Backend;
 use crate::engine::{Engine, EngineState};
@@ -19,7 +19,7 @@ use crate::prefs::Preferences;
 use crate::session::Sessions;
 use crate::startup::EmbeddedSandbox;
 use crate::windows::PopoverLife;
-use crate::{Parts, build};
+use crate::{Parts, build, install};
 
 struct TestApp {
     app: App<MockRuntime>,
@@ -53,9 +53,10 @@ fn app_with(state: EngineState) -> TestApp {
         with_tray: false,
         signed_in,
     };
-    let app = build(mock_builder(), parts)
+    let app = build(mock_builder())
         .build(tauri::generate_context!())
         .unwrap();
+    install(app.handle(), parts).unwrap();
     TestApp {
         app,
         vault,
@@ -77,10 +78,14 @@ fn signed_in_with_balance() -> EngineState {
     state
 }
 
+/// The window `label`, opened as the app would have it (the app opens the sign-in window
+/// itself when signed out).
 fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
-    WebviewWindowBuilder::new(app, label, Default::default())
-        .build()
-        .unwrap()
+    app.get_webview_window(label).unwrap_or_else(|| {
+        WebviewWindowBuilder::new(app, label, Default::default())
+            .build()
+            .unwrap()
+    })
 }
 
 /// Invokes `cmd` from `window`: `Ok(result)` or `Err(error value)`.
@@ -109,6 +114,18 @@ fn the_popover_gets_the_cached_view_at_once() {
     assert_eq!(view["balance"], "249.51");
     assert_eq!(view["state"], "ok");
     assert!(view["fetchedAt"].is_i64(), "{view}");
+}
+
+#[test]
+fn signed_out_the_app_opens_the_sign_in_window_only() {
+    let test = app_with(EngineState::new(Settings::default(), false));
+    assert!(test.app.get_webview_window("signin").is_some());
+    assert!(test.app.get_webview_window("popover").is_none());
+    let signed_in = app_with(signed_in_with_balance());
+    assert!(
+        signed_in.app.webview_windows().is_empty(),
+        "no webview until opened"
+    );
 }
 
 #[test]
