@@ -31,8 +31,9 @@ function tick() {
   const since = view.fetchedAt ? now - view.fetchedAt : null;
   setText('updated', since === null ? (view.updatedAgo || 'Not updated yet') : updatedAgo(since));
   if (view.stale) {
-    const when = since === null ? view.stale.ageText : `Showing figures from ${age(since)} ago.`;
-    show('stale-banner', `${view.stale.reason} ${when}`);
+    const when = since === null ? `${view.stale.ageText}.` : `Figures from ${age(since)} ago.`;
+    const reason = view.stale.reason.replace(/[.\s]*$/, '.');
+    show('stale-banner', `${reason} ${when}`);
   } else {
     show('stale-banner', '');
   }

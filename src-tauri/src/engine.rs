@@ -289,7 +289,7 @@ impl Engine {
                 let offline = matches!(error, ClientError::Timeout | ClientError::Network(_));
                 self.state.connection = Connection::Failed {
                     message: if offline {
-                        "Cannot reach the Lattica platform".to_owned()
+                        "cannot reach the platform".to_owned()
                     } else {
                         short_server_message(&error)
                     },
@@ -351,8 +351,8 @@ pub fn backoff(failures: u32) -> Duration {
 
 fn short_server_message(error: &ClientError) -> String {
     match error.status() {
-        Some(status) => format!("The Lattica platform answered with an error (HTTP {status})"),
-        None => "The Lattica platform sent an answer the app cannot read".to_owned(),
+        Some(status) => format!("platform error (HTTP {status})"),
+        None => "unreadable answer from the platform".to_owned(),
     }
 }
 

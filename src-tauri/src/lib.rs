@@ -131,6 +131,9 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         app.manage(tray);
     }
     presenter::spawn(app.clone());
+    if startup::under_webdriver() {
+        windows::popover(app)?;
+    }
     if !signed_in {
         // First run (or the keychain is missing): ask for a token straight away.
         actions::open(app, WindowId::SignIn);

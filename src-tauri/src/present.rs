@@ -81,13 +81,20 @@ pub fn present(state: &EngineState, problem: Option<&str>, now: DateTime<Utc>) -
 /// The menu's fourth row: how fresh the figures are, or what is going on.
 fn status_row(state: &EngineState) -> String {
     if let Session::SignedOut { .. } = state.session {
-        return "Sign in to see your balance".to_owned();
+        return "No figures while signed out".to_owned();
     }
     if state.refreshing {
         return "Refreshing…".to_owned();
     }
     match (&state.connection, &state.snapshot) {
-        (Connection::Failed { message, .. }, _) => format!("{message}; retrying"),
+        (Connection::Failed { message, .. }, _) => {
+            let mut row = format!("{message}; retrying");
+            // Sentence case for a menu row; the message is written to follow a colon.
+            if let Some(first) = row.get(..1) {
+                row = first.to_uppercase() + &row[1..];
+            }
+            row
+        }
         (_, Some(snapshot)) => format!(
             "Updated at {}",
             snapshot.fetched_at.with_timezone(&Local).format("%H:%M")

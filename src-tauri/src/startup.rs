@@ -46,6 +46,13 @@ pub enum StartError {
     Tauri(#[from] tauri::Error),
 }
 
+/// Whether the app runs under WebDriver (`tauri-driver` sets this). WebKitGTK binds the
+/// automation session to the first webview, so the popover is then created at start (hidden)
+/// and never destroyed; everything else behaves as usual.
+pub fn under_webdriver() -> bool {
+    std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true")
+}
+
 /// Whether a display server is named in the environment. GTK panics without one, so the
 /// app checks first and says what is wrong.
 pub fn display_available() -> bool {
@@ -145,7 +152,11 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
     );
     tauri::async_runtime::spawn(engine.run());
 
-    let keep = env_secs(POPOVER_KEEP_SECS_ENV, 0..=3600).unwrap_or(DEFAULT_POPOVER_KEEP);
+    let keep = if under_webdriver() {
+        None
+    } else {
+        Some(env_secs(POPOVER_KEEP_SECS_ENV, 0..=3600).unwrap_or(DEFAULT_POPOVER_KEEP))
+    };
     Ok(Parts {
         prefs,
         sessions,

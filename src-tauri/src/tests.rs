@@ -48,7 +48,7 @@ fn app_with(state: EngineState) -> TestApp {
         prefs: Preferences::load(&paths),
         sessions,
         engine: handle,
-        popover: PopoverLife::new(std::time::Duration::from_secs(30)),
+        popover: PopoverLife::new(Some(std::time::Duration::from_secs(30))),
         sandbox: EmbeddedSandbox::default(),
         with_tray: false,
         signed_in,

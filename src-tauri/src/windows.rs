@@ -38,11 +38,12 @@ pub struct PopoverLife {
     /// Bumped on every show and hide; a pending destroy only runs if nothing happened since.
     generation: AtomicU64,
     hidden_on_blur: Mutex<Option<Instant>>,
-    keep: Duration,
+    /// `None`: never destroyed (under WebDriver, whose session is bound to the first webview).
+    keep: Option<Duration>,
 }
 
 impl PopoverLife {
-    pub fn new(keep: Duration) -> Self {
+    pub fn new(keep: Option<Duration>) -> Self {
         Self {
             generation: AtomicU64::new(0),
             hidden_on_blur: Mutex::new(None),
@@ -63,7 +64,16 @@ fn builder<'a, R: Runtime>(
 pub fn show_popover<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) -> tauri::Result<()> {
     let life = app.state::<PopoverLife>();
     life.generation.fetch_add(1, Ordering::SeqCst);
-    let window = match app.get_webview_window(WindowId::Popover.label()) {
+    let window = popover(app)?;
+    place(app, &window, anchor)?;
+    window.show()?;
+    window.set_focus()?;
+    Ok(())
+}
+
+/// The popover window, created hidden if it does not exist.
+pub fn popover<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
+    Ok(match app.get_webview_window(WindowId::Popover.label()) {
         Some(window) => window,
         None => {
             let window = builder(app, WindowId::Popover, "popover.html")
@@ -84,11 +94,7 @@ pub fn show_popover<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) -> t
             });
             window
         }
-    };
-    place(app, &window, anchor)?;
-    window.show()?;
-    window.set_focus()?;
-    Ok(())
+    })
 }
 
 /// Hides the popover and schedules its destruction. `on_blur`: it lost the focus.
@@ -110,7 +116,9 @@ pub fn hide_popover<R: Runtime>(app: &AppHandle<R>, on_blur: bool) {
             .unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
     }
     let generation = life.generation.fetch_add(1, Ordering::SeqCst) + 1;
-    let keep = life.keep;
+    let Some(keep) = life.keep else {
+        return;
+    };
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(keep).await;
