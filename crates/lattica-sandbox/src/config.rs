@@ -21,10 +21,14 @@ pub struct SandboxConfig {
     pub control: bool,
     /// Oldest `client_info.version` accepted, if any.
     pub min_client_version: Option<semver::Version>,
+    /// Browser origins (`scheme://host[:port]`) that may embed the payment service's hosted
+    /// pages and receive their results.
+    pub payments_allowed_origins: Vec<String>,
 }
 
 impl SandboxConfig {
-    /// Both listeners on `127.0.0.1:0` (a free port each), time scale 1, no control API.
+    /// Both listeners on `127.0.0.1:0` (a free port each), time scale 1, no control API, the
+    /// hosted payment pages open to the Tauri app's origins.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         let loopback_any_port = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         Self {
@@ -34,6 +38,9 @@ impl SandboxConfig {
             time_scale: Decimal::ONE,
             control: false,
             min_client_version: None,
+            payments_allowed_origins: crate::payments::DEFAULT_ALLOWED_ORIGINS
+                .map(String::from)
+                .to_vec(),
         }
     }
 }

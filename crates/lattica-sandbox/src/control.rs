@@ -16,9 +16,10 @@ use crate::api::envelope::{self, ApiError, ApiResult, ErrorCode, ok};
 use crate::api::params::Params;
 use crate::domain::{TokenRecord, Worker};
 use crate::faults::Faults;
+use crate::payments::processor::ProcessorSettings;
 use crate::state::{AppState, Store};
 use crate::time::{self, Instant};
-use crate::{api, credits, tokens};
+use crate::{api, credits, payments, tokens};
 
 /// Largest balance `set_balance` accepts, far beyond any purchase, far below overflow.
 const MAX_BALANCE: i64 = 1_000_000_000;
@@ -147,6 +148,9 @@ async fn dispatch(state: &AppState, action: &str, params: Params) -> ApiResult {
             state.set_min_client_version(version);
             ok(&json!({ "minClientVersion": shown }))
         }
+        _ if payments::control::ACTIONS.contains(&action) => {
+            payments::control::dispatch(state, action, params).await
+        }
         _ => Err(ApiError::new(
             ErrorCode::UnknownEndpoint,
             format!("unknown control action: {action}"),
@@ -197,12 +201,16 @@ struct Snapshot {
     faults: Faults,
     tokens: Vec<TokenView>,
     min_client_version: Option<String>,
+    processor: ProcessorSettings,
+    payments_in_flight: usize,
 }
 
 fn snapshot(state: &AppState) -> Result<Snapshot, ApiError> {
     let now = time::now();
     let faults = state.faults().clone();
     let min_client_version = state.min_client_version().map(|v| v.to_string());
+    let processor = state.payments().processor().settings();
+    let payments_in_flight = state.payments().in_flight().len();
     state.read(|ledger| {
         let account = ledger.demo_account()?.view_at(ledger.time_scale, now);
         let mut tokens: Vec<&TokenRecord> = ledger
@@ -218,6 +226,8 @@ fn snapshot(state: &AppState) -> Result<Snapshot, ApiError> {
             faults,
             tokens: tokens.into_iter().map(TokenView::from).collect(),
             min_client_version,
+            processor,
+            payments_in_flight,
         })
     })
 }
@@ -331,7 +341,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut config = crate::SandboxConfig::new(dir.path());
         config.control = true;
-        let state = AppState::open(&config).unwrap();
+        let state = AppState::open(&config, "http://127.0.0.1:9".into()).unwrap();
         let mut request = request_from(Some("192.168.1.20:5000"));
         *request.method_mut() = Method::POST;
         *request.uri_mut() = "/control/state".parse().unwrap();

@@ -27,6 +27,9 @@ pub enum SandboxError {
     /// The database holds something this version cannot read.
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// The configuration cannot work, e.g. an allowed origin that is not an origin.
+    #[error("invalid configuration: {0}")]
+    Config(String),
     /// A blocking task died (it panicked or the runtime is shutting down).
     #[error("background task failed: {0}")]
     Task(String),

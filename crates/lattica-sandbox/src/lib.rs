@@ -13,6 +13,7 @@ pub mod domain;
 pub mod faults;
 pub mod hosted;
 pub mod ledger;
+pub mod payments;
 pub mod pricing;
 pub mod seed;
 pub mod settler;

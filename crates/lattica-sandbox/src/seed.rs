@@ -123,8 +123,9 @@ fn past_payment(
         failure_code: None,
         failure_message: None,
         next_action_url: None,
-        receipt_number: Some(format!("1842-{receipt}")),
+        receipt_number: Some(format!("{}-{receipt}", payments::RECEIPT_PREFIX)),
         succeeded_at: Some(succeeded_at),
+        save_method: false,
     }
 }
 

@@ -41,7 +41,6 @@ async fn catch_panic(request: Request, next: Next) -> Response {
 pub struct RunningSandbox {
     state: AppState,
     addr: SocketAddr,
-    payments_addr: SocketAddr,
     data_dir: PathBuf,
     stop: watch::Sender<bool>,
     servers: Vec<JoinHandle<()>>,
@@ -50,12 +49,16 @@ pub struct RunningSandbox {
 
 /// Opens (or seeds) the data directory, binds both listeners and starts serving.
 pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
-    let opened = config.clone();
-    let state = tokio::task::spawn_blocking(move || AppState::open(&opened))
-        .await
-        .map_err(|e| SandboxError::Task(e.to_string()))??;
+    for origin in &config.payments_allowed_origins {
+        crate::payments::check_origin(origin).map_err(SandboxError::Config)?;
+    }
     let (api, addr) = bind(config.listen).await?;
     let (payments, payments_addr) = bind(config.payments_listen).await?;
+    let opened = config.clone();
+    let payments_url = format!("http://{payments_addr}");
+    let state = tokio::task::spawn_blocking(move || AppState::open(&opened, payments_url))
+        .await
+        .map_err(|e| SandboxError::Task(e.to_string()))??;
     let (stop, stopped) = watch::channel(false);
     let servers = vec![
         serve(api, crate::router(state.clone()), stopped.clone()),
@@ -66,7 +69,6 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
     Ok(RunningSandbox {
         state,
         addr,
-        payments_addr,
         data_dir: config.data_dir,
         stop,
         servers,
@@ -104,7 +106,7 @@ impl RunningSandbox {
 
     /// Base URL of the payment service (its own origin), without a trailing slash.
     pub fn payments_url(&self) -> String {
-        format!("http://{}", self.payments_addr)
+        self.state.payments().url().to_owned()
     }
 
     /// The demo account's current token (it changes when the control API issues a new one).

@@ -16,6 +16,7 @@ use crate::api::envelope::ApiError;
 use crate::domain::{Account, Secret, TokenRecord};
 use crate::error::SandboxError;
 use crate::faults::Faults;
+use crate::payments::PaymentService;
 use crate::time::{self, Instant};
 use crate::{SandboxConfig, db, seed};
 
@@ -60,6 +61,18 @@ impl Store {
     /// The connection, for queries of data that is not kept in memory (payments).
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Runs `change` inside one SQLite transaction, committed only if it succeeds. For data
+    /// that is not kept in memory (payment methods).
+    pub fn transaction<R>(
+        &mut self,
+        change: impl FnOnce(&Transaction<'_>) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        let tx = self.conn.transaction()?;
+        let outcome = change(&tx)?;
+        tx.commit()?;
+        Ok(outcome)
     }
 
     /// Runs `change` on a copy of the account, settled to now, inside one SQLite transaction;
@@ -193,6 +206,7 @@ struct Shared {
     min_client_version: Mutex<Option<semver::Version>>,
     control: bool,
     settler: Notify,
+    payments: PaymentService,
 }
 
 /// Locks `mutex`, recovering from poisoning: every mutation installs its result only after
@@ -202,20 +216,26 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AppState {
-    /// Wraps an opened store.
-    pub fn new(store: Store, config: &SandboxConfig) -> Self {
+    /// Wraps an opened store; `payments_url` is where the payment origin is served.
+    pub fn new(store: Store, config: &SandboxConfig, payments_url: String) -> Self {
         Self(Arc::new(Shared {
             store: Mutex::new(store),
             faults: Mutex::new(Faults::default()),
             min_client_version: Mutex::new(config.min_client_version.clone()),
             control: config.control,
             settler: Notify::new(),
+            payments: PaymentService::new(payments_url, config.payments_allowed_origins.clone()),
         }))
     }
 
     /// Opens the data directory named by `config` and wraps it.
-    pub fn open(config: &SandboxConfig) -> Result<Self, SandboxError> {
-        Ok(Self::new(Store::open(config)?, config))
+    pub fn open(config: &SandboxConfig, payments_url: String) -> Result<Self, SandboxError> {
+        Ok(Self::new(Store::open(config)?, config, payments_url))
+    }
+
+    /// The payment service's shared parts.
+    pub fn payments(&self) -> &PaymentService {
+        &self.0.payments
     }
 
     /// Runs a read against the in-memory ledger (no I/O).

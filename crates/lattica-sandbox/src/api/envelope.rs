@@ -38,6 +38,8 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The first request with this idempotency key is still running.
     IdempotencyKeyInFlight,
+    /// The payment's state does not allow the operation (e.g. confirming a succeeded one).
+    InvalidPaymentState,
     /// A fault injected through the control API.
     ServiceUnavailable,
     /// A bug or a failing disk.
@@ -45,6 +47,30 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    const ALL: [Self; 16] = [
+        Self::MethodNotAllowed,
+        Self::UnknownEndpoint,
+        Self::InvalidJson,
+        Self::MissingParameter,
+        Self::InvalidParameter,
+        Self::ClientVersionIncompatible,
+        Self::Unauthorized,
+        Self::TokenExpired,
+        Self::TokenRevoked,
+        Self::NotFound,
+        Self::InsufficientCredits,
+        Self::IdempotencyKeyReused,
+        Self::IdempotencyKeyInFlight,
+        Self::InvalidPaymentState,
+        Self::ServiceUnavailable,
+        Self::Internal,
+    ];
+
+    /// Reads an `error_code` spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == text)
+    }
+
     /// The `error_code` spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -61,6 +87,7 @@ impl ErrorCode {
             Self::InsufficientCredits => "INSUFFICIENT_CREDITS",
             Self::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             Self::IdempotencyKeyInFlight => "IDEMPOTENCY_KEY_IN_FLIGHT",
+            Self::InvalidPaymentState => "INVALID_PAYMENT_STATE",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
         }
@@ -80,7 +107,7 @@ impl ErrorCode {
             }
             Self::InsufficientCredits => StatusCode::PAYMENT_REQUIRED,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::IdempotencyKeyInFlight => StatusCode::CONFLICT,
+            Self::IdempotencyKeyInFlight | Self::InvalidPaymentState => StatusCode::CONFLICT,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -160,16 +187,44 @@ impl From<crate::error::SandboxError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut body = self.extra;
-        body.insert("error".into(), Value::String(self.message));
+impl ApiError {
+    /// The body this error is answered with.
+    pub fn body_text(&self) -> String {
+        let mut body = self.extra.clone();
+        body.insert("error".into(), Value::String(self.message.clone()));
         body.insert(
             "error_code".into(),
             Value::String(self.code.as_str().into()),
         );
-        let text = serde_json::to_string(&body).unwrap_or_default();
-        let mut response = json_response(self.status, text);
+        // Serializing a map of JSON values cannot fail.
+        serde_json::to_string(&body).unwrap_or_default()
+    }
+
+    /// The error a stored answer (`status`, [`ApiError::body_text`]) stands for, so that a
+    /// replay answers with the same status and body.
+    pub fn from_stored(status: u16, body: &str) -> Option<Self> {
+        let Ok(Value::Object(mut extra)) = serde_json::from_str::<Value>(body) else {
+            return None;
+        };
+        let Some(Value::String(message)) = extra.remove("error") else {
+            return None;
+        };
+        let Some(Value::String(code)) = extra.remove("error_code") else {
+            return None;
+        };
+        Some(Self {
+            code: ErrorCode::parse(&code)?,
+            status: StatusCode::from_u16(status).ok()?,
+            message,
+            extra,
+            retry_after: None,
+        })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = json_response(self.status, self.body_text());
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
@@ -209,4 +264,30 @@ pub fn json_response(status: StatusCode, body: String) -> Response {
         HeaderValue::from_static("application/json"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_back() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(ErrorCode::parse("NOPE"), None);
+    }
+
+    #[test]
+    fn a_stored_error_replays_identically() {
+        let error = ApiError::new(ErrorCode::InvalidPaymentState, "payment is final")
+            .with("status", "succeeded");
+        let text = error.body_text();
+        let replayed = ApiError::from_stored(409, &text).unwrap();
+        assert_eq!(replayed.body_text(), text);
+        assert_eq!(replayed.status, StatusCode::CONFLICT);
+        assert_eq!(replayed.code, ErrorCode::InvalidPaymentState);
+        assert!(ApiError::from_stored(409, "{}").is_none());
+        assert!(ApiError::from_stored(409, "[]").is_none());
+    }
 }

@@ -10,6 +10,7 @@ pub mod params;
 mod account;
 mod finance;
 mod models;
+pub mod payments;
 pub mod workers;
 
 use std::future::Future;
@@ -58,6 +59,13 @@ pub fn route(endpoint: &str) -> Option<Handler> {
         "api/finance/get_account_credits" => handler!(finance::get_account_credits),
         "api/finance/get_transaction_history" => handler!(finance::get_transaction_history),
         "api/finance/get_pricing" => handler!(finance::get_pricing),
+        payments::CREATE_PAYMENT => handler!(payments::create_payment),
+        payments::CONFIRM_PAYMENT => handler!(payments::confirm_payment),
+        payments::GET_PAYMENT => handler!(payments::get_payment),
+        payments::CANCEL_PAYMENT => handler!(payments::cancel_payment),
+        payments::LIST_PAYMENT_METHODS => handler!(payments::list_payment_methods),
+        payments::DELETE_PAYMENT_METHOD => handler!(payments::delete_payment_method),
+        payments::ADD_CREDITS => handler!(payments::add_credits),
         "api/account/get_account_info" => handler!(account::get_account_info),
         "api/worker/get_active_workers" => handler!(workers::get_active_workers),
         "api/worker/list_worker_sessions" => handler!(workers::list_worker_sessions),

@@ -9,7 +9,9 @@
 //! kept in clear in the `meta` row `demo_token` so the binary can print it on every start (it
 //! is a local test credential; a real deployment would mail it and keep only the hash).
 
+pub mod idempotency;
 mod load;
+pub mod payment_methods;
 pub mod payments;
 mod write;
 
@@ -34,7 +36,8 @@ pub const META_TIME_SCALE: &str = "time_scale";
 
 /// Schema versions, applied in order; the index + 1 is SQLite's `user_version` after it.
 /// Append new steps (the payment service adds its tables this way); never edit old ones.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -103,7 +106,44 @@ CREATE TABLE payments (
 ) STRICT;
 
 CREATE INDEX payments_by_account ON payments(account_id, created_at);
-"];
+",
+    r"
+-- The payment service: tokenised cards, idempotency keys, and whether a payment waiting for
+-- 3-D Secure should save its card once it succeeds.
+ALTER TABLE payments ADD COLUMN save_method INTEGER NOT NULL DEFAULT 0
+    CHECK (save_method IN (0, 1));
+CREATE UNIQUE INDEX payments_by_receipt ON payments(receipt_number);
+
+-- Never the number nor the CVC: brand, last four digits, expiry and the test-card outcome.
+-- `account_id` is empty until a payment first uses the card.
+CREATE TABLE payment_methods (
+    id         TEXT PRIMARY KEY,
+    account_id TEXT REFERENCES accounts(id),
+    brand      TEXT NOT NULL,
+    last4      TEXT NOT NULL,
+    exp_month  INTEGER NOT NULL,
+    exp_year   INTEGER NOT NULL,
+    outcome    TEXT NOT NULL,
+    saved      INTEGER NOT NULL CHECK (saved IN (0, 1)),
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+) STRICT;
+CREATE INDEX payment_methods_by_account ON payment_methods(account_id, created_at);
+
+-- The first answer to each money-moving request, replayed for the same key.
+CREATE TABLE idempotency_keys (
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    endpoint    TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status      INTEGER NOT NULL,
+    body        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, endpoint, key)
+) STRICT;
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
+",
+];
 
 /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
 pub fn open(data_dir: &Path) -> Result<Connection, SandboxError> {

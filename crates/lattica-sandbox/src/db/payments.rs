@@ -1,5 +1,5 @@
-//! The `payments` table: the row type with every column the payment object needs, plus the
-//! queries the history endpoint uses. The payment state machine builds on these.
+//! The `payments` table: the row type with every column the payment object needs, and its
+//! queries. The state machine that changes the rows lives in [`crate::payments`].
 
 use std::str::FromStr;
 
@@ -99,11 +99,14 @@ pub struct PaymentRecord {
     pub receipt_number: Option<String>,
     /// When it succeeded.
     pub succeeded_at: Option<Instant>,
+    /// Save the card for later once the payment succeeds (asked at confirmation, kept while
+    /// 3-D Secure is pending).
+    pub save_method: bool,
 }
 
 const COLUMNS: &str = "id, account_id, created_at, updated_at, status, credits, amount, currency,
     payment_method_id, card_brand, card_last4, card_exp_month, card_exp_year, failure_code,
-    failure_message, next_action_url, receipt_number, succeeded_at";
+    failure_message, next_action_url, receipt_number, succeeded_at, save_method";
 
 /// Inserts or fully rewrites a payment row.
 pub fn upsert(tx: &Transaction<'_>, p: &PaymentRecord) -> rusqlite::Result<()> {
@@ -112,7 +115,7 @@ pub fn upsert(tx: &Transaction<'_>, p: &PaymentRecord) -> rusqlite::Result<()> {
         &format!(
             "INSERT OR REPLACE INTO payments ({COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                     ?17, ?18)"
+                     ?17, ?18, ?19)"
         ),
         params![
             p.id,
@@ -132,7 +135,8 @@ pub fn upsert(tx: &Transaction<'_>, p: &PaymentRecord) -> rusqlite::Result<()> {
             p.failure_message,
             p.next_action_url,
             p.receipt_number,
-            p.succeeded_at.map(|at| at.timestamp_millis())
+            p.succeeded_at.map(|at| at.timestamp_millis()),
+            p.save_method
         ],
     )?;
     Ok(())
@@ -150,6 +154,29 @@ pub fn get(
     let mut rows = statement.query_and_then(params![account_id, id], record)?;
     rows.next().transpose()
 }
+
+/// The payment `id`, whoever owns it (the hosted 3-D Secure page knows only the id).
+pub fn find(conn: &Connection, id: &str) -> Result<Option<PaymentRecord>, SandboxError> {
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM payments WHERE id = ?1"))?;
+    let mut rows = statement.query_and_then(params![id], record)?;
+    rows.next().transpose()
+}
+
+/// The next receipt number: sequential across the sandbox, after the seeded ones.
+pub fn next_receipt_number(conn: &Connection) -> rusqlite::Result<String> {
+    let issued: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM payments WHERE receipt_number IS NOT NULL",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(format!("{RECEIPT_PREFIX}-{}", FIRST_RECEIPT + issued))
+}
+
+/// Receipt numbers read `1842-1004`: the sandbox's merchant prefix and a sequence.
+pub const RECEIPT_PREFIX: &str = "1842";
+/// The sequence starts here (the seeded history uses the first numbers).
+pub const FIRST_RECEIPT: i64 = 1001;
 
 /// Payments shown in the transaction history (final or failed), newest first.
 pub fn history(conn: &Connection, account_id: &str) -> Result<Vec<PaymentRecord>, SandboxError> {
@@ -194,5 +221,6 @@ fn record(row: &Row<'_>) -> Result<PaymentRecord, SandboxError> {
         next_action_url: row.get(15)?,
         receipt_number: row.get(16)?,
         succeeded_at: optional_instant(row, 17)?,
+        save_method: row.get(18)?,
     })
 }
