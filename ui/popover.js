@@ -52,6 +52,7 @@ function render(next) {
   card.dataset.level = next.level || '';
   card.dataset.stale = String(Boolean(next.stale));
   card.setAttribute('aria-busy', String(Boolean(next.loading)));
+  card.dataset.empty = String(!next.balance);
   show('level', LEVEL_LABELS[next.level] || '');
 
   setText('balance', next.balance || (next.loading ? '…' : '—'));
@@ -110,6 +111,10 @@ function wire() {
     }
   });
   setInterval(tick, 1000);
+  // Banners come and go and change the chart's room: redraw it at its new size.
+  new ResizeObserver(() => {
+    if (view && view.signedIn) renderChart($('chart'), view.chart || []);
+  }).observe($('chart'));
 }
 
 async function start() {

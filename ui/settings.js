@@ -8,6 +8,13 @@ const TEXT_FIELDS = ['refreshIntervalSecs', 'lowThreshold', 'criticalThreshold',
 const SELECTS = ['lowUnit', 'criticalUnit'];
 const CHECKS = ['notifications', 'launchAtLogin'];
 
+/** "15 s", "5 min", "1 h". */
+function duration(secs) {
+  if (secs % 3600 === 0) return `${secs / 3600} h`;
+  if (secs % 60 === 0) return `${secs / 60} min`;
+  return `${secs} s`;
+}
+
 function fill(view) {
   const { form } = view;
   for (const id of TEXT_FIELDS) $(id).value = form[id] ?? '';
@@ -16,7 +23,7 @@ function fill(view) {
   $('refreshIntervalSecs').min = view.minRefreshSecs;
   $('refreshIntervalSecs').max = view.maxRefreshSecs;
   $('refreshIntervalSecs-hint').textContent =
-    `Between ${view.minRefreshSecs} s and ${view.maxRefreshSecs / 60} min. The balance also refreshes when you open the popover.`;
+    `Between ${duration(view.minRefreshSecs)} and ${duration(view.maxRefreshSecs)}. The balance also refreshes when you open the popover.`;
   $('backendUrl-hint').textContent = view.backendNote
     || 'Leave empty for the Lattica platform. https only (http for localhost).';
   $('account').textContent = view.signedIn ? `Signed in to ${view.backend}.` : `Signed out (${view.backend}).`;

@@ -6,8 +6,8 @@ const DAY_MS = 86_400_000;
 /** A pause in the history longer than this breaks the line: the app was not running. */
 const GAP_MS = 3 * 3_600_000;
 
-const W = 328;
-const H = 92;
+/** Used when the element has no layout yet (hidden). */
+const DEFAULT_SIZE = Object.freeze({ width: 328, height: 92 });
 const PAD = Object.freeze({ left: 2, right: 40, top: 8, bottom: 16 });
 
 function el(name, attrs = {}, text) {
@@ -29,6 +29,10 @@ function compact(value) {
  */
 export function renderChart(svg, points, { now = Date.now(), days = 7 } = {}) {
   svg.replaceChildren();
+  // Drawn in the element's own pixels, so text keeps its size whatever room the chart gets.
+  const box = svg.getBoundingClientRect();
+  const W = Math.round(box.width) || DEFAULT_SIZE.width;
+  const H = Math.round(box.height) || DEFAULT_SIZE.height;
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const start = now - days * DAY_MS;
   const series = points
