@@ -3,15 +3,20 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run run-headless test deps-build deps-test lint unit python e2e bench icons clean
+.PHONY: run sandbox test deps-build deps-test lint unit python e2e bench icons
 
 ## run: install what is missing, build, start the app on the embedded sandbox (demo account)
 run: deps-build
+	$(CARGO) build -p lattica-tray
+	target/debug/lattica-tray --sandbox
+
+## sandbox: only the sandbox platform, printing the demo account's balance
+sandbox: deps-build
 	$(CARGO) build -p lattica-sandbox
 	scripts/demo-sandbox.sh
 
 ## test: install what is missing, then every check and test suite, headless
-test: deps-test lint unit python
+test: deps-test lint unit python e2e
 	@echo "make test: all suites passed"
 
 deps-build:
@@ -25,11 +30,18 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 unit:
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --exclude lattica-e2e
 
 python:
 	$(CARGO) build -p lattica-sandbox
 	scripts/python-tests.sh
+
+e2e:
+	$(CARGO) build -p lattica-tray -p lattica-sandbox
+	scripts/headless-session.sh $(CARGO) test -p lattica-e2e -- --test-threads=1
+
+icons:
+	icons/generate.sh
 
 bench:
 	scripts/bench-sandbox.sh

@@ -25,7 +25,11 @@ pub struct AppEnv {
 
 impl AppEnv {
     pub fn new(backend_url: &str) -> Result<Self> {
-        Ok(Self { root: tempfile::tempdir()?, backend_url: backend_url.to_owned(), extra: vec![] })
+        Ok(Self {
+            root: tempfile::tempdir()?,
+            backend_url: backend_url.to_owned(),
+            extra: vec![],
+        })
     }
 
     pub fn with_var(mut self, key: &str, value: &str) -> Self {
@@ -46,7 +50,10 @@ impl AppEnv {
             ("XDG_CACHE_HOME".to_owned(), dir("cache")),
             ("XDG_STATE_HOME".to_owned(), dir("state")),
             ("TMPDIR".to_owned(), dir("tmp")),
-            ("RUST_LOG".to_owned(), "lattica_tray=debug,lattica_client=debug,info".to_owned()),
+            (
+                "RUST_LOG".to_owned(),
+                "lattica_tray=debug,lattica_client=debug,info".to_owned(),
+            ),
         ];
         vars.extend(self.extra.iter().cloned());
         vars
@@ -129,7 +136,11 @@ impl App {
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log)?)
             .spawn()?;
-        let app = App { child: Some(child), driver: None, log };
+        let app = App {
+            child: Some(child),
+            driver: None,
+            log,
+        };
         let tray = app.tray().await?;
         Ok((app, tray))
     }
@@ -140,12 +151,21 @@ impl App {
         let log = env.root().join("app.log");
         let child = env
             .command(Path::new("tauri-driver"))?
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log)?)
             .spawn()
             .context("starting tauri-driver (installed by `make test`)")?;
-        let mut app = App { child: Some(child), driver: None, log };
+        let mut app = App {
+            child: Some(child),
+            driver: None,
+            log,
+        };
         let mut caps = Capabilities::new();
         caps.set("browserName", "wry")?;
         caps.set(
@@ -164,7 +184,9 @@ impl App {
     }
 
     pub fn driver(&self) -> Result<&WebDriver> {
-        self.driver.as_ref().context("this app was not started under WebDriver")
+        self.driver
+            .as_ref()
+            .context("this app was not started under WebDriver")
     }
 
     async fn tray(&self) -> Result<TrayItem> {

@@ -35,33 +35,53 @@ pub fn keychain_search(service: &str) -> Result<String> {
 /// A notification as dunst recorded it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
+    pub id: i64,
     pub summary: String,
     pub body: String,
     pub app: String,
 }
 
-/// Closes every open notification and returns the whole history, newest first.
+/// Closes every open notification and returns the whole history, newest first. (dunst's
+/// history holds closed notifications only.)
 pub fn notifications() -> Result<Vec<Notification>> {
     run("dunstctl", &["close-all"])?;
     let history: Value = serde_json::from_str(&run("dunstctl", &["history"])?)?;
-    let field = |n: &Value, key: &str| n[key]["data"].as_str().unwrap_or_default().to_owned();
+    let text = |n: &Value, key: &str| n[key]["data"].as_str().unwrap_or_default().to_owned();
     Ok(history["data"][0]
         .as_array()
         .into_iter()
         .flatten()
         .map(|n| Notification {
-            summary: field(n, "summary"),
-            body: field(n, "body"),
-            app: field(n, "appname"),
+            id: n["id"]["data"].as_i64().unwrap_or_default(),
+            summary: text(n, "summary"),
+            body: text(n, "body"),
+            app: text(n, "appname"),
         })
         .collect())
 }
 
-/// Forgets every notification so a test starts from none.
-pub fn clear_notifications() -> Result<()> {
-    run("dunstctl", &["close-all"])?;
-    run("dunstctl", &["history-clear"])?;
-    Ok(())
+/// Marks the present: [`NotificationWatch::new_since`] then returns only what came after.
+/// (The dunst shipped by Debian 12 cannot clear its history.)
+#[derive(Debug, Clone, Copy)]
+pub struct NotificationWatch {
+    after_id: i64,
+}
+
+impl NotificationWatch {
+    pub fn start() -> Result<Self> {
+        let after_id = notifications()?.iter().map(|n| n.id).max().unwrap_or(0);
+        Ok(Self { after_id })
+    }
+
+    /// Notifications shown since the watch started, oldest first.
+    pub fn new_since(&self) -> Result<Vec<Notification>> {
+        let mut fresh: Vec<_> = notifications()?
+            .into_iter()
+            .filter(|n| n.id > self.after_id)
+            .collect();
+        fresh.sort_by_key(|n| n.id);
+        Ok(fresh)
+    }
 }
 
 /// A screenshot of the whole virtual screen.

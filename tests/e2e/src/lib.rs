@@ -27,7 +27,11 @@ pub fn built_binary(name: &str) -> Result<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"));
     let path = target.join(profile).join(name);
-    ensure!(path.exists(), "{} is not built; run `make test` (it builds first)", path.display());
+    ensure!(
+        path.exists(),
+        "{} is not built; run `make test` (it builds first)",
+        path.display()
+    );
     Ok(path)
 }
 

@@ -38,10 +38,15 @@ impl Sandbox {
     }
 
     fn start(&mut self, listen: &str) -> Result<()> {
+        let log = std::fs::File::options()
+            .create(true)
+            .append(true)
+            .open(self.data.path().join("sandbox.log"))?;
         let mut child = Command::new(built_binary("lattica-sandbox")?)
             .args(["--listen", listen, "--control", "--data"])
             .arg(self.data.path())
             .stdout(Stdio::piped())
+            .stderr(log)
             .spawn()
             .context("starting lattica-sandbox")?;
         let stdout = child.stdout.take().context("sandbox stdout")?;
@@ -50,7 +55,10 @@ impl Sandbox {
         let started: Value = serde_json::from_str(&line)
             .with_context(|| format!("sandbox start line is not JSON: {line:?}"))?;
         self.url = started["url"].as_str().context("url")?.to_owned();
-        self.payments_url = started["payments_url"].as_str().unwrap_or_default().to_owned();
+        self.payments_url = started["payments_url"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         self.token = started["token"].as_str().context("token")?.to_owned();
         self.child = Some(child);
         Ok(())
@@ -86,7 +94,10 @@ impl Sandbox {
             .await?
             .json()
             .await?;
-        ensure!(response.get("error").is_none(), "control {action}: {response}");
+        ensure!(
+            response.get("error").is_none(),
+            "control {action}: {response}"
+        );
         Ok(response["result"].clone())
     }
 
@@ -108,13 +119,17 @@ impl Sandbox {
     }
 
     pub async fn credits(&self) -> Result<Decimal> {
-        let value = self.api("api/finance/get_account_credits", json!({})).await?;
+        let value = self
+            .api("api/finance/get_account_credits", json!({}))
+            .await?;
         Ok(value.to_string().trim_matches('"').parse()?)
     }
 
     pub async fn set_balance(&self, credits: &str) -> Result<()> {
         let credits: Value = serde_json::from_str(credits)?;
-        self.control("set_balance", json!({ "credits": credits })).await.map(drop)
+        self.control("set_balance", json!({ "credits": credits }))
+            .await
+            .map(drop)
     }
 }
 

@@ -75,7 +75,11 @@ impl TrayItem {
                 .as_str()
                 .context("Menu property")?
                 .to_owned();
-            items.push(TrayItem { service: service.to_owned(), object, menu });
+            items.push(TrayItem {
+                service: service.to_owned(),
+                object,
+                menu,
+            });
         }
         Ok(items)
     }
@@ -85,8 +89,7 @@ impl TrayItem {
         tree.lines()
             .map(str::trim)
             .find(|p| {
-                p.starts_with("/org/ayatana/NotificationItem/")
-                    && p.matches('/').count() == 4
+                p.starts_with("/org/ayatana/NotificationItem/") && p.matches('/').count() == 4
             })
             .map(str::to_owned)
             .context("no NotificationItem object")
@@ -105,16 +108,28 @@ impl TrayItem {
 
     /// The text next to the icon (`TrayIcon::set_title` on Linux).
     pub fn label(&self) -> Result<String> {
-        Ok(self.property("XAyatanaLabel")?.as_str().unwrap_or_default().to_owned())
+        Ok(self
+            .property("XAyatanaLabel")?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
     }
 
     /// The icon: on Linux, a path to the PNG the app handed to appindicator.
     pub fn icon_name(&self) -> Result<String> {
-        Ok(self.property("IconName")?.as_str().unwrap_or_default().to_owned())
+        Ok(self
+            .property("IconName")?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
     }
 
     pub fn status(&self) -> Result<String> {
-        Ok(self.property("Status")?.as_str().unwrap_or_default().to_owned())
+        Ok(self
+            .property("Status")?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
     }
 
     /// The menu's top-level entries, in order.
@@ -156,7 +171,10 @@ impl TrayItem {
     /// menu handler exactly as a click in a tray host does.
     pub fn click(&self, label: &str) -> Result<()> {
         let menu = self.menu()?;
-        let Some(entry) = menu.iter().find(|e| e.visible && e.label.starts_with(label)) else {
+        let Some(entry) = menu
+            .iter()
+            .find(|e| e.visible && e.label.starts_with(label))
+        else {
             bail!("no menu entry {label:?} in {menu:?}");
         };
         busctl(&[
@@ -173,5 +191,39 @@ impl TrayItem {
             "0",
         ])?;
         Ok(())
+    }
+}
+
+/// The tray states the app draws, named as their icon files in `icons/tray/`.
+pub const TRAY_STATES: [&str; 7] = [
+    "ok",
+    "low",
+    "critical",
+    "empty",
+    "stale",
+    "signed-out",
+    "error",
+];
+
+fn rgba(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>)> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info()?;
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf)?;
+    buf.truncate(info.buffer_size());
+    Ok((info.width, info.height, buf))
+}
+
+impl TrayItem {
+    /// Which of `icons/tray/*.png` the tray shows now, by comparing pixels: the file the app
+    /// handed to appindicator is a re-encoding of the icon it chose.
+    pub fn icon_state(&self) -> Result<String> {
+        let shown = rgba(&std::fs::read(self.icon_name()?)?)?;
+        for state in TRAY_STATES {
+            let path = crate::workspace_root().join(format!("icons/tray/{state}.png"));
+            if rgba(&std::fs::read(path)?)? == shown {
+                return Ok(state.to_owned());
+            }
+        }
+        bail!("the tray icon matches none of icons/tray/*.png")
     }
 }

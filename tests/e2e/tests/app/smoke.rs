@@ -7,7 +7,7 @@ async fn session_services_and_sandbox_are_up() -> Result<()> {
     require_session()?;
     let sandbox = Sandbox::spawn()?;
     assert!(sandbox.credits().await? > rust_decimal::Decimal::ZERO);
-    desktop::clear_notifications()?;
-    assert!(desktop::notifications()?.is_empty());
+    let watch = desktop::NotificationWatch::start()?;
+    assert!(watch.new_since()?.is_empty());
     Ok(())
 }
