@@ -202,10 +202,13 @@ impl App {
 
     /// Ends the app the way the user does, from the tray menu, and waits for it to exit.
     pub async fn quit(mut self, tray: &TrayItem) -> Result<()> {
-        if let Some(driver) = self.driver.take() {
-            let _ = driver.quit().await;
-        }
         tray.click("Quit")?;
+        if let Some(driver) = self.driver.take() {
+            // Ending the WebDriver session ends the app too, so it comes after "Quit"; by then
+            // the session is already gone.
+            let _ = driver.quit().await;
+            return Ok(());
+        }
         if let Some(mut child) = self.child.take() {
             let status = eventually("the app to exit", Duration::from_secs(15), || {
                 let status = child.try_wait();
@@ -224,6 +227,15 @@ impl Drop for App {
             // SIGTERM lets tauri-driver stop WebKitWebDriver and the app with it.
             let _ = Command::new("kill").arg(child.id().to_string()).status();
             let _ = child.wait();
+        }
+        // Keep the app's output for whoever reads a failed run.
+        let logs = crate::workspace_root().join("artifacts/logs");
+        let name = std::thread::current()
+            .name()
+            .unwrap_or("app")
+            .replace("::", "-");
+        if std::fs::create_dir_all(&logs).is_ok() {
+            let _ = std::fs::copy(&self.log, logs.join(format!("{name}.log")));
         }
     }
 }
