@@ -33,6 +33,14 @@ struct Args {
     /// Oldest accepted `client_info.version`.
     #[arg(long)]
     min_client_version: Option<semver::Version>,
+    /// An origin (`scheme://host[:port]`) allowed to embed the hosted payment pages and
+    /// receive their results; repeat for several. Given, it replaces the defaults.
+    #[arg(
+        long = "payments-allow-origin",
+        value_name = "ORIGIN",
+        default_values = lattica_sandbox::payments::DEFAULT_ALLOWED_ORIGINS
+    )]
+    payments_allow_origins: Vec<String>,
 }
 
 #[tokio::main]
@@ -56,6 +64,7 @@ async fn main() -> ExitCode {
     config.time_scale = args.time_scale;
     config.control = args.control;
     config.min_client_version = args.min_client_version;
+    config.payments_allowed_origins = args.payments_allow_origins;
 
     let sandbox = match start(config).await {
         Ok(sandbox) => sandbox,

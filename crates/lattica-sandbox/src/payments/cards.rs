@@ -50,6 +50,21 @@ impl Brand {
         }
     }
 
+    const ALL: [Self; 7] = [
+        Self::Visa,
+        Self::Mastercard,
+        Self::Amex,
+        Self::Discover,
+        Self::Diners,
+        Self::Jcb,
+        Self::UnionPay,
+    ];
+
+    /// Reads the stored spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|brand| brand.as_str() == text)
+    }
+
     /// The stored and wire spelling.
     pub fn as_str(self) -> &'static str {
         match self {
