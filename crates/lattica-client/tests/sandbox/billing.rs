@@ -60,7 +60,6 @@ async fn pricing_matches_the_contract() {
 }
 
 #[tokio::test]
-#[ignore = "the sandbox's payment endpoints have not landed yet"]
 async fn a_paid_payment_grants_exactly_its_credits() {
     let h = Harness::start().await;
     frozen(&h).await;
@@ -99,7 +98,6 @@ async fn a_paid_payment_grants_exactly_its_credits() {
 }
 
 #[tokio::test]
-#[ignore = "the sandbox's payment endpoints have not landed yet"]
 async fn a_declined_card_fails_and_another_card_can_pay() {
     let h = Harness::start().await;
     frozen(&h).await;
@@ -139,40 +137,100 @@ async fn a_declined_card_fails_and_another_card_can_pay() {
     h.shutdown().await;
 }
 
+/// Approves or denies a 3-D Secure challenge, as the hosted page's buttons do.
+async fn authenticate(h: &Harness, payment_id: &str, decision: &str) {
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/3ds/{payment_id}/{decision}", h.payments_url()))
+        .header("Origin", h.payments_url())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
-#[ignore = "the sandbox's payment endpoints have not landed yet"]
-async fn three_d_secure_asks_for_an_action() {
+async fn three_d_secure_needs_an_action_then_settles() {
     let h = Harness::start().await;
+    frozen(&h).await;
     let client = h.client();
-    let payment = client
+    let before = client.get_account_credits().await.unwrap();
+    let method = card(&h, "4000002760003184").await;
+
+    let approved = client
         .create_payment(dec("50"), &IdempotencyKey::new())
         .await
         .unwrap();
     let pending = client
-        .confirm_payment(
-            &payment.id,
-            &card(&h, "4000002760003184").await,
-            false,
-            &IdempotencyKey::new(),
-        )
+        .confirm_payment(&approved.id, &method, false, &IdempotencyKey::new())
         .await
         .unwrap();
     assert_eq!(pending.status, PaymentStatus::RequiresAction);
     let action = pending.next_action.unwrap();
     assert_eq!(action.kind, "redirect");
     assert!(action.url.unwrap().starts_with(&h.payments_url()));
+    assert_eq!(client.get_account_credits().await.unwrap(), before);
+    authenticate(&h, &approved.id, "approve").await;
+    let paid = client.get_payment(&approved.id).await.unwrap();
+    assert_eq!(paid.status, PaymentStatus::Succeeded);
+    assert_eq!(
+        client.get_account_credits().await.unwrap(),
+        before + dec("50")
+    );
 
-    let canceled = client
-        .cancel_payment(&payment.id, &IdempotencyKey::new())
+    let denied = client
+        .create_payment(dec("10"), &IdempotencyKey::new())
         .await
         .unwrap();
-    assert_eq!(canceled.status, PaymentStatus::Canceled);
-    assert!(canceled.status.is_final());
+    client
+        .confirm_payment(&denied.id, &method, false, &IdempotencyKey::new())
+        .await
+        .unwrap();
+    authenticate(&h, &denied.id, "deny").await;
+    let failed = client.get_payment(&denied.id).await.unwrap();
+    assert_eq!(failed.status, PaymentStatus::Failed);
+    assert_eq!(
+        failed.failure_code.as_deref(),
+        Some("authentication_failed")
+    );
+    assert_eq!(
+        client.get_account_credits().await.unwrap(),
+        before + dec("50")
+    );
     h.shutdown().await;
 }
 
 #[tokio::test]
-#[ignore = "the sandbox's payment endpoints have not landed yet"]
+async fn an_open_payment_can_be_canceled() {
+    let h = Harness::start().await;
+    let client = h.client();
+    let payment = client
+        .create_payment(dec("25"), &IdempotencyKey::new())
+        .await
+        .unwrap();
+    let key = IdempotencyKey::new();
+    let canceled = client.cancel_payment(&payment.id, &key).await.unwrap();
+    assert_eq!(canceled.status, PaymentStatus::Canceled);
+    assert!(canceled.status.is_final());
+    assert_eq!(
+        client.cancel_payment(&payment.id, &key).await.unwrap(),
+        canceled
+    );
+    // A canceled payment cannot be paid any more.
+    let method = card(&h, "4242424242424242").await;
+    let refused = client
+        .confirm_payment(&payment.id, &method, false, &IdempotencyKey::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, ClientError::Server { .. }), "{refused:?}");
+    assert!(!refused.is_retryable());
+    h.shutdown().await;
+}
+
+#[tokio::test]
 async fn saved_methods_add_credits_in_one_call() {
     let h = Harness::start().await;
     frozen(&h).await;
@@ -219,7 +277,6 @@ async fn saved_methods_add_credits_in_one_call() {
 }
 
 #[tokio::test]
-#[ignore = "the sandbox's payment endpoints have not landed yet"]
 async fn a_lost_answer_is_replayed_not_charged_twice() {
     let h = Harness::start().await;
     frozen(&h).await;
