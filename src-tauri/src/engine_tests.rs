@@ -1,0 +1,172 @@
+//! The refresh loop against the real sandbox over real HTTP: figures and history after a
+//! refresh, a failing platform keeping the last figures, an expired token ending the session.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lattica_client::{LatticaClient, SessionToken};
+use lattica_core::history::History;
+use lattica_core::settings::Settings;
+use lattica_core::view::{Connection, Session, SignOutReason};
+use lattica_sandbox::{RunningSandbox, SandboxConfig};
+use serde_json::{Value, json};
+use tokio::sync::watch;
+
+use crate::backend::Backend;
+use crate::engine::{Command, Engine, EngineHandle, EngineState};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Fixture {
+    sandbox: RunningSandbox,
+    engine: EngineHandle,
+    _dir: tempfile::TempDir,
+}
+
+async fn start() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = SandboxConfig::new(dir.path().join("sandbox"));
+    config.control = true;
+    let sandbox = lattica_sandbox::start(config).await.unwrap();
+    let backend = Backend::sandbox(&sandbox.url()).unwrap();
+    let token = SessionToken::parse(sandbox.demo_token()).unwrap();
+    let client = LatticaClient::new(backend.config().clone(), token).unwrap();
+    let history = History::open(&dir.path().join("history.sqlite3"))
+        .unwrap()
+        .history;
+    let (engine, handle) = Engine::new(
+        EngineState::new(Settings::default(), true),
+        Some(client),
+        Some(history),
+        None,
+    );
+    tokio::spawn(engine.run());
+    Fixture {
+        sandbox,
+        engine: handle,
+        _dir: dir,
+    }
+}
+
+/// Waits for a published state that satisfies `done`.
+async fn until(
+    changes: &mut watch::Receiver<Arc<EngineState>>,
+    what: &str,
+    done: impl Fn(&EngineState) -> bool,
+) -> Arc<EngineState> {
+    let waited = tokio::time::timeout(DEADLINE, changes.wait_for(|s| done(s)))
+        .await
+        .map(|found| found.map(|state| Arc::clone(&state)));
+    match waited {
+        Ok(Ok(state)) => state,
+        _ => panic!("timed out waiting for {what}: {:?}", changes.borrow()),
+    }
+}
+
+async fn control(sandbox: &RunningSandbox, action: &str, body: Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("{}/control/{action}", sandbox.url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn connected(state: &EngineState) -> bool {
+    state.connection == Connection::Connected && !state.refreshing
+}
+
+#[tokio::test]
+async fn a_refresh_shows_the_account_and_records_history() {
+    let fixture = start().await;
+    let mut changes = fixture.engine.subscribe();
+    let state = until(&mut changes, "the first refresh", connected).await;
+    let snapshot = state.snapshot.as_ref().unwrap();
+    let expected = control(&fixture.sandbox, "state", json!({})).await["result"]["credits"]
+        .to_string()
+        .trim_matches('"')
+        .parse::<rust_decimal::Decimal>()
+        .unwrap();
+    // The balance burns while workers run: the sandbox's figure now is at most the fetched one.
+    assert!(
+        snapshot.balance >= expected,
+        "{} < {expected}",
+        snapshot.balance
+    );
+    assert!(snapshot.balance > rust_decimal::Decimal::ZERO);
+    assert!(snapshot.prices.is_some(), "pricing was fetched");
+    assert!(
+        snapshot.token_expires_at.is_some(),
+        "the account info was fetched"
+    );
+    assert_eq!(
+        state.chart.len(),
+        1,
+        "the refresh was recorded in the history"
+    );
+
+    control(&fixture.sandbox, "set_balance", json!({ "credits": 12.5 })).await;
+    fixture.engine.send(Command::RefreshNow);
+    let state = until(&mut changes, "the new balance", |s| {
+        connected(s)
+            && s.snapshot
+                .as_ref()
+                .is_some_and(|s| s.balance <= "12.5".parse().unwrap())
+    })
+    .await;
+    assert_eq!(state.chart.len(), 2);
+}
+
+#[tokio::test]
+async fn a_failing_platform_keeps_the_last_figures() {
+    let fixture = start().await;
+    let mut changes = fixture.engine.subscribe();
+    let first = until(&mut changes, "the first refresh", connected).await;
+    control(
+        &fixture.sandbox,
+        "set_faults",
+        json!({ "errorRate": 1, "errorStatus": 503 }),
+    )
+    .await;
+    fixture.engine.send(Command::RefreshNow);
+    let state = until(&mut changes, "a failed refresh", |s| {
+        matches!(s.connection, Connection::Failed { .. }) && !s.refreshing
+    })
+    .await;
+    assert_eq!(state.session, Session::SignedIn);
+    assert_eq!(state.snapshot, first.snapshot, "the last good figures stay");
+    assert!(
+        matches!(&state.connection, Connection::Failed { message, offline: false } if message.contains("503")),
+        "{:?}",
+        state.connection
+    );
+}
+
+#[tokio::test]
+async fn an_expired_token_ends_the_session() {
+    let fixture = start().await;
+    let mut changes = fixture.engine.subscribe();
+    until(&mut changes, "the first refresh", connected).await;
+    control(&fixture.sandbox, "expire_token", json!({})).await;
+    fixture.engine.send(Command::RefreshNow);
+    let state = until(&mut changes, "the session to end", |s| {
+        matches!(s.session, Session::SignedOut { .. })
+    })
+    .await;
+    assert_eq!(
+        state.session,
+        Session::SignedOut {
+            reason: SignOutReason::Expired
+        }
+    );
+    assert_eq!(state.sessions_ended, 1);
+    assert!(
+        state.snapshot.is_none(),
+        "no figures of an ended session stay on screen"
+    );
+}
