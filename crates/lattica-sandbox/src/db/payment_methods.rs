@@ -5,7 +5,7 @@ use rusqlite::{Connection, Row, Transaction, params};
 
 use super::load::{instant, optional_instant};
 use crate::error::SandboxError;
-use crate::payments::cards::Outcome;
+use crate::payments::outcome::Outcome;
 use crate::time::Instant;
 
 /// One row of `payment_methods`.

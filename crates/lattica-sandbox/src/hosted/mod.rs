@@ -114,7 +114,9 @@ fn html(state: &AppState, status: StatusCode, page: String) -> Response {
     );
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        // Not `no-referrer`: under it a browser sends `Origin: null` with the pages' own
+        // POSTs, which `same_origin` must refuse. `same-origin` still tells other sites nothing.
+        HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response

@@ -54,7 +54,6 @@ fn layout(title: &str, body_data: &[(&str, &str)], main: &str, script: Option<&s
 <meta charset=\"utf-8\">
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
 <meta name=\"color-scheme\" content=\"light dark\">
-<meta name=\"referrer\" content=\"no-referrer\">
 <title>{title} · Lattica payments (sandbox)</title>
 <link rel=\"stylesheet\" href=\"/assets/hosted.css\">{script}
 </head>

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::payments::outcome::Decline;
 
 const TODAY: (u32, u32) = (2026, 6);
 

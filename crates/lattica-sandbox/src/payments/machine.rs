@@ -8,7 +8,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::cards::{Decline, Outcome};
+use super::outcome::{Decline, Outcome};
 use crate::api::envelope::{ApiError, ErrorCode};
 use crate::db::payment_methods::MethodRecord;
 use crate::db::payments::{CardOnPayment, PaymentRecord, PaymentStatus};

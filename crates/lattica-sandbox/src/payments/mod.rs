@@ -1,7 +1,7 @@
-//! The sandbox's payment service: card checks and test cards ([`cards`]), the payment state
-//! machine ([`machine`]), idempotent execution of money-moving requests ([`idempotency`]), the
-//! operations themselves ([`ops`]), the simulated card processor ([`processor`]) and the wire
-//! shapes ([`view`]).
+//! The sandbox's payment service: card checks ([`cards`]) and what each test card does
+//! ([`outcome`]), the payment state machine ([`machine`]), idempotent execution of
+//! money-moving requests ([`idempotency`]), the operations themselves ([`ops`]), the simulated
+//! card processor ([`processor`]) and the wire shapes ([`view`]).
 //!
 //! Card data only ever reaches the payment origin ([`crate::hosted`]), which turns it into an
 //! opaque `pm_…` token; the platform API only sees tokens, brands and last four digits.
@@ -11,6 +11,7 @@ pub mod control;
 pub mod idempotency;
 pub mod machine;
 pub mod ops;
+pub mod outcome;
 pub mod processor;
 pub mod view;
 

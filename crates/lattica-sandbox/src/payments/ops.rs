@@ -9,8 +9,9 @@ use chrono::{Datelike, Duration};
 use rusqlite::{Connection, Transaction};
 use rust_decimal::Decimal;
 
-use super::cards::{self, Decline, Outcome, ValidCard};
+use super::cards::{self, ValidCard};
 use super::machine;
+use super::outcome::{Decline, Outcome};
 use crate::api::envelope::{ApiError, ApiResult};
 use crate::db::payment_methods::{self, MethodRecord};
 use crate::db::payments::{self, PaymentRecord, PaymentStatus};
