@@ -85,3 +85,48 @@ pub fn purge(tx: &Transaction<'_>, before: Instant) -> rusqlite::Result<usize> {
     tx.prepare_cached("DELETE FROM idempotency_keys WHERE created_at < ?1")?
         .execute(params![before.timestamp_millis()])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::from_millis;
+
+    #[test]
+    fn answers_are_found_until_they_expire_then_purged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(dir.path()).unwrap();
+        // The key's account is not what this test is about.
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        let at = |ms: i64| from_millis(1_790_000_000_000 + ms).unwrap();
+        let scope = KeyScope {
+            account_id: "acc".into(),
+            endpoint: "api/finance/create_payment",
+            key: "6f9619ff-8b86-d011-b42d-00cf4fc964ff".into(),
+        };
+        let answer = StoredAnswer {
+            fingerprint: "f".into(),
+            status: 200,
+            body: "{}".into(),
+        };
+        let tx = conn.transaction().unwrap();
+        insert(&tx, &scope, &answer, at(0)).unwrap();
+        assert!(
+            insert(&tx, &scope, &answer, at(5)).is_err(),
+            "one answer per key"
+        );
+        tx.commit().unwrap();
+
+        assert_eq!(get(&conn, &scope, at(0)).unwrap(), Some(answer));
+        let elsewhere = KeyScope {
+            endpoint: "api/finance/cancel_payment",
+            ..scope.clone()
+        };
+        assert_eq!(get(&conn, &elsewhere, at(0)).unwrap(), None);
+        assert_eq!(get(&conn, &scope, at(1)).unwrap(), None, "expired");
+        let tx = conn.transaction().unwrap();
+        assert_eq!(purge(&tx, at(0)).unwrap(), 0);
+        assert_eq!(purge(&tx, at(1)).unwrap(), 1);
+        tx.commit().unwrap();
+        assert_eq!(get(&conn, &scope, at(-1)).unwrap(), None);
+    }
+}

@@ -163,14 +163,17 @@ pub fn find(conn: &Connection, id: &str) -> Result<Option<PaymentRecord>, Sandbo
     rows.next().transpose()
 }
 
-/// The next receipt number: sequential across the sandbox, after the seeded ones.
+/// The next receipt number: one after the highest issued so far, so numbers stay unique
+/// even if the sequence has gaps.
 pub fn next_receipt_number(conn: &Connection) -> rusqlite::Result<String> {
-    let issued: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM payments WHERE receipt_number IS NOT NULL",
-        [],
+    let highest: Option<i64> = conn.query_row(
+        "SELECT MAX(CAST(substr(receipt_number, length(?1) + 2) AS INTEGER)) FROM payments
+         WHERE receipt_number LIKE ?1 || '-%'",
+        params![RECEIPT_PREFIX],
         |row| row.get(0),
     )?;
-    Ok(format!("{RECEIPT_PREFIX}-{}", FIRST_RECEIPT + issued))
+    let next = highest.map_or(FIRST_RECEIPT, |n| n.saturating_add(1).max(FIRST_RECEIPT));
+    Ok(format!("{RECEIPT_PREFIX}-{next}"))
 }
 
 /// Receipt numbers read `1842-1004`: the sandbox's merchant prefix and a sequence.
