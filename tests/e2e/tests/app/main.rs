@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod popover;
+mod signin;
 mod smoke;
 mod support;
 mod tray;
