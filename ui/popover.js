@@ -31,7 +31,9 @@ function tick() {
   const since = view.fetchedAt ? now - view.fetchedAt : null;
   setText('updated', since === null ? (view.updatedAgo || 'Not updated yet') : updatedAgo(since));
   if (view.stale) {
-    const when = since === null ? `${view.stale.ageText}.` : `Figures from ${age(since)} ago.`;
+    const a = since === null ? null : age(since);
+    const when = a === null ? `${view.stale.ageText}.`
+      : a === 'just now' ? 'Figures from a moment ago.' : `Figures from ${a} ago.`;
     const reason = view.stale.reason.replace(/[.\s]*$/, '.');
     show('stale-banner', `${reason} ${when}`);
   } else {
