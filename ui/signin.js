@@ -34,7 +34,10 @@ async function submit(event) {
     $('token').value = '';
   } catch (error) {
     showError(error.message);
-    $('token').focus();
+    document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') ipc.closeWindow();
+});
+$('token').focus();
   } finally {
     $('submit').disabled = false;
     $('submit').textContent = 'Sign in';
@@ -49,6 +52,9 @@ $('token').addEventListener('keydown', (event) => {
     event.preventDefault();
     $('form').requestSubmit();
   }
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') ipc.closeWindow();
 });
 $('token').focus();
 loadContext();

@@ -50,9 +50,9 @@ pub async fn save_settings<R: Runtime>(
     let before = prefs.get();
     prefs.save(settings.clone())?;
     engine.send(Command::SettingsChanged(settings.clone()));
-    if before.launch_at_login() != settings.launch_at_login() {
-        set_launch_at_login(&app, settings.launch_at_login())?;
-    }
+    // Applied on every save, not only on a change: the login item may have been removed
+    // outside the app, and saving again puts it back.
+    set_launch_at_login(&app, settings.launch_at_login())?;
     let backend = sessions.backend();
     if !backend.is_sandbox() && before.backend_url() != settings.backend_url() {
         let next = Backend::from_env_and_settings(&settings)?;
