@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
 use lattica_client::{ClientError, LatticaClient};
+use lattica_core::alerts::{Notification, SnoozeFor};
 use lattica_core::history::{CHART_DAYS, History, Sample};
 use lattica_core::settings::Settings;
 use lattica_core::view::{CHART_MAX_POINTS, Connection, Session, SignOutReason, Snapshot};
@@ -22,6 +23,7 @@ use rust_decimal::Decimal;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use crate::alerting::Alerts;
 use crate::fetch;
 
 /// Opening the popover refreshes only if the last attempt is older than this.
@@ -44,6 +46,8 @@ pub enum Command {
     /// The session ended (the user signed out, or the token is gone).
     SignedOut(SignOutReason),
     SettingsChanged(Settings),
+    /// "Snooze" on an alert.
+    Snooze(SnoozeFor),
 }
 
 /// Everything the views are derived from, as of the last change.
@@ -117,6 +121,7 @@ pub struct Engine {
     state: EngineState,
     client: Option<LatticaClient>,
     history: Option<History>,
+    alerts: Option<Alerts>,
     /// Replaces the settings' interval (tests; see `LATTICA_TRAY_REFRESH_SECS`).
     interval_override: Option<Duration>,
     failures: u32,
@@ -150,6 +155,7 @@ impl Engine {
             state: EngineState::new(Settings::default(), false),
             client,
             history,
+            alerts: None,
             interval_override,
             failures: 0,
             halted: false,
@@ -169,6 +175,14 @@ impl Engine {
             state: engine.publish.subscribe(),
         };
         (engine, handle)
+    }
+
+    /// Runs the alert policy after every successful refresh, sending its notifications to
+    /// `out`.
+    #[must_use]
+    pub fn with_alerts(mut self, out: mpsc::UnboundedSender<Notification>) -> Self {
+        self.alerts = Some(Alerts::new(self.history.as_ref(), out));
+        self
     }
 
     fn interval(&self) -> Duration {
@@ -229,6 +243,11 @@ impl Engine {
                 self.end_session(reason);
                 self.publish();
             }
+            Command::Snooze(duration) => {
+                if let Some(alerts) = &mut self.alerts {
+                    alerts.snooze(duration, self.history.as_ref());
+                }
+            }
             Command::SettingsChanged(settings) => {
                 self.state.settings = settings;
                 if self.failures == 0 {
@@ -256,6 +275,14 @@ impl Engine {
                 self.failures = 0;
                 self.halted = false;
                 self.record(&snapshot);
+                if let Some(alerts) = &mut self.alerts {
+                    alerts.on_snapshot(
+                        &snapshot,
+                        &self.state.settings,
+                        self.state.observed_burn_per_hour,
+                        self.history.as_ref(),
+                    );
+                }
                 self.state.snapshot = Some(snapshot);
                 self.state.connection = Connection::Connected;
                 self.next_due = Instant::now() + self.interval();

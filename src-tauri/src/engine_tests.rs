@@ -5,12 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lattica_client::{LatticaClient, SessionToken};
+use lattica_core::alerts::{AlertKind, Notification};
 use lattica_core::history::History;
 use lattica_core::settings::Settings;
 use lattica_core::view::{Connection, Session, SignOutReason};
 use lattica_sandbox::{RunningSandbox, SandboxConfig};
 use serde_json::{Value, json};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::backend::Backend;
 use crate::engine::{Command, Engine, EngineHandle, EngineState};
@@ -24,10 +25,18 @@ struct Fixture {
 }
 
 async fn start() -> Fixture {
+    start_with(None).await.0
+}
+
+/// A fixture whose account holds `balance` before the first refresh, with the alert policy on.
+async fn start_with(balance: Option<&str>) -> (Fixture, mpsc::UnboundedReceiver<Notification>) {
     let dir = tempfile::tempdir().unwrap();
     let mut config = SandboxConfig::new(dir.path().join("sandbox"));
     config.control = true;
     let sandbox = lattica_sandbox::start(config).await.unwrap();
+    if let Some(balance) = balance {
+        control(&sandbox, "set_balance", json!({ "credits": balance })).await;
+    }
     let backend = Backend::sandbox(&sandbox.url()).unwrap();
     let token = SessionToken::parse(sandbox.demo_token()).unwrap();
     let client = LatticaClient::new(backend.config().clone(), token).unwrap();
@@ -40,12 +49,14 @@ async fn start() -> Fixture {
         Some(history),
         None,
     );
-    tokio::spawn(engine.run());
-    Fixture {
+    let (alerts_out, alerts) = mpsc::unbounded_channel();
+    tokio::spawn(engine.with_alerts(alerts_out).run());
+    let fixture = Fixture {
         sandbox,
         engine: handle,
         _dir: dir,
-    }
+    };
+    (fixture, alerts)
 }
 
 /// Waits for a published state that satisfies `done`.
@@ -168,5 +179,31 @@ async fn an_expired_token_ends_the_session() {
     assert!(
         state.snapshot.is_none(),
         "no figures of an ended session stay on screen"
+    );
+}
+
+#[tokio::test]
+async fn a_critical_balance_alerts_once() {
+    // The demo account runs a worker (1.2 credits/h): 1 credit lasts well under the default
+    // critical threshold of 3 h.
+    let (fixture, mut alerts) = start_with(Some("1")).await;
+    let mut changes = fixture.engine.subscribe();
+    let alert = tokio::time::timeout(DEADLINE, alerts.recv())
+        .await
+        .expect("an alert")
+        .expect("the channel is open");
+    assert_eq!(alert.kind, AlertKind::BalanceCritical);
+    assert!(!alert.actions.is_empty(), "the alert offers what to do");
+
+    let first = until(&mut changes, "the first refresh", connected).await;
+    let first_at = first.snapshot.as_ref().unwrap().fetched_at;
+    fixture.engine.send(Command::RefreshNow);
+    until(&mut changes, "a second refresh", |s| {
+        connected(s) && s.snapshot.as_ref().is_some_and(|s| s.fetched_at > first_at)
+    })
+    .await;
+    assert!(
+        alerts.try_recv().is_err(),
+        "the same level alerts only once"
     );
 }

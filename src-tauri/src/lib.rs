@@ -5,6 +5,7 @@
 //! them to the tray, the windows, the keychain and the command line.
 
 mod actions;
+mod alerting;
 mod backend;
 mod cli;
 mod commands;
@@ -15,6 +16,7 @@ mod icons;
 mod ipc;
 mod keychain;
 mod logging;
+mod notifier;
 mod paths;
 mod prefs;
 mod present;
@@ -63,6 +65,8 @@ pub struct Parts {
     engine: EngineHandle,
     popover: PopoverLife,
     sandbox: EmbeddedSandbox,
+    /// The alert policy's notifications, shown by the notifier.
+    alerts: Option<tokio::sync::mpsc::UnboundedReceiver<lattica_core::alerts::Notification>>,
     /// Create the tray item (unit tests on the mock runtime go without).
     with_tray: bool,
     signed_in: bool,
@@ -118,6 +122,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         engine,
         popover,
         sandbox,
+        alerts,
         with_tray,
         signed_in,
     } = parts;
@@ -131,6 +136,9 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         app.manage(tray);
     }
     presenter::spawn(app.clone());
+    if let Some(alerts) = alerts {
+        notifier::spawn(app.clone(), alerts);
+    }
     if startup::under_webdriver() {
         windows::popover(app)?;
     }

@@ -144,13 +144,14 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
             None
         }
     };
+    let (alerts_out, alerts) = tokio::sync::mpsc::unbounded_channel();
     let (engine, handle) = Engine::new(
         EngineState::new(prefs.get(), signed_in),
         client,
         history,
         env_secs(REFRESH_SECS_ENV, 1..=3600),
     );
-    tauri::async_runtime::spawn(engine.run());
+    tauri::async_runtime::spawn(engine.with_alerts(alerts_out).run());
 
     let keep = if under_webdriver() {
         None
@@ -163,6 +164,7 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
         engine: handle,
         popover: PopoverLife::new(keep),
         sandbox: EmbeddedSandbox(Mutex::new(embedded)),
+        alerts: Some(alerts),
         with_tray: true,
         signed_in,
     })

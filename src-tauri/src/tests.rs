@@ -50,6 +50,7 @@ fn app_with(state: EngineState) -> TestApp {
         engine: handle,
         popover: PopoverLife::new(Some(std::time::Duration::from_secs(30))),
         sandbox: EmbeddedSandbox::default(),
+        alerts: None,
         with_tray: false,
         signed_in,
     };

@@ -1,0 +1,102 @@
+//! Credit alerts: after each successful refresh the figures go through lattica-core's alert
+//! policy, whose state lives in the local history so nothing repeats across restarts. The
+//! notifications it decides on go to the shell, which shows them if the user wants them.
+
+use chrono::{Local, Offset, Utc};
+use lattica_core::alerts::{AlertPolicy, AlertState, Notification, Reading, SnoozeFor};
+use lattica_core::history::History;
+use lattica_core::settings::Settings;
+use lattica_core::view::{Connection, Session, Snapshot, ViewInput};
+use rust_decimal::Decimal;
+use tokio::sync::mpsc;
+
+/// The policy, its remembered state, and where its notifications go.
+#[derive(Debug)]
+pub struct Alerts {
+    policy: AlertPolicy,
+    state: AlertState,
+    out: mpsc::UnboundedSender<Notification>,
+    /// No reading since the app started: the policy treats the first one specially (a
+    /// critical balance at start notifies at once; a low one is left to the tray icon).
+    first: bool,
+}
+
+impl Alerts {
+    /// Alerts with the state saved in `history` (fresh without one).
+    pub fn new(history: Option<&History>, out: mpsc::UnboundedSender<Notification>) -> Self {
+        let state = history
+            .and_then(|h| {
+                h.load_alert_state(Utc::now())
+                    .inspect_err(|error| tracing::warn!(%error, "could not load the alert state"))
+                    .ok()
+            })
+            .unwrap_or_default();
+        Self {
+            policy: AlertPolicy::default(),
+            state,
+            out,
+            first: true,
+        }
+    }
+
+    /// Runs the policy on fresh figures and sends what it decides.
+    pub fn on_snapshot(
+        &mut self,
+        snapshot: &Snapshot,
+        settings: &Settings,
+        observed_burn_per_hour: Option<Decimal>,
+        history: Option<&History>,
+    ) {
+        let connection = Connection::Connected;
+        let input = ViewInput {
+            session: Session::SignedIn,
+            connection: &connection,
+            snapshot: Some(snapshot),
+            history: &[],
+            observed_burn_per_hour,
+            settings,
+            now: snapshot.fetched_at,
+            tz: &Local,
+        };
+        let reading = Reading {
+            at: snapshot.fetched_at,
+            balance: snapshot.balance,
+            hours_left: input.estimate().and_then(|e| e.hours_left()),
+            estimate_text: input.popover().estimate.map(|e| e.text),
+            first_after_start: std::mem::take(&mut self.first),
+        };
+        let mut notifications =
+            self.policy
+                .on_reading(&mut self.state, &reading, &settings.thresholds());
+        if let Some(expires_at) = snapshot.token_expires_at {
+            notifications.extend(self.policy.on_token(
+                &mut self.state,
+                expires_at,
+                snapshot.fetched_at,
+            ));
+        }
+        self.save(history);
+        for notification in notifications {
+            tracing::info!(kind = ?notification.kind, "alert");
+            let _ = self.out.send(notification);
+        }
+    }
+
+    /// Holds back low and critical alerts for a while.
+    pub fn snooze(&mut self, duration: SnoozeFor, history: Option<&History>) {
+        let offset = Local::now().offset().fix();
+        let until = self
+            .policy
+            .snooze(&mut self.state, duration, Utc::now(), offset);
+        tracing::info!(%until, "alerts snoozed");
+        self.save(history);
+    }
+
+    fn save(&self, history: Option<&History>) {
+        if let Some(history) = history
+            && let Err(error) = history.save_alert_state(&self.state)
+        {
+            tracing::warn!(%error, "could not save the alert state");
+        }
+    }
+}
