@@ -85,11 +85,19 @@ impl AppEnv {
         Ok(files)
     }
 
+    /// The app binary with this environment, for a test to adjust and run.
+    pub fn app_command(&self) -> Result<Command> {
+        self.command(&built_binary("lattica-tray")?)
+    }
+
     /// Runs the command line (`login`, `logout`, `status --json`…) to completion.
     pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> Result<Output> {
-        let mut child = self
-            .command(&built_binary("lattica-tray")?)?
-            .args(args)
+        self.run(self.app_command()?.args(args), stdin)
+    }
+
+    /// Runs `cmd` to completion with `stdin` as its input.
+    pub fn run(&self, cmd: &mut Command, stdin: Option<&str>) -> Result<Output> {
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
