@@ -48,11 +48,11 @@ pub async fn save_settings<R: Runtime>(
         app.state::<EngineHandle>(),
     );
     let before = prefs.get();
+    // First, so a failure leaves the saved settings saying what is true. Checked on every
+    // save, not only on a change: the login item may have been removed outside the app.
+    set_launch_at_login(&app, settings.launch_at_login())?;
     prefs.save(settings.clone())?;
     engine.send(Command::SettingsChanged(settings.clone()));
-    // Applied on every save, not only on a change: the login item may have been removed
-    // outside the app, and saving again puts it back.
-    set_launch_at_login(&app, settings.launch_at_login())?;
     let backend = sessions.backend();
     if !backend.is_sandbox() && before.backend_url() != settings.backend_url() {
         let next = Backend::from_env_and_settings(&settings)?;
@@ -77,13 +77,23 @@ fn set_launch_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), A
     {
         return Ok(());
     }
-    let launcher = app.autolaunch();
-    let result = if on {
-        launcher.enable()
-    } else {
-        launcher.disable()
+    let failed = |e: tauri_plugin_autostart::Error| {
+        AppError::Storage(format!("could not change launch at login: {e}"))
     };
-    result.map_err(|e| AppError::Storage(format!("could not change launch at login: {e}")))
+    let launcher = app.autolaunch();
+    if launcher.is_enabled().map_err(failed)? == on {
+        return Ok(());
+    }
+    if on {
+        // The launcher writes `~/.config/autostart/` but creates only its last level.
+        #[cfg(target_os = "linux")]
+        if let Some(home) = dirs::home_dir() {
+            let _ = std::fs::create_dir_all(home.join(".config"));
+        }
+        launcher.enable().map_err(failed)
+    } else {
+        launcher.disable().map_err(failed)
+    }
 }
 
 fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> SettingsView {
