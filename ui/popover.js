@@ -119,13 +119,21 @@ function wire() {
   }).observe($('chart'));
 }
 
+/** Puts the keyboard on the main action, as on every opening (the page is kept when hidden). */
+function focusMain() {
+  const main = view && view.signedIn ? $('add-credit') : $('sign-in');
+  if (!document.activeElement || document.activeElement === document.body) {
+    main.focus({ preventScroll: true });
+  }
+}
+
 async function start() {
   wire();
   // Subscribe first so that no update can slip between the first paint and the listener.
   await ipc.onViewUpdated(render);
   render(await ipc.getView());
-  const first = view && view.signedIn ? $('add-credit') : $('sign-in');
-  first.focus({ preventScroll: true });
+  focusMain();
+  window.addEventListener('focus', focusMain);
 }
 
 start().catch((error) => show('error-banner', `The popover could not start: ${error.message}`));
