@@ -87,6 +87,9 @@ pub struct Pricing {
     instance_types: Vec<PricedInstanceType>,
     limits: Limits,
     suggested_credits: [i64; 4],
+    /// The payment service's origin, where the app frames the hosted card form: the app
+    /// learns it here because the sandbox's port (and a real deployment's host) varies.
+    payments_url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -105,8 +108,8 @@ struct Limits {
     max_credits: i64,
 }
 
-/// The price list as served.
-pub fn pricing() -> Pricing {
+/// The price list as served; `payments_url` is the payment service's origin.
+pub fn pricing(payments_url: &str) -> Pricing {
     Pricing {
         currency: CURRENCY,
         credit_price: Money::usd(CREDIT_PRICE_MINOR),
@@ -124,6 +127,7 @@ pub fn pricing() -> Pricing {
             max_credits: MAX_CREDITS,
         },
         suggested_credits: SUGGESTED_CREDITS,
+        payments_url: payments_url.to_owned(),
     }
 }
 
@@ -133,10 +137,10 @@ mod tests {
 
     #[test]
     fn pricing_matches_the_contract() {
-        let text = serde_json::to_string(&pricing()).unwrap();
+        let text = serde_json::to_string(&pricing("http://127.0.0.1:4242")).unwrap();
         assert_eq!(
             text,
-            r#"{"currency":"usd","creditPrice":{"amount":100,"currency":"usd"},"defaultInstanceTypeId":"G4DN_XLARGE","instanceTypes":[{"instanceTypeId":"G4DN_XLARGE","name":"NVIDIA T4","creditsPerHour":1.2},{"instanceTypeId":"G7E_2XLARGE","name":"NVIDIA L4","creditsPerHour":4.8}],"limits":{"minCredits":10,"maxCredits":5000},"suggestedCredits":[25,50,100,250]}"#
+            r#"{"currency":"usd","creditPrice":{"amount":100,"currency":"usd"},"defaultInstanceTypeId":"G4DN_XLARGE","instanceTypes":[{"instanceTypeId":"G4DN_XLARGE","name":"NVIDIA T4","creditsPerHour":1.2},{"instanceTypeId":"G7E_2XLARGE","name":"NVIDIA L4","creditsPerHour":4.8}],"limits":{"minCredits":10,"maxCredits":5000},"suggestedCredits":[25,50,100,250],"paymentsUrl":"http://127.0.0.1:4242"}"#
         );
     }
 

@@ -3,8 +3,10 @@
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use url::Url;
 
 use super::money::Money;
+use crate::config::is_loopback_host;
 use crate::model::credits;
 
 /// The price list.
@@ -19,6 +21,10 @@ pub struct Pricing {
     pub limits: Option<CreditLimits>,
     /// Amounts offered as one-click choices.
     pub suggested_credits: Vec<Decimal>,
+    /// The payment service's origin, which serves the hosted card form (`{url}/card-form`)
+    /// and the 3-D Secure pages. Only `https`, or plain `http` to a loopback host (the
+    /// sandbox), is kept: card details must never travel in clear text.
+    pub payments_url: Option<Url>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -55,6 +61,8 @@ struct PricingWire {
     limits: Option<CreditLimits>,
     #[serde(default, deserialize_with = "credits::list")]
     suggested_credits: Vec<Decimal>,
+    #[serde(default)]
+    payments_url: Option<String>,
 }
 
 impl TryFrom<PricingWire> for Pricing {
@@ -77,7 +85,31 @@ impl TryFrom<PricingWire> for Pricing {
             instance_types: wire.instance_types,
             limits: wire.limits,
             suggested_credits: wire.suggested_credits,
+            payments_url: wire.payments_url.as_deref().and_then(payments_url),
         })
+    }
+}
+
+/// `raw` as the payment service's URL, if it is one the app may send a card form to. A
+/// refused one is dropped rather than failing the whole price list, which the estimates need.
+fn payments_url(raw: &str) -> Option<Url> {
+    let url = Url::parse(raw.trim())
+        .inspect_err(|error| tracing::warn!(%error, "pricing: `paymentsUrl` is not a URL"))
+        .ok()?;
+    let secure = match url.scheme() {
+        "https" => true,
+        "http" => is_loopback_host(&url),
+        _ => false,
+    };
+    let plain = url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if secure && plain {
+        Some(url)
+    } else {
+        tracing::warn!(url = %url, "pricing: `paymentsUrl` refused (https only, http to loopback)");
+        None
     }
 }
 
@@ -130,7 +162,8 @@ mod tests {
         {"instanceTypeId": "G4DN_XLARGE", "name": "NVIDIA T4", "creditsPerHour": 1.2},
         {"instanceTypeId": "G7E_2XLARGE", "name": "NVIDIA L4", "creditsPerHour": 4.8}],
       "limits": {"minCredits": 10, "maxCredits": 5000},
-      "suggestedCredits": [25, 50, 100, 250]
+      "suggestedCredits": [25, 50, 100, 250],
+      "paymentsUrl": "https://pay.lattica.ai"
     }"#;
 
     fn dec(s: &str) -> Decimal {
@@ -150,6 +183,37 @@ mod tests {
         assert_eq!(pricing.credits_per_hour(Some("NOPE")), None);
         assert_eq!(pricing.suggested_credits.len(), 4);
         assert_eq!(pricing.limits.unwrap().max_credits, dec("5000"));
+        assert_eq!(
+            pricing.payments_url.unwrap().origin().ascii_serialization(),
+            "https://pay.lattica.ai"
+        );
+    }
+
+    #[test]
+    fn payments_url_only_over_https_or_to_loopback() {
+        let with = |url: &str| {
+            let doc = format!(
+                r#"{{"creditPrice": {{"amount": 100, "currency": "usd"}}, "paymentsUrl": "{url}"}}"#
+            );
+            read::<Pricing>(&doc, "pricing")
+                .unwrap()
+                .payments_url
+                .map(|u| u.to_string())
+        };
+        assert_eq!(
+            with("http://127.0.0.1:4321").as_deref(),
+            Some("http://127.0.0.1:4321/")
+        );
+        assert!(with("https://pay.example").is_some());
+        for refused in [
+            "http://pay.example",
+            "javascript:alert(1)",
+            "not a url",
+            "https://user:pw@pay.example",
+            "https://pay.example/?x=1",
+        ] {
+            assert_eq!(with(refused), None, "{refused}");
+        }
     }
 
     #[test]
@@ -174,6 +238,7 @@ mod tests {
         .unwrap();
         assert_eq!(pricing.currency, "eur");
         assert!(pricing.instance_types.is_empty());
+        assert_eq!(pricing.payments_url, None);
         assert!(pricing.allows(dec("1")));
         let err = read::<Pricing>(r#"{"currency": "usd"}"#, "pricing").unwrap_err();
         assert!(err.to_string().contains("creditPrice"), "{err}");

@@ -56,6 +56,11 @@ async fn pricing_matches_the_contract() {
         pricing.suggested_credits,
         [25, 50, 100, 250].map(Decimal::from)
     );
+    let payments = pricing.payments_url.unwrap();
+    assert_eq!(
+        payments.origin().ascii_serialization(),
+        h.payments_url().trim_end_matches('/')
+    );
     h.shutdown().await;
 }
 

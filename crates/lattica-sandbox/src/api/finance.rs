@@ -71,7 +71,7 @@ pub async fn get_transaction_history(state: AppState, caller: Caller, _: Params)
     })
 }
 
-/// The sandbox's price list.
-pub async fn get_pricing(_: AppState, _: Caller, _: Params) -> ApiResult {
-    ok(&crate::pricing::pricing())
+/// The sandbox's price list, with where its payment service is served.
+pub async fn get_pricing(state: AppState, _: Caller, _: Params) -> ApiResult {
+    ok(&crate::pricing::pricing(state.payments().url()))
 }

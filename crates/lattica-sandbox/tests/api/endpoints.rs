@@ -103,7 +103,10 @@ async fn transaction_history_lists_three_seeded_payments_newest_first() {
 async fn pricing_is_exactly_the_documented_one() {
     let t = spawn().await;
     let answer = t.call("api/finance/get_pricing", json!({})).await;
-    let expected = r#"{"result":{"currency":"usd","creditPrice":{"amount":100,"currency":"usd"},"defaultInstanceTypeId":"G4DN_XLARGE","instanceTypes":[{"instanceTypeId":"G4DN_XLARGE","name":"NVIDIA T4","creditsPerHour":1.2},{"instanceTypeId":"G7E_2XLARGE","name":"NVIDIA L4","creditsPerHour":4.8}],"limits":{"minCredits":10,"maxCredits":5000},"suggestedCredits":[25,50,100,250]}}"#;
+    let expected = format!(
+        r#"{{"result":{{"currency":"usd","creditPrice":{{"amount":100,"currency":"usd"}},"defaultInstanceTypeId":"G4DN_XLARGE","instanceTypes":[{{"instanceTypeId":"G4DN_XLARGE","name":"NVIDIA T4","creditsPerHour":1.2}},{{"instanceTypeId":"G7E_2XLARGE","name":"NVIDIA L4","creditsPerHour":4.8}}],"limits":{{"minCredits":10,"maxCredits":5000}},"suggestedCredits":[25,50,100,250],"paymentsUrl":"{}"}}}}"#,
+        t.sandbox.payments_url()
+    );
     assert_eq!(answer.text, expected);
 }
 
