@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Prints the footprint benchmark's Markdown table from its CSV (app,metric,run,value,unit),
+# with lattica-tray's verdict against each target of the issue.
+# Usage: scripts/bench/footprint-report.sh artifacts/bench/<run>/footprint.csv
+set -euo pipefail
+[ -f "${1:-}" ] || { echo "usage: $0 footprint.csv" >&2; exit 2; }
+
+awk -F, '
+NR == 1 { next }
+$1 == "-" { setting[$2] = $4; next }
+{ n = ++count[$1, $2]; value[$1, $2, n] = $4 }
+
+function sorted(app, metric,    n, i, j, t) {
+  n = count[app, metric]
+  for (i = 1; i <= n; i++) s[i] = value[app, metric, i] + 0
+  for (i = 2; i <= n; i++) for (j = i; j > 1 && s[j - 1] > s[j]; j--) { t = s[j]; s[j] = s[j - 1]; s[j - 1] = t }
+  return n
+}
+function median(app, metric,    n) {
+  n = sorted(app, metric)
+  if (n == 0) return ""
+  return (n % 2) ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
+}
+function maximum(app, metric,    n) { n = sorted(app, metric); return n ? s[n] : "" }
+function one(app, metric) { return count[app, metric] ? value[app, metric, 1] + 0 : "" }
+function timing(app, metric) {
+  if (!count[app, metric]) return "–"
+  return sprintf("%.0f (%.0f)", median(app, metric), maximum(app, metric))
+}
+function mib(kb) { return kb == "" ? "–" : sprintf("%.1f", kb / 1024) }
+# Least-squares slope of the PSS samples, in MiB per hour.
+function slope(app,    n, i, x, y, sx, sy, sxx, sxy) {
+  n = count[app, "pss_sample"]
+  if (n < 2) return ""
+  for (i = 1; i <= n; i++) {
+    x = (i - 1) * setting["sample_secs"] / 3600; y = value[app, "pss_sample", i] / 1024
+    sx += x; sy += y; sxx += x * x; sxy += x * y
+  }
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx)
+}
+function growth(app,    n) {
+  n = count[app, "pss_sample"]
+  if (n < 2) return "–"
+  return sprintf("%s → %s (%+.2f/h)", mib(value[app, "pss_sample", 1]), mib(value[app, "pss_sample", n]), slope(app))
+}
+function verdict(ok) { return ok ? "**met**" : "**not met**" }
+function row(label, a, b, c, target, ok) {
+  printf "| %s | %s | %s | %s | %s | %s |\n", label, a, b, c, target, ok
+}
+
+END {
+  H = "bare-hidden"; L = "bare-lazy"; T = "lattica-tray"
+  minutes = setting["growth_secs"] / 60
+  printf "| figure | %s | %s | %s | target for %s | verdict |\n", H, L, T, T
+  print "|---|---|---|---|---|---|"
+  row("launch → tray item registered, ms, median (max)", timing(H, "launch_to_tray"),
+      timing(L, "launch_to_tray"), timing(T, "launch_to_tray"), "≤ 1.2 × bare-lazy",
+      verdict(median(T, "launch_to_tray") <= 1.2 * median(L, "launch_to_tray")))
+  row("“Open” → painted with data, cold, ms, median (max)", timing(H, "click_to_painted_cold"),
+      timing(L, "click_to_painted_cold"), timing(T, "click_to_painted_cold"), "≤ 350 ms",
+      verdict(median(T, "click_to_painted_cold") <= 350))
+  row("“Open” → painted with data, warm, ms, median (max)", timing(H, "click_to_painted_warm"),
+      timing(L, "click_to_painted_warm"), timing(T, "click_to_painted_warm"), "≤ 100 ms",
+      verdict(median(T, "click_to_painted_warm") <= 100))
+  row(sprintf("processes after %d s idle, popover hidden", setting["idle_secs"]),
+      one(H, "processes_idle"), one(L, "processes_idle"), one(T, "processes_idle"), "", "")
+  row(sprintf("summed PSS after %d s idle, MiB", setting["idle_secs"]), mib(one(H, "pss_idle")),
+      mib(one(L, "pss_idle")), mib(one(T, "pss_idle")), "≤ 1.1 × bare-lazy",
+      verdict(one(T, "pss_idle") <= 1.1 * one(L, "pss_idle")))
+  cpu_h = one(H, "idle_cpu"); cpu_l = one(L, "idle_cpu"); cpu_t = one(T, "idle_cpu")
+  row(sprintf("idle CPU over %d s, %% of one core", setting["cpu_secs"]), cpu_h, cpu_l, cpu_t,
+      "≤ the bare apps’", cpu_t == "" ? "–" : verdict(cpu_t <= (cpu_h > cpu_l ? cpu_h : cpu_l)))
+  row(sprintf("PSS over %g min idle, MiB, first → last (slope per hour)", minutes), growth(H),
+      growth(L), growth(T), "no growth (≤ 1 MiB/h)", verdict(slope(T) != "" && slope(T) <= 1))
+  printf "\n%d launches per app after a warm-up one; lattica-tray refreshing every %d s.\n",
+    setting["repeats"], setting["refresh_secs"]
+}' "$1"

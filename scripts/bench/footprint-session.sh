@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# The tray app footprint benchmark proper; scripts/bench-footprint.sh runs it inside
+# scripts/headless-session.sh (virtual X, private D-Bus, tray host, keyring, dunst).
+#
+# Three apps, measured alike: the bare tray app with a popover created hidden at start
+# (bare-hidden), the one that creates it only when opened (bare-lazy), and lattica-tray
+# --sandbox. Each app gets its own XDG folders under the session's temporary root.
+#  1. Latency, one app at a time: a warm-up launch, then BENCH_REPEATS launches, each measuring
+#     launch -> tray item registered, then "Open" -> popover painted with data (cold), hide,
+#     "Open" again -> painted (warm), hide, "Quit".
+#  2. Idle, the three apps side by side: open and hide the popover once, wait BENCH_IDLE_SECS,
+#     then summed PSS of each process tree; CPU over the next BENCH_CPU_SECS; PSS every
+#     BENCH_SAMPLE_SECS for BENCH_GROWTH_SECS while lattica-tray refreshes every
+#     BENCH_REFRESH_SECS (set in its settings file, as a user would).
+# Raw numbers go to $BENCH_OUT/footprint.csv (app,metric,run,value,unit); the Markdown table
+# to stdout and $BENCH_OUT/footprint.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+: "${BENCH_OUT:?set by scripts/bench-footprint.sh}"
+repeats=${BENCH_REPEATS:-7}
+idle_secs=${BENCH_IDLE_SECS:-60}
+cpu_secs=${BENCH_CPU_SECS:-300}
+growth_secs=${BENCH_GROWTH_SECS:-3600}
+sample_secs=${BENCH_SAMPLE_SECS:-60}
+refresh_secs=${BENCH_REFRESH_SECS:-15}
+# A user does not click the instant the icon appears: every first click waits this long (and,
+# for lattica-tray, until its label shows the balance), so the hidden variant's page has loaded.
+settle_secs=2
+
+apps=(bare-hidden bare-lazy lattica-tray)
+work=$LATTICA_SESSION_ROOT/bench
+csv=$BENCH_OUT/footprint.csv
+mkdir -p "$work" "$BENCH_OUT"
+echo "app,metric,run,value,unit" >"$csv"
+
+say() { echo "bench: $*" >&2; }
+fail() { say "FAILED: $*"; exit 1; }
+record() { echo "$1,$2,$3,$4,$5" >>"$csv"; }
+ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
+popover_title() { [ "$1" = lattica-tray ] && echo Lattica || echo "Bare popover"; }
+
+# Starts app $1 with log $2; sets APP_PID and LAUNCHED_US (just before the spawn).
+start_app() { # name log
+  local name=$1 dir=$work/$1 args=()
+  mkdir -p "$dir"/{config,data,cache,state}
+  if [ "$name" = lattica-tray ]; then
+    args=(--sandbox)
+    mkdir -p "$dir/config/ai.lattica.tray"
+    echo "{\"refreshIntervalSecs\": $refresh_secs}" >"$dir/config/ai.lattica.tray/settings.json"
+  fi
+  LAUNCHED_US=$(now_us)
+  XDG_CONFIG_HOME=$dir/config XDG_DATA_HOME=$dir/data XDG_CACHE_HOME=$dir/cache \
+    XDG_STATE_HOME=$dir/state NO_COLOR=1 \
+    "$root/target/release/$name" "${args[@]}" >/dev/null 2>"$2" &
+  APP_PID=$!
+}
+
+# After registration: sets SERVICE OBJECT MENU, waits until the app shows data, then settles.
+ready() { # name entry
+  read -r SERVICE OBJECT MENU < <(item_paths "$2")
+  if [ "$1" = lattica-tray ]; then
+    local deadline=$((SECONDS + 60)) label=
+    until label=$(item_label "$SERVICE" "$OBJECT") && [ -n "$label" ] && [ "$label" != "—" ]; do
+      [ $SECONDS -lt $deadline ] || fail "lattica-tray showed no balance (label '$label')"
+      sleep 0.1
+    done
+  fi
+  sleep "$settle_secs"
+}
+
+# Clicks "Open" and waits for the page's paint mark; prints the delay in microseconds.
+open_measured() { # log
+  local n t ts id
+  id=$(menu_id "$SERVICE" "$MENU" Open)
+  [ -n "$id" ] || fail "no Open entry in the tray menu"
+  n=$(($(mark_count "$1") + 1))
+  t=$(now_us)
+  menu_click "$SERVICE" "$MENU" "$id"
+  ts=$(wait_mark "$1" "$n" 30) || fail "no paint mark after Open (see $1)"
+  echo $((ts - t))
+}
+
+# Hides the popover the way a user does, with Escape (the page's own handler hides it).
+hide_popover() { # name
+  local title wid deadline=$((SECONDS + 10))
+  title=$(popover_title "$1")
+  wid=$(xdotool search --onlyvisible --name "^$title\$" | head -n1)
+  [ -n "$wid" ] || fail "$1: no visible popover to hide"
+  xdotool windowfocus --sync "$wid" key Escape
+  while xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || fail "$1: the popover did not hide on Escape"
+    sleep 0.05
+  done
+}
+
+# "Quit" from the menu, then waits for the process to end (SIGTERM after 20 s).
+quit_app() {
+  local id deadline=$((SECONDS + 20))
+  id=$(menu_id "$SERVICE" "$MENU" Quit)
+  [ -n "$id" ] && menu_click "$SERVICE" "$MENU" "$id" || true
+  while [ -e "/proc/$APP_PID" ] && [ "$(awk '{ print $3 }' "/proc/$APP_PID/stat" 2>/dev/null)" != Z ]; do
+    if [ $SECONDS -ge $deadline ]; then
+      say "pid $APP_PID did not quit; terminating it"
+      kill -TERM "$APP_PID" 2>/dev/null || true
+      break
+    fi
+    sleep 0.05
+  done
+  wait "$APP_PID" 2>/dev/null || true
+  # WebKit's helpers end when their parent's sockets close; give them a moment.
+  sleep 1
+}
+
+for setting in repeats idle_secs cpu_secs growth_secs sample_secs refresh_secs; do
+  record - "$setting" 0 "${!setting}" setting
+done
+
+# --- 1. Latency ---------------------------------------------------------------------------------
+for name in "${apps[@]}"; do
+  for run in $(seq 0 "$repeats"); do
+    log=$work/$name-run$run.log
+    known=$(tray_items)
+    start_app "$name" "$log"
+    read -r registered entry < <(wait_new_item "$known" 60) ||
+      fail "$name: no tray item registered (see $log)"
+    launch=$((registered - LAUNCHED_US))
+    ready "$name" "$entry"
+    cold=$(open_measured "$log")
+    sleep 1
+    hide_popover "$name"
+    sleep 1
+    warm=$(open_measured "$log")
+    sleep 1
+    hide_popover "$name"
+    quit_app
+    if [ "$run" -eq 0 ]; then
+      say "$name warm-up: launch $(ms "$launch") ms, cold $(ms "$cold") ms, warm $(ms "$warm") ms"
+      continue
+    fi
+    say "$name run $run: launch $(ms "$launch") ms, cold $(ms "$cold") ms, warm $(ms "$warm") ms"
+    record "$name" launch_to_tray "$run" "$(ms "$launch")" ms
+    record "$name" click_to_painted_cold "$run" "$(ms "$cold")" ms
+    record "$name" click_to_painted_warm "$run" "$(ms "$warm")" ms
+  done
+done
+
+# --- 2. Idle, side by side ---------------------------------------------------------------------
+declare -A pid svc mnu
+for name in "${apps[@]}"; do
+  log=$work/$name-idle.log
+  known=$(tray_items)
+  start_app "$name" "$log"
+  read -r _ entry < <(wait_new_item "$known" 60) || fail "$name: no tray item (see $log)"
+  ready "$name" "$entry"
+  open_measured "$log" >/dev/null
+  sleep 1
+  hide_popover "$name"
+  pid[$name]=$APP_PID svc[$name]=$SERVICE mnu[$name]=$MENU
+done
+say "idle: popovers hidden; waiting ${idle_secs} s"
+sleep "$idle_secs"
+
+clk=$(getconf CLK_TCK)
+declare -A ticks0
+start=$(now_us)
+for name in "${apps[@]}"; do ticks0[$name]=$(tree_ticks "${pid[$name]}"); done
+cpu_done=0
+samples=$((growth_secs / sample_secs))
+for k in $(seq 0 "$samples"); do
+  # Sleep to the sample's deadline, so the series does not drift.
+  due=$((start + k * sample_secs * 1000000))
+  while [ "$(now_us)" -lt "$due" ]; do sleep 0.2; done
+  for name in "${apps[@]}"; do
+    [ -e "/proc/${pid[$name]}" ] || fail "$name ended during the idle phase"
+    read -r kb count < <(tree_pss "${pid[$name]}")
+    record "$name" pss_sample "$k" "$kb" kB
+    if [ "$k" -eq 0 ]; then
+      record "$name" pss_idle 0 "$kb" kB
+      record "$name" processes_idle 0 "$count" count
+      say "$name after ${idle_secs} s idle: $count processes, $((kb / 1024)) MiB PSS"
+    fi
+  done
+  if [ "$cpu_done" -eq 0 ] && [ $(($(now_us) - start)) -ge $((cpu_secs * 1000000)) ]; then
+    elapsed=$(($(now_us) - start))
+    for name in "${apps[@]}"; do
+      used=$(($(tree_ticks "${pid[$name]}") - ticks0[$name]))
+      pct=$(awk -v t="$used" -v clk="$clk" -v us="$elapsed" 'BEGIN { printf "%.3f", 100 * t / clk / (us / 1e6) }')
+      record "$name" idle_cpu 0 "$pct" percent
+      say "$name idle CPU over $((elapsed / 1000000)) s: $pct %"
+    done
+    cpu_done=1
+  fi
+  [ $((k % 10)) -ne 0 ] || say "idle sample $k/$samples"
+done
+if [ "$cpu_done" -eq 0 ]; then
+  say "the growth phase was shorter than the CPU window; no idle CPU figure"
+fi
+
+for name in "${apps[@]}"; do
+  APP_PID=${pid[$name]} SERVICE=${svc[$name]} MENU=${mnu[$name]}
+  quit_app
+done
+
+"$here/footprint-report.sh" "$csv" | tee "$BENCH_OUT/footprint.md"

@@ -1,0 +1,135 @@
+# Helpers for scripts/bench/footprint-session.sh: the tray item over D-Bus, the popover's paint
+# mark in an app's log, and a process tree's memory and CPU from /proc. Sourced, not run.
+#
+# Times are microseconds since the epoch: $EPOCHREALTIME (bash 5, no fork) on our side and the
+# log line's RFC 3339 timestamp on the app's side; both read the same realtime clock.
+
+now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
+
+# --- The tray item, as a tray host sees it ---------------------------------------------------
+
+# The watcher's registered items, one per line ("SERVICE" or "SERVICE/OBJECT/PATH").
+tray_items() {
+  busctl --user --json=short get-property org.kde.StatusNotifierWatcher /StatusNotifierWatcher \
+    org.kde.StatusNotifierWatcher RegisteredStatusNotifierItems 2>/dev/null | jq -r '.data[]'
+}
+
+# Waits until an item not in $1 (a newline-separated list) is registered; prints
+# "TIME_US ENTRY", TIME_US being when the poll that saw it started. Polls every 5 ms.
+wait_new_item() { # known-items deadline-seconds
+  local known=$1 deadline=$((SECONDS + $2)) started entry
+  while [ $SECONDS -lt "$deadline" ]; do
+    started=$(now_us)
+    entry=$(tray_items | grep -vxF -e "${known:-<none>}" | head -n1 || true)
+    if [ -n "$entry" ]; then
+      echo "$started $entry"
+      return 0
+    fi
+    sleep 0.005
+  done
+  return 1
+}
+
+# "SERVICE OBJECT MENU" for a registered entry.
+item_paths() { # entry
+  local service=${1%%/*} object=
+  [ "$1" != "$service" ] && object=/${1#*/}
+  if [ -z "$object" ]; then
+    object=$(busctl --user tree "$service" --list |
+      grep -m1 -E '^/org/ayatana/NotificationItem/[^/]+$')
+  fi
+  local menu
+  menu=$(busctl --user --json=short get-property "$service" "$object" \
+    org.kde.StatusNotifierItem Menu | jq -r .data)
+  echo "$service $object $menu"
+}
+
+# The text next to the icon.
+item_label() { # service object
+  busctl --user --json=short get-property "$1" "$2" org.kde.StatusNotifierItem XAyatanaLabel |
+    jq -r .data
+}
+
+# The dbusmenu id of the top-level entry labelled exactly $3 (mnemonic underscores dropped).
+menu_id() { # service menu label
+  busctl --user --json=short call "$1" "$2" com.canonical.dbusmenu GetLayout iias 0 -- -1 0 |
+    jq -r --arg label "$3" '.data[1][2][].data
+      | select((.[1].label.data // "" | gsub("_"; "")) == $label) | .[0]' | head -n1
+}
+
+# Clicks a menu entry by id, as a tray host does (this runs the app's own menu handler).
+menu_click() { # service menu id
+  busctl --user call "$1" "$2" com.canonical.dbusmenu Event isvu "$3" clicked s "" 0 >/dev/null
+}
+
+# --- The paint mark in the app's log ----------------------------------------------------------
+
+MARK='bench: popover painted'
+
+mark_count() { grep -c "$MARK" "$1" 2>/dev/null || true; }
+
+# Waits for mark number $2 in log $1; prints its timestamp in microseconds since the epoch.
+wait_mark() { # log n deadline-seconds
+  local deadline=$((SECONDS + $3)) line
+  while [ $SECONDS -lt "$deadline" ]; do
+    if [ "$(mark_count "$1")" -ge "$2" ]; then
+      # The first field is the RFC 3339 time (colours stripped in case a terminal slipped in).
+      line=$(grep "$MARK" "$1" | sed -n "$2p" | sed 's/\x1b\[[0-9;]*m//g')
+      date -u -d "${line%% *}" +%s%6N
+      return 0
+    fi
+    sleep 0.01
+  done
+  return 1
+}
+
+# --- A process tree from /proc ----------------------------------------------------------------
+
+# The pid and all its descendants (WebKit's web and network processes), one per line.
+tree_pids() { # pid
+  ps -e -o pid=,ppid= | awk -v root="$1" '
+    { parent[$1] = $2 }
+    END {
+      keep[root] = 1; changed = 1
+      while (changed) {
+        changed = 0
+        for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; changed = 1 }
+      }
+      for (p in keep) if (p in parent) print p
+    }'
+}
+
+# Summed PSS of the tree in kB, and the number of processes: "KB COUNT".
+tree_pss() { # pid
+  local total=0 count=0 pid kb
+  for pid in $(tree_pids "$1"); do
+    kb=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null) || continue
+    [ -n "$kb" ] || continue
+    total=$((total + kb)) count=$((count + 1))
+  done
+  echo "$total $count"
+}
+
+# CPU time of the tree in clock ticks: user + system of every live process, plus what the root
+# has collected from children that already ended.
+tree_ticks() { # pid
+  local total=0 pid stat fields
+  for pid in $(tree_pids "$1"); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    # Fields after the command name, which may hold spaces: state is field 3, utime 14.
+    read -r -a fields <<<"${stat##*) }"
+    total=$((total + fields[11] + fields[12]))
+    [ "$pid" = "$1" ] && total=$((total + fields[13] + fields[14]))
+  done
+  echo "$total"
+}
+
+# --- Numbers ------------------------------------------------------------------------------------
+
+# Median and max of the numbers on stdin: "MEDIAN MAX" (empty input: "- -").
+median_max() {
+  sort -n | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "- -"; exit }
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%g %g\n", m, v[NR] }'
+}
