@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "open_settings",
     "open_add_credit",
     "open_sign_in",
+    "popover_painted",
     "sign_in",
     "sign_in_context",
     "sign_out",

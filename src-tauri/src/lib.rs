@@ -105,6 +105,7 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::account::open_settings,
         commands::account::open_add_credit,
         commands::account::open_sign_in,
+        commands::diagnostics::popover_painted,
         commands::session::sign_in,
         commands::session::sign_in_context,
         commands::session::sign_out,
@@ -141,6 +142,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
     }
     if startup::under_webdriver() {
         windows::popover(app)?;
+        startup::end_with_driver(app);
     }
     if !signed_in {
         // First run (or the keychain is missing): ask for a token straight away.
@@ -151,10 +153,11 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
 
 fn on_run_event<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
     match event {
-        // The last window closing is not the end of a tray app: only "Quit" is.
+        // The last window closing is not the end of a tray app: only "Quit" is. Under
+        // WebDriver it is: the driver closes the windows when its session ends.
         RunEvent::ExitRequested {
             code: None, api, ..
-        } => api.prevent_exit(),
+        } if !startup::under_webdriver() => api.prevent_exit(),
         RunEvent::Exit => {
             if let Some(tray) = app.try_state::<Tray<R>>() {
                 tray.remove();

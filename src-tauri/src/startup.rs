@@ -53,6 +53,31 @@ pub fn under_webdriver() -> bool {
     std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true")
 }
 
+/// Under WebDriver, quits when the driver goes away: if WebKitWebDriver is killed it cannot
+/// close the windows, and a tray app left behind would take over every later launch of the
+/// test session (single instance). The driver is the parent process, so its death shows as
+/// the app being adopted by another process.
+pub fn end_with_driver<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    #[cfg(unix)]
+    {
+        let driver = std::os::unix::process::parent_id();
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let mut poll = tokio::time::interval(Duration::from_millis(500));
+            loop {
+                poll.tick().await;
+                if std::os::unix::process::parent_id() != driver {
+                    tracing::info!("the WebDriver is gone; quitting");
+                    app.exit(0);
+                    break;
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = app;
+}
+
 /// Whether a display server is named in the environment. GTK panics without one, so the
 /// app checks first and says what is wrong.
 pub fn display_available() -> bool {

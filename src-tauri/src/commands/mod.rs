@@ -3,5 +3,6 @@
 //! each window only its own.
 
 pub mod account;
+pub mod diagnostics;
 pub mod session;
 pub mod settings;

@@ -1,0 +1,210 @@
+//! The amount of a purchase: what the user typed, checked against the platform's limits, and
+//! what it costs and buys (the price, and the runtime it adds at the current usage).
+
+use chrono::{DateTime, Utc};
+use lattica_client::{Money, Pricing};
+use lattica_core::estimate::{Estimate, estimate};
+use lattica_core::format;
+use lattica_core::view::Snapshot;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Most decimals of a purchase: the platform charges whole cents.
+const MAX_DECIMALS: u32 = 2;
+
+/// A valid purchase: credits within the limits, and their exact price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purchase {
+    pub credits: Decimal,
+    pub price: Money,
+}
+
+impl Purchase {
+    /// Parses what the user typed ("50", "12.5", "1,000") and checks it against `pricing`.
+    /// The error is a sentence for the user.
+    pub fn parse(text: &str, pricing: &Pricing) -> Result<Self, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("Enter a number of credits.".to_owned());
+        }
+        let plain: String = text.chars().filter(|c| *c != ',').collect();
+        let well_formed = plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && plain.bytes().filter(|b| *b == b'.').count() <= 1
+            && plain.bytes().any(|b| b.is_ascii_digit());
+        let credits = well_formed
+            .then(|| Decimal::from_str_exact(&plain).ok())
+            .flatten()
+            .ok_or_else(|| "Enter a number of credits, like 50 or 12.5.".to_owned())?;
+        Self::new(credits, pricing)
+    }
+
+    /// Checks `credits` against `pricing`'s limits and prices it.
+    pub fn new(credits: Decimal, pricing: &Pricing) -> Result<Self, String> {
+        if credits.normalize().scale() > MAX_DECIMALS {
+            return Err("Use at most two decimals.".to_owned());
+        }
+        if let Some(limits) = pricing.limits {
+            if credits < limits.min_credits {
+                return Err(format!(
+                    "The smallest purchase is {} credits.",
+                    credits_text(limits.min_credits)
+                ));
+            }
+            if credits > limits.max_credits {
+                return Err(format!(
+                    "At most {} credits can be bought at once.",
+                    credits_text(limits.max_credits)
+                ));
+            }
+        }
+        if credits <= Decimal::ZERO {
+            return Err("Enter a number of credits above zero.".to_owned());
+        }
+        let price = pricing
+            .price_of(credits)
+            .ok_or_else(|| "This amount cannot be priced in whole cents.".to_owned())?;
+        Ok(Self {
+            credits: credits.normalize(),
+            price,
+        })
+    }
+
+    /// What the wizard shows for this purchase, given the account's latest figures.
+    pub fn quote(
+        &self,
+        snapshot: Option<&Snapshot>,
+        observed_burn_per_hour: Option<Decimal>,
+        now: DateTime<Utc>,
+    ) -> Quote {
+        Quote {
+            credits: self.credits.to_string(),
+            credits_text: credits_text(self.credits),
+            price: format::money(self.price.amount, &self.price.currency),
+            runtime: snapshot.and_then(|s| runtime(self.credits, s, observed_burn_per_hour, now)),
+            balance_after: snapshot
+                .and_then(|s| s.balance.checked_add(self.credits))
+                .map(format::credits),
+        }
+    }
+}
+
+/// A priced purchase as the webviews show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Quote {
+    /// The amount as the commands take it back: `25`, `12.5`.
+    pub credits: String,
+    /// `1,000`, `12.50`.
+    pub credits_text: String,
+    /// `$25.00`.
+    pub price: String,
+    /// `adds about 20 h 50 min of runtime at the current usage`, when it can be estimated.
+    pub runtime: Option<String>,
+    /// The balance once paid, from the latest figures: a projection, never the result.
+    pub balance_after: Option<String>,
+}
+
+/// Credits without needless decimals: `1,000`, `12.50`.
+pub fn credits_text(credits: Decimal) -> String {
+    let text = format::credits(credits);
+    text.strip_suffix(".00").map_or(text.clone(), str::to_owned)
+}
+
+/// The runtime `credits` add: at the running workers' rate, or for one worker of the default
+/// type when none runs (lattica-core's estimate, as the popover words it).
+fn runtime(
+    credits: Decimal,
+    snapshot: &Snapshot,
+    observed_burn_per_hour: Option<Decimal>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let estimated = estimate(
+        credits,
+        &snapshot.running,
+        snapshot.prices.as_ref(),
+        observed_burn_per_hour,
+        now,
+    );
+    let duration = format::approx_duration(estimated.remaining()?);
+    match estimated {
+        Estimate::Running { workers: 1, .. } => Some(format!(
+            "adds {duration} of runtime at the current usage (1 worker)"
+        )),
+        Estimate::Running { workers, .. } => Some(format!(
+            "adds {duration} of runtime at the current usage ({workers} workers)"
+        )),
+        Estimate::NoneRunning { .. } => Some(format!(
+            "adds {duration} of runtime for one worker (none is running now)"
+        )),
+        Estimate::Unknown { .. } | Estimate::Empty { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use lattica_core::estimate::{PriceTable, RunningWorker};
+
+    use super::*;
+
+    fn pricing() -> Pricing {
+        serde_json::from_str(
+            r#"{"currency": "usd", "creditPrice": {"amount": 100, "currency": "usd"},
+                "limits": {"minCredits": 10, "maxCredits": 5000},
+                "suggestedCredits": [25, 50, 100, 250]}"#,
+        )
+        .unwrap()
+    }
+
+    fn error(text: &str) -> String {
+        Purchase::parse(text, &pricing()).unwrap_err()
+    }
+
+    #[test]
+    fn amounts_within_the_limits_in_whole_cents() {
+        let p = Purchase::parse(" 1,000 ", &pricing()).unwrap();
+        assert_eq!(p.credits, Decimal::from(1000));
+        assert_eq!(p.price.amount, 100_000);
+        let p = Purchase::parse("12.50", &pricing()).unwrap();
+        assert_eq!(p.credits.to_string(), "12.5");
+        assert_eq!(p.price.amount, 1250);
+        assert!(error("9.99").contains("smallest purchase is 10"));
+        assert!(error("5000.01").contains("At most 5,000"));
+        assert!(error("12.345").contains("two decimals"));
+        assert!(error("").contains("Enter a number"));
+        for bad in ["abc", "1.2.3", "-20", "1e3", ".", "20 credits"] {
+            assert!(error(bad).contains("like 50"), "{bad}: {}", error(bad));
+        }
+    }
+
+    #[test]
+    fn quote_prices_and_estimates_the_runtime() {
+        let p = Purchase::parse("24", &pricing()).unwrap();
+        let prices = PriceTable {
+            default_instance_type: "T4".into(),
+            credits_per_hour: BTreeMap::from([("T4".into(), Decimal::new(12, 1))]),
+        };
+        let mut snapshot = Snapshot {
+            fetched_at: Utc::now(),
+            balance: Decimal::new(10050, 2),
+            running: vec![RunningWorker::new("T4"), RunningWorker::new("T4")],
+            prices: Some(prices),
+            last_payment: None,
+            token_expires_at: None,
+        };
+        let quote = p.quote(Some(&snapshot), None, Utc::now());
+        assert_eq!(quote.price, "$24.00");
+        assert_eq!(quote.credits_text, "24");
+        // 24 credits at 2 × 1.2 per hour: 10 h.
+        assert_eq!(
+            quote.runtime.as_deref(),
+            Some("adds about 10 h of runtime at the current usage (2 workers)")
+        );
+        assert_eq!(quote.balance_after.as_deref(), Some("124.50"));
+        snapshot.running.clear();
+        let idle = p.quote(Some(&snapshot), None, Utc::now());
+        assert!(idle.runtime.unwrap().contains("about 20 h of runtime for one worker"));
+        assert_eq!(p.quote(None, None, Utc::now()).runtime, None);
+    }
+}

@@ -1,0 +1,448 @@
+//! One attempt to buy credits, as a state machine over the platform's payment endpoints. It
+//! knows nothing of windows: the shell runs each step in a task of its own, so a step finishes
+//! even if the wizard is closed, and shows every stage the attempt reports.
+//!
+//! # Idempotency keys
+//! Every request that moves money carries a key, and a key stands for one decision of the user:
+//! creating the payment for an amount (one key per amount), each confirmation ("Pay" pressed
+//! with a card, or a quick top-up), each cancellation. A request whose answer was lost (a
+//! timeout, a dropped connection, the platform still busy with the first send) is sent again
+//! with the *same* key: the platform answers a repeat with the first answer and does nothing
+//! more, so a repeat can never charge twice.
+//!
+//! # Unknown outcomes
+//! A new confirmation, and so a new key, is possible only once the previous one's outcome is
+//! known: declined, or refused before anything happened. When sends of the same key (the
+//! client's own retries, then [`RESENDS`] more) get no answer, the attempt reconciles: it reads
+//! the payment, where a success or a 3-D Secure request can only come from this confirmation,
+//! and a failure only if the payment had not failed before; a quick top-up, which has no
+//! payment id until answered, looks for its success in the transaction history. Anything else
+//! leaves the attempt [`Stage::Unknown`], from which only the same request again
+//! ([`Attempt::check_again`]) or a cancellation (refused by the platform if the payment did
+//! succeed, which then shows as the success it is) can follow.
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use lattica_client::{ClientError, IdempotencyKey, LatticaClient, Payment, PaymentStatus};
+use serde::Serialize;
+
+use super::amount::Purchase;
+use super::card::Card;
+use super::decline::Decline;
+
+/// Sends of a request beyond the client's own retries before its outcome counts as unknown.
+pub const RESENDS: u32 = 2;
+/// The wait before the first extra send; the next ones wait longer. Short in unit tests.
+const RESEND_DELAY: Duration = if cfg!(test) {
+    Duration::from_millis(50)
+} else {
+    Duration::from_secs(1)
+};
+/// A history entry this much older than the attempt may still be its payment (clock skew).
+const CLOCK_SLACK: TimeDelta = TimeDelta::minutes(2);
+
+const IN_FLIGHT: &str = "IDEMPOTENCY_KEY_IN_FLIGHT";
+const INVALID_STATE: &str = "INVALID_PAYMENT_STATE";
+const NOT_FOUND: &str = "NOT_FOUND";
+
+/// Where the attempt was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Origin {
+    /// The add-credit wizard: the payment is created once the amount is chosen.
+    Wizard,
+    /// The popover's one-click top-up with a saved card (`add_credits`).
+    QuickTopUp,
+}
+
+/// Where an attempt stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// Nothing is charged; a card is wanted. After a decline, `declined` says why.
+    AwaitingMethod { declined: Option<Decline> },
+    /// A confirmation is on its way; `sends` counts the sends of its key.
+    Confirming { sends: u32 },
+    /// A confirmation got no answer, even on reading back: nothing new may be tried.
+    Unknown { problem: String },
+    /// The bank wants the user to confirm on the payment service's page at `url`.
+    Authenticating { url: String },
+    Succeeded,
+    Canceled,
+}
+
+/// One confirmation: its key and what it sends.
+#[derive(Debug, Clone)]
+struct Confirmation {
+    key: IdempotencyKey,
+    card: Card,
+    save: bool,
+    /// The payment's status when the confirmation was decided, to tell its failure from an
+    /// earlier one.
+    status_before: Option<PaymentStatus>,
+}
+
+/// Why a step could not be taken. Nothing was charged by a step that fails.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error("The payment is being confirmed; wait for its outcome.")]
+    Busy,
+    #[error(
+        "It is not known yet whether the last payment went through. Check again before trying \
+         anything else."
+    )]
+    OutcomeUnknown,
+    #[error("{0}")]
+    NotNow(&'static str),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+/// Called with the attempt whenever its stage changes in the middle of a step.
+pub type Progress<'a> = &'a (dyn Fn(&Attempt) + Send + Sync);
+
+/// One purchase, from the chosen amount to its outcome.
+#[derive(Debug)]
+pub struct Attempt {
+    origin: Origin,
+    purchase: Purchase,
+    started_at: DateTime<Utc>,
+    create_key: IdempotencyKey,
+    payment: Option<Payment>,
+    confirmation: Option<Confirmation>,
+    stage: Stage,
+}
+
+impl Attempt {
+    pub fn new(origin: Origin, purchase: Purchase) -> Self {
+        Self {
+            origin,
+            purchase,
+            started_at: Utc::now(),
+            create_key: IdempotencyKey::new(),
+            payment: None,
+            confirmation: None,
+            stage: Stage::AwaitingMethod { declined: None },
+        }
+    }
+
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    pub fn purchase(&self) -> &Purchase {
+        &self.purchase
+    }
+
+    pub fn stage(&self) -> &Stage {
+        &self.stage
+    }
+
+    /// The payment as last read from the platform.
+    pub fn payment(&self) -> Option<&Payment> {
+        self.payment.as_ref()
+    }
+
+    /// The card of the latest confirmation.
+    pub fn card(&self) -> Option<&Card> {
+        self.confirmation.as_ref().map(|c| &c.card)
+    }
+
+    /// Whether the latest confirmation asked to save its card.
+    pub fn saves_card(&self) -> bool {
+        self.confirmation.as_ref().is_some_and(|c| c.save)
+    }
+
+    fn payment_id(&self) -> Option<String> {
+        self.payment.as_ref().map(|p| p.id.clone())
+    }
+
+    /// Something was sent whose outcome is still open: no other attempt may start.
+    pub fn in_flight(&self) -> bool {
+        matches!(
+            self.stage,
+            Stage::Confirming { .. } | Stage::Unknown { .. } | Stage::Authenticating { .. }
+        )
+    }
+
+    pub fn finished(&self) -> bool {
+        matches!(self.stage, Stage::Succeeded | Stage::Canceled)
+    }
+
+    /// Creates the payment (the wizard does once the amount is chosen), so that the review
+    /// shows the platform's own amount and a cancellation has something to cancel.
+    pub async fn open(&mut self, client: &LatticaClient) -> Result<(), FlowError> {
+        if self.payment.is_none() {
+            let (credits, key) = (self.purchase.credits, self.create_key);
+            let payment = resend(|| client.create_payment(credits, &key)).await?;
+            self.payment = Some(payment);
+        }
+        Ok(())
+    }
+
+    /// Pays with `card` under a new key; `save` keeps the card for later payments.
+    pub async fn confirm(
+        &mut self,
+        client: &LatticaClient,
+        card: Card,
+        save: bool,
+        progress: Progress<'_>,
+    ) -> Result<(), FlowError> {
+        match &self.stage {
+            Stage::AwaitingMethod { .. } => {}
+            Stage::Confirming { .. } => return Err(FlowError::Busy),
+            Stage::Unknown { .. } => return Err(FlowError::OutcomeUnknown),
+            Stage::Authenticating { .. } => {
+                return Err(FlowError::NotNow(
+                    "The payment waits for your bank's confirmation.",
+                ));
+            }
+            Stage::Succeeded | Stage::Canceled => {
+                return Err(FlowError::NotNow("This payment is over; start a new one."));
+            }
+        }
+        if self.origin == Origin::Wizard {
+            self.open(client).await?;
+        }
+        // The previous confirmation's outcome is known (see the stage check): a new decision
+        // takes a new key.
+        self.confirmation = Some(Confirmation {
+            key: IdempotencyKey::new(),
+            card,
+            save,
+            status_before: self.payment.as_ref().map(|p| p.status.clone()),
+        });
+        self.send(client, progress).await
+    }
+
+    /// Learns an open outcome: sends an unanswered confirmation again with its key, or reads
+    /// a payment waiting for 3-D Secure. Anything else is known already.
+    pub async fn check_again(
+        &mut self,
+        client: &LatticaClient,
+        progress: Progress<'_>,
+    ) -> Result<(), FlowError> {
+        match self.stage {
+            Stage::Unknown { .. } => self.send(client, progress).await,
+            Stage::Authenticating { .. } => self.read_back(client).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// The 3-D Secure page reported that `payment_id` no longer waits: read how it ended.
+    pub async fn authenticated(
+        &mut self,
+        client: &LatticaClient,
+        payment_id: &str,
+    ) -> Result<(), FlowError> {
+        let ours = self.payment_id().as_deref() == Some(payment_id);
+        if ours && matches!(self.stage, Stage::Authenticating { .. }) {
+            self.read_back(client).await?;
+        }
+        Ok(())
+    }
+
+    /// Cancels the payment unless it is being confirmed. Nothing is charged by a payment that
+    /// was never confirmed; one that did succeed cannot be canceled and shows as succeeded.
+    pub async fn cancel(&mut self, client: &LatticaClient) -> Result<(), FlowError> {
+        match self.stage {
+            Stage::Confirming { .. } => return Err(FlowError::Busy),
+            Stage::Succeeded | Stage::Canceled => return Ok(()),
+            _ => {}
+        }
+        let Some(id) = self.payment_id() else {
+            if matches!(self.stage, Stage::Unknown { .. }) {
+                // A quick top-up whose answer was lost: there is no payment id to cancel.
+                return Err(FlowError::OutcomeUnknown);
+            }
+            self.stage = Stage::Canceled;
+            return Ok(());
+        };
+        let key = IdempotencyKey::new();
+        match resend(|| client.cancel_payment(&id, &key)).await {
+            Ok(payment) => {
+                self.adopt(payment);
+                Ok(())
+            }
+            Err(FlowError::Client(error)) if error.code() == Some(INVALID_STATE) => {
+                self.read_back(client).await
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_back(&mut self, client: &LatticaClient) -> Result<(), FlowError> {
+        if let Some(id) = self.payment_id() {
+            let payment = resend(|| client.get_payment(&id)).await?;
+            self.adopt(payment);
+        }
+        Ok(())
+    }
+
+    /// Sends the current confirmation (again) with its key until it is answered.
+    async fn send(
+        &mut self,
+        client: &LatticaClient,
+        progress: Progress<'_>,
+    ) -> Result<(), FlowError> {
+        let Some(confirmation) = self.confirmation.clone() else {
+            return Err(FlowError::NotNow("Choose a card first."));
+        };
+        for send in 1..=RESENDS + 1 {
+            if send > 1 {
+                tokio::time::sleep(RESEND_DELAY * (send - 1)).await;
+            }
+            self.stage = Stage::Confirming { sends: send };
+            progress(self);
+            let (card, save, key) = (&confirmation.card.id, confirmation.save, &confirmation.key);
+            let answer = match self.payment_id() {
+                Some(id) => client.confirm_payment(&id, card, save, key).await,
+                None => client.add_credits(self.purchase.credits, card, key).await,
+            };
+            match answer {
+                Ok(payment) => {
+                    self.adopt(payment);
+                    return Ok(());
+                }
+                Err(error) if lost(&error) => {
+                    tracing::warn!(%error, send, "no answer to a confirmation; same key again");
+                }
+                Err(error) => return self.refused(client, error).await,
+            }
+        }
+        self.reconcile(client, &confirmation).await;
+        Ok(())
+    }
+
+    /// The platform answered the confirmation with an error.
+    async fn refused(&mut self, client: &LatticaClient, error: ClientError) -> Result<(), FlowError> {
+        match error.code() {
+            // The payment moved on without this send (the lost answer of an earlier one, or
+            // another device): read where it is.
+            Some(INVALID_STATE) if self.payment.is_some() => {
+                if let Err(read) = self.read_back(client).await {
+                    self.stage = Stage::Unknown {
+                        problem: read.to_string(),
+                    };
+                }
+                Ok(())
+            }
+            // The card token is unknown (unused for a day, or deleted): nothing happened.
+            Some(NOT_FOUND) => {
+                self.stage = Stage::AwaitingMethod {
+                    declined: Some(Decline::from_code("unavailable_card", None)),
+                };
+                Ok(())
+            }
+            // Refused before anything happened (token, parameters): nothing was charged.
+            _ => {
+                self.stage = Stage::AwaitingMethod { declined: None };
+                Err(error.into())
+            }
+        }
+    }
+
+    /// Settles a confirmation whose sends all went unanswered, or leaves it unknown.
+    async fn reconcile(&mut self, client: &LatticaClient, confirmation: &Confirmation) {
+        let unknown = || Stage::Unknown {
+            problem: "The platform did not answer whether the payment went through.".to_owned(),
+        };
+        match self.payment_id() {
+            Some(id) => match client.get_payment(&id).await {
+                Ok(read) => {
+                    let ours = match read.status {
+                        PaymentStatus::Succeeded
+                        | PaymentStatus::RequiresAction
+                        | PaymentStatus::Canceled => true,
+                        PaymentStatus::Failed => {
+                            confirmation.status_before != Some(PaymentStatus::Failed)
+                        }
+                        PaymentStatus::RequiresPaymentMethod | PaymentStatus::Unknown(_) => false,
+                    };
+                    if ours {
+                        self.adopt(read);
+                    } else {
+                        self.payment = Some(read);
+                        self.stage = unknown();
+                    }
+                }
+                Err(_) => self.stage = unknown(),
+            },
+            None => match self.find_in_history(client, confirmation).await {
+                Some(payment) => self.adopt(payment),
+                None => self.stage = unknown(),
+            },
+        }
+        tracing::info!(stage = ?self.stage, "reconciled a confirmation without an answer");
+    }
+
+    /// A quick top-up's payment in the history: a success for the same credits and card since
+    /// the attempt began. Only a success is taken (a failure there could be another one).
+    async fn find_in_history(
+        &self,
+        client: &LatticaClient,
+        confirmation: &Confirmation,
+    ) -> Option<Payment> {
+        let history = client.get_transaction_history().await.ok()?;
+        let since = self.started_at - CLOCK_SLACK;
+        let entry = history
+            .iter()
+            .filter(|r| r.is_success() && r.created_at >= since)
+            .filter(|r| r.credits == Some(self.purchase.credits))
+            .filter(|r| r.card_last4.is_none() || r.card_last4 == confirmation.card.last4)
+            .max_by_key(|r| r.created_at)?;
+        client.get_payment(&entry.id).await.ok()
+    }
+
+    /// Takes the platform's word for where the payment stands.
+    fn adopt(&mut self, payment: Payment) {
+        self.stage = match &payment.status {
+            PaymentStatus::Succeeded => Stage::Succeeded,
+            PaymentStatus::Failed => Stage::AwaitingMethod {
+                declined: Some(Decline::of(&payment)),
+            },
+            PaymentStatus::RequiresAction => {
+                match payment.next_action.as_ref().and_then(|a| a.url.clone()) {
+                    Some(url) => Stage::Authenticating { url },
+                    None => Stage::Unknown {
+                        problem: "The payment waits for a confirmation the platform did not \
+                                  describe."
+                            .to_owned(),
+                    },
+                }
+            }
+            PaymentStatus::RequiresPaymentMethod => Stage::AwaitingMethod { declined: None },
+            PaymentStatus::Canceled => Stage::Canceled,
+            PaymentStatus::Unknown(status) => Stage::Unknown {
+                problem: format!("The platform reports the payment as “{status}”."),
+            },
+        };
+        self.payment = Some(payment);
+    }
+}
+
+/// An error after which the request may or may not have been processed, or is still being
+/// processed: only the same request with the same key can tell.
+fn lost(error: &ClientError) -> bool {
+    error.is_retryable() || error.code() == Some(IN_FLIGHT)
+}
+
+/// Sends a keyed request (or a read) until it is answered, up to [`RESENDS`] more times after
+/// the client's own retries, always the same request.
+async fn resend<T, F, Fut>(mut call: F) -> Result<T, FlowError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ClientError>>,
+{
+    let mut sends = 1;
+    loop {
+        match call().await {
+            Err(error) if sends <= RESENDS && lost(&error) => {
+                tokio::time::sleep(RESEND_DELAY * sends).await;
+                sends += 1;
+            }
+            answer => return answer.map_err(FlowError::from),
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! What the webviews are told about payments: the attempt in progress (sent with every change
+//! as `payment://updated`), the wizard's starting point and the popover's quick top-up offer.
+//! Nothing here carries card data: cards are tokens with a brand and last four digits.
+
+use lattica_core::format;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use url::Url;
+
+use super::amount::{Quote, credits_text};
+use super::card::CardView;
+use super::decline::Decline;
+use super::flow::{Attempt, Origin, Stage};
+
+/// The wizard step an attempt is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Step {
+    /// Choose (or enter) a card; after a decline, with its reason.
+    Method,
+    Confirming,
+    /// The outcome of a confirmation is not known yet.
+    Unknown,
+    /// 3-D Secure on the payment service's page.
+    Authenticate,
+    Succeeded,
+    Canceled,
+}
+
+/// The balance after a success, as read back from the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ReadBack {
+    #[default]
+    Pending,
+    Read(Decimal),
+    /// The platform could not be asked in time; the popover shows it once it can.
+    Unavailable,
+}
+
+/// An attempt as the wizard and the popover show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptView {
+    pub step: Step,
+    pub origin: Origin,
+    pub quote: Quote,
+    /// The card of the latest confirmation.
+    pub card: Option<CardView>,
+    pub saves_card: bool,
+    pub decline: Option<Decline>,
+    /// Why the outcome is unknown, or why the next step cannot be shown.
+    pub problem: Option<String>,
+    /// The 3-D Secure page, only if it is on the payment service's origin.
+    pub auth_url: Option<String>,
+    pub payment_id: Option<String>,
+    pub receipt: Option<String>,
+    /// `$25.00` as charged.
+    pub charged: Option<String>,
+    /// The balance read back after a success (`1,259.56`).
+    pub new_balance: Option<String>,
+    /// A success whose balance is still being read back.
+    pub balance_pending: bool,
+    /// Canceling now is possible and charges nothing.
+    pub can_cancel: bool,
+}
+
+impl AttemptView {
+    /// `payments` is the payment service's origin, the only one a 3-D Secure page may come
+    /// from.
+    pub fn of(attempt: &Attempt, quote: Quote, read_back: &ReadBack, payments: Option<&Url>) -> Self {
+        let payment = attempt.payment();
+        let mut problem = None;
+        let (step, decline, auth_url) = match attempt.stage() {
+            Stage::AwaitingMethod { declined } => (Step::Method, declined.clone(), None),
+            Stage::Confirming { .. } => (Step::Confirming, None, None),
+            Stage::Unknown { problem: p } => {
+                problem = Some(p.clone());
+                (Step::Unknown, None, None)
+            }
+            Stage::Authenticating { url } => {
+                let trusted = same_origin(url, payments);
+                if !trusted {
+                    problem = Some(
+                        "The platform asked to confirm the payment on a page outside its \
+                         payment service; it is not shown. Cancel the payment and try again."
+                            .to_owned(),
+                    );
+                }
+                (Step::Authenticate, None, trusted.then(|| url.clone()))
+            }
+            Stage::Succeeded => (Step::Succeeded, None, None),
+            Stage::Canceled => (Step::Canceled, None, None),
+        };
+        let succeeded = step == Step::Succeeded;
+        AttemptView {
+            step,
+            origin: attempt.origin(),
+            quote,
+            card: attempt.card().map(|c| c.view()),
+            saves_card: attempt.saves_card(),
+            decline,
+            problem,
+            auth_url,
+            payment_id: payment.map(|p| p.id.clone()),
+            receipt: payment.and_then(|p| p.receipt_number.clone()),
+            charged: payment
+                .filter(|_| succeeded)
+                .map(|p| format::money(p.amount.amount, &p.amount.currency)),
+            new_balance: match read_back {
+                ReadBack::Read(balance) if succeeded => Some(format::credits(*balance)),
+                _ => None,
+            },
+            balance_pending: succeeded && *read_back == ReadBack::Pending,
+            can_cancel: match attempt.stage() {
+                Stage::AwaitingMethod { .. } | Stage::Authenticating { .. } => true,
+                // Only with a payment id: canceling then either stops it or shows its success.
+                Stage::Unknown { .. } => payment.is_some(),
+                Stage::Confirming { .. } | Stage::Succeeded | Stage::Canceled => false,
+            },
+        }
+    }
+}
+
+fn same_origin(url: &str, payments: Option<&Url>) -> bool {
+    match (Url::parse(url), payments) {
+        (Ok(url), Some(payments)) => url.origin() == payments.origin(),
+        _ => false,
+    }
+}
+
+/// The wizard's starting point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WizardContext {
+    /// Why the wizard cannot take a payment here, if it cannot.
+    pub unavailable: Option<String>,
+    pub suggestions: Vec<Quote>,
+    /// The suggestion selected at first.
+    pub preselected: Option<String>,
+    /// `Between 10 and 5,000 credits, in steps of 0.01.`
+    pub limits_hint: Option<String>,
+    /// The payment service's origin (`scheme://host:port`): the wizard accepts messages
+    /// from its frames only when they come from exactly this origin.
+    pub payments_origin: Option<String>,
+    /// The hosted card form, without `parent` (the wizard adds its own origin).
+    pub card_form_url: Option<String>,
+    pub saved_cards: Vec<CardView>,
+    /// The balance now (`1,234.56`).
+    pub balance: Option<String>,
+    /// The attempt in progress or just finished, to resume where it is.
+    pub attempt: Option<AttemptView>,
+}
+
+/// The popover's one-click top-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuickOffer {
+    pub quote: Quote,
+    pub card: CardView,
+    /// `Add 25 credits · Visa •••• 4242`.
+    pub label: String,
+    /// `Pay $25.00 with Visa •••• 4242?`.
+    pub question: String,
+}
+
+impl QuickOffer {
+    pub fn new(quote: Quote, card: CardView) -> Self {
+        Self {
+            label: format!("Add {} credits · {}", quote.credits_text, card.label),
+            question: format!("Pay {} with {}?", quote.price, card.label),
+            quote,
+            card,
+        }
+    }
+}
+
+/// `Between 10 and 5,000 credits.`
+pub fn limits_hint(min: Decimal, max: Decimal) -> String {
+    format!(
+        "Between {} and {} credits, up to two decimals.",
+        credits_text(min),
+        credits_text(max)
+    )
+}
