@@ -231,6 +231,13 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        // A test that failed half-way leaves its session open. thirtyfour's synchronous
+        // teardown of an unquit session would hold the test's runtime for two minutes, so the
+        // session is forgotten instead and SIGTERM to tauri-driver below ends WebKitWebDriver
+        // and the app.
+        if let Some(driver) = self.driver.take() {
+            std::mem::forget(driver);
+        }
         if let Some(mut child) = self.child.take() {
             // SIGTERM lets tauri-driver stop WebKitWebDriver and the app with it.
             let _ = Command::new("kill").arg(child.id().to_string()).status();

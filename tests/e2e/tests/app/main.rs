@@ -3,6 +3,7 @@
 
 mod cli;
 mod popover;
+mod settings;
 mod signin;
 mod smoke;
 mod support;

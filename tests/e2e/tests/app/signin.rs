@@ -10,7 +10,7 @@ use thirtyfour::prelude::*;
 use crate::support::{WAIT, label_becomes, steady_sandbox};
 
 /// Switches the session to the window whose document title is `title`.
-async fn switch_to_window(driver: &WebDriver, title: &str) -> Result<()> {
+pub async fn switch_to_window(driver: &WebDriver, title: &str) -> Result<()> {
     eventually(&format!("a window titled {title:?}"), WAIT, || async {
         for handle in driver.windows().await? {
             driver.switch_to_window(handle).await?;

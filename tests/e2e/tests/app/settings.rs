@@ -1,0 +1,103 @@
+//! Settings: invalid values get a clear message and change nothing; valid ones are saved
+//! atomically and take effect. And the popover's keyboard and token-expiry behaviour.
+
+use lattica_e2e::app::{App, AppEnv};
+use lattica_e2e::{Result, artifacts_dir, eventually};
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+use crate::popover::{text_becomes, text_of};
+use crate::signin::switch_to_window;
+use crate::support::{WAIT, label_becomes, steady_sandbox};
+
+async fn set_field(driver: &WebDriver, id: &str, value: &str) -> Result<()> {
+    let field = driver.find(By::Id(id)).await?;
+    field.clear().await?;
+    if !value.is_empty() {
+        field.send_keys(value).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn invalid_settings_are_explained_and_valid_ones_saved() -> Result<()> {
+    let sandbox = steady_sandbox("300").await?;
+    let env = AppEnv::new(&sandbox.url)?;
+    env.login(&sandbox.token)?;
+    let (app, tray) = App::with_webdriver(&env).await?;
+    label_becomes(&tray, "300 cr").await?;
+    tray.click("Settings…")?;
+    let driver = app.driver()?;
+    switch_to_window(driver, "Lattica Tray settings").await?;
+    let settings_file = env.root().join("config/ai.lattica.tray/settings.json");
+    let before = std::fs::read(&settings_file).ok();
+
+    set_field(driver, "refreshIntervalSecs", "5").await?;
+    set_field(driver, "backendUrl", "http://example.com").await?;
+    driver.find(By::Id("save")).await?.click().await?;
+    let interval_error = text_of(driver, "refreshIntervalSecs-error").await?;
+    assert!(interval_error.contains("15"), "{interval_error}");
+    let url_error = text_of(driver, "backendUrl-error").await?;
+    assert!(url_error.to_lowercase().contains("https"), "{url_error}");
+    std::fs::write(
+        artifacts_dir().join("settings-invalid.png"),
+        driver.screenshot_as_png().await?,
+    )?;
+    assert_eq!(std::fs::read(&settings_file).ok(), before, "nothing saved");
+
+    set_field(driver, "refreshIntervalSecs", "120").await?;
+    set_field(driver, "backendUrl", "").await?;
+    driver.find(By::Id("save")).await?.click().await?;
+    let saved = eventually("the settings file", WAIT, || async {
+        let Ok(text) = std::fs::read_to_string(&settings_file) else {
+            return Ok(None);
+        };
+        let value: serde_json::Value = serde_json::from_str(&text)?;
+        Ok((value.to_string().contains("120")).then_some(value))
+    })
+    .await?;
+    assert!(saved.to_string().contains("120"), "{saved}");
+    app.quit(&tray).await
+}
+
+#[tokio::test]
+async fn escape_closes_the_popover_and_expiry_within_a_week_warns() -> Result<()> {
+    let sandbox = steady_sandbox("300").await?;
+    sandbox
+        .control("set_token_expiry", json!({ "inSeconds": 3 * 24 * 3600 }))
+        .await?;
+    let env = AppEnv::new(&sandbox.url)?;
+    env.login(&sandbox.token)?;
+    let (app, tray) = App::with_webdriver(&env).await?;
+    label_becomes(&tray, "300 cr").await?;
+    tray.click("Open")?;
+    let driver = app.driver()?;
+    text_becomes(driver, "balance", "300.00").await?;
+    let warning = eventually("the token warning", WAIT, || async {
+        let el = driver.find(By::Id("token-warning")).await?;
+        Ok(if el.is_displayed().await? {
+            Some(el.text().await?)
+        } else {
+            None
+        })
+    })
+    .await?;
+    assert!(
+        warning.contains("2 d") || warning.contains("3 d") || warning.contains("days"),
+        "{warning}"
+    );
+
+    driver
+        .active_element()
+        .await?
+        .send_keys(Key::Escape)
+        .await?;
+    eventually("the popover to hide", WAIT, || async {
+        let out = std::process::Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "^Lattica$"])
+            .output()?;
+        Ok(out.stdout.is_empty().then_some(()))
+    })
+    .await?;
+    app.quit(&tray).await
+}
