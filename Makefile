@@ -8,7 +8,7 @@ export CARGO_TERM_COLOR ?= never
 ## run: install what is missing, build, start the app on the embedded sandbox (demo account)
 run: deps-build
 	$(CARGO) build -p lattica-tray
-	target/debug/lattica-tray --sandbox
+	scripts/run-app.sh
 
 ## sandbox: only the sandbox platform, printing the demo account's balance
 sandbox: deps-build

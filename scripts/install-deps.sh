@@ -2,7 +2,9 @@
 # Installs what building, running and testing Lattica Tray needs, and only what is missing:
 # Debian packages (Tauri's WebKitGTK stack and the headless desktop session), the Rust
 # components, tauri-driver, and the Python environment that runs the official Lattica clients.
-# Usage: scripts/install-deps.sh [build|test]   (test = build + the headless test session)
+# Usage: scripts/install-deps.sh [build|session|test]
+#   build: what building and running needs; session: + the headless desktop session;
+#   test: + tauri-driver and the Python clients
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,7 @@ test_pkgs=(xvfb xauth x11-utils webkit2gtk-driver gnome-keyring libsecret-tools 
 # Deliberately absent: dbus-x11 (it autostarts a stray session bus under ~/.dbus).
 
 pkgs=("${build_pkgs[@]}")
-[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$what" = build ] || pkgs+=("${test_pkgs[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do
