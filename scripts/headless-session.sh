@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ "${LATTICA_IN_SESSION:-}" != 1 ]; then
   session_root=$(mktemp -d -t lattica-session.XXXXXX)
   # The document portal may leave a FUSE mount under runtime/doc: unmount it before cleaning.
-  trap 'fusermount -u "$session_root/runtime/doc" 2>/dev/null; rm -rf "$session_root" 2>/dev/null || true' EXIT
+  trap 'fusermount -u "$session_root/runtime/doc" 2>/dev/null || true; rm -rf "$session_root" 2>/dev/null || true' EXIT
   export LATTICA_SESSION_ROOT=$session_root
   # Keep the build environment (cargo, rustup) reachable from the fake HOME.
   export CARGO_HOME=${CARGO_HOME:-$HOME/.cargo} RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup}
