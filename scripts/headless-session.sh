@@ -49,6 +49,10 @@ cat >"$XDG_CONFIG_HOME/dunst/dunstrc" <<'RC'
 [global]
     timeout = 0
     history_length = 100
+    # The context menu (dunstctl context) picks the action a test names in
+    # $XDG_RUNTIME_DIR/dunst-pick, as a user picks one from the menu.
+    dmenu = /bin/sh -c 'grep -m1 -F -- "$(cat "$XDG_RUNTIME_DIR/dunst-pick" 2>/dev/null)"'
+
 [urgency_low]
     timeout = 0
 [urgency_normal]

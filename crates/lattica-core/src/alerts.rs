@@ -72,7 +72,7 @@ impl Default for AlertConfig {
         Self {
             rearm_margin: Decimal::new(10, 2),
             confirmations: 2,
-            max_per_window: 3,
+            max_per_window: 5,
             window: TimeDelta::minutes(10),
             same_kind_gap: TimeDelta::minutes(1),
         }

@@ -208,6 +208,25 @@ impl App {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// How many balance reads the app has made so far, counted in its debug log (one per refresh).
+    pub fn balance_reads(&self) -> usize {
+        self.log_text()
+            .matches("api/finance/get_account_credits")
+            .count()
+    }
+
+    /// Waits until the app has refreshed at least `more` times from now: the way to let time
+    /// pass for "nothing happens" checks without sleeping.
+    pub async fn wait_for_refreshes(&self, more: usize) -> Result<()> {
+        let target = self.balance_reads() + more;
+        eventually(
+            &format!("{more} more refreshes"),
+            Duration::from_secs(30),
+            || async { Ok((self.balance_reads() >= target).then_some(())) },
+        )
+        .await
+    }
+
     /// Ends the app the way the user does, from the tray menu, and waits for it to exit.
     pub async fn quit(mut self, tray: &TrayItem) -> Result<()> {
         tray.click("Quit")?;
