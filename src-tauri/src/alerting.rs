@@ -3,7 +3,9 @@
 //! notifications it decides on go to the shell, which shows them if the user wants them.
 
 use chrono::{Local, Offset, Utc};
-use lattica_core::alerts::{AlertPolicy, AlertState, Notification, Reading, SnoozeFor};
+use lattica_core::alerts::{
+    AlertPolicy, AlertState, Notification, PaymentOutcome, Reading, SnoozeFor,
+};
 use lattica_core::history::History;
 use lattica_core::settings::Settings;
 use lattica_core::view::{Connection, Session, Snapshot, ViewInput};
@@ -78,6 +80,24 @@ impl Alerts {
         self.save(history);
         for notification in notifications {
             tracing::info!(kind = ?notification.kind, "alert");
+            let _ = self.out.send(notification);
+        }
+    }
+
+    /// Reports how a payment ended: a success re-arms the balance alerts; either outcome
+    /// notifies unless the wizard, which shows it, is in front.
+    pub fn on_payment(
+        &mut self,
+        outcome: &PaymentOutcome,
+        wizard_in_front: bool,
+        history: Option<&History>,
+    ) {
+        let notifications =
+            self.policy
+                .on_payment(&mut self.state, outcome, wizard_in_front, Utc::now());
+        self.save(history);
+        for notification in notifications {
+            tracing::info!(kind = ?notification.kind, "payment alert");
             let _ = self.out.send(notification);
         }
     }

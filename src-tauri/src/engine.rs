@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
 use lattica_client::{ClientError, LatticaClient};
-use lattica_core::alerts::{Notification, SnoozeFor};
+use lattica_core::alerts::{Notification, PaymentOutcome, SnoozeFor};
 use lattica_core::history::{CHART_DAYS, History, Sample};
 use lattica_core::settings::Settings;
 use lattica_core::view::{CHART_MAX_POINTS, Connection, Session, SignOutReason, Snapshot};
@@ -48,6 +48,11 @@ pub enum Command {
     SettingsChanged(Settings),
     /// "Snooze" on an alert.
     Snooze(SnoozeFor),
+    /// A payment ended; the alert policy decides whether to notify.
+    PaymentEnded {
+        outcome: PaymentOutcome,
+        wizard_in_front: bool,
+    },
 }
 
 /// Everything the views are derived from, as of the last change.
@@ -246,6 +251,14 @@ impl Engine {
             Command::Snooze(duration) => {
                 if let Some(alerts) = &mut self.alerts {
                     alerts.snooze(duration, self.history.as_ref());
+                }
+            }
+            Command::PaymentEnded {
+                outcome,
+                wizard_in_front,
+            } => {
+                if let Some(alerts) = &mut self.alerts {
+                    alerts.on_payment(&outcome, wizard_in_front, self.history.as_ref());
                 }
             }
             Command::SettingsChanged(settings) => {

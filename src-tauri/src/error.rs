@@ -37,6 +37,13 @@ pub enum AppError {
     /// The settings could not be saved.
     #[error("{0}")]
     Storage(String),
+    /// An amount of credits that cannot be bought (the message says why).
+    #[error("{0}")]
+    InvalidAmount(String),
+    /// A payment step that cannot be taken now (another payment in progress, an outcome not
+    /// known yet…). Nothing was charged.
+    #[error("{0}")]
+    Payment(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -55,6 +62,8 @@ impl AppError {
             Self::ClientTooOld(_) => "client_too_old",
             Self::InvalidSettings(_) => "invalid_settings",
             Self::Storage(_) => "storage",
+            Self::InvalidAmount(_) => "invalid_amount",
+            Self::Payment(_) => "payment",
             Self::Internal(_) => "internal",
         }
     }

@@ -13,7 +13,7 @@ pub enum WindowId {
     Settings,
     #[serde(rename = "signin")]
     SignIn,
-    /// The add-credit wizard (a placeholder until its own issue lands).
+    /// The add-credit wizard.
     Wizard,
 }
 
@@ -35,6 +35,8 @@ pub mod event {
     pub const VIEW_UPDATED: &str = "view://updated";
     /// Signed in or out; payload: [`crate::session::SessionInfo`].
     pub const SESSION_CHANGED: &str = "session://changed";
+    /// The payment attempt changed; payload: [`crate::payment::AttemptView`] or `null`.
+    pub const PAYMENT_UPDATED: &str = "payment://updated";
 }
 
 /// Tray menu ids. End-to-end tests click them over D-Bus, so they are part of the interface.

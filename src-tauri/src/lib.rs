@@ -18,6 +18,7 @@ mod keychain;
 mod logging;
 mod notifier;
 mod paths;
+mod payment;
 mod prefs;
 mod present;
 mod presenter;
@@ -95,9 +96,11 @@ pub fn run(sandbox: bool) -> Result<(), StartError> {
     Ok(())
 }
 
-/// Wires the commands. Generic over the runtime, like [`install`], so unit tests build the
-/// same app on `tauri::test::mock_builder()`.
+/// Wires the commands, and the wizard's closing to the payment it may leave. Generic over the
+/// runtime, like [`install`], so unit tests build the same app on
+/// `tauri::test::mock_builder()`.
 pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    let builder = builder.on_window_event(payment::on_window_event);
     builder.invoke_handler(tauri::generate_handler![
         commands::account::get_view,
         commands::account::refresh_now,
@@ -106,6 +109,17 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::account::open_add_credit,
         commands::account::open_sign_in,
         commands::diagnostics::popover_painted,
+        commands::payment::payment_context,
+        commands::payment::payment_quote,
+        commands::payment::payment_begin,
+        commands::payment::payment_pay,
+        commands::payment::payment_authenticated,
+        commands::payment::payment_check_again,
+        commands::payment::payment_cancel,
+        commands::payment::payment_done,
+        commands::payment::payment_status,
+        commands::payment::quick_top_up_offer,
+        commands::payment::quick_top_up,
         commands::session::sign_in,
         commands::session::sign_in_context,
         commands::session::sign_out,
@@ -132,6 +146,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
     app.manage(engine);
     app.manage(popover);
     app.manage(sandbox);
+    app.manage(payment::Payments::default());
     if with_tray {
         let tray = Tray::create(app, TrayModel::starting(signed_in))?;
         app.manage(tray);

@@ -4,5 +4,6 @@
 
 pub mod account;
 pub mod diagnostics;
+pub mod payment;
 pub mod session;
 pub mod settings;

@@ -204,7 +204,11 @@ mod tests {
         assert_eq!(quote.balance_after.as_deref(), Some("124.50"));
         snapshot.running.clear();
         let idle = p.quote(Some(&snapshot), None, Utc::now());
-        assert!(idle.runtime.unwrap().contains("about 20 h of runtime for one worker"));
+        assert!(
+            idle.runtime
+                .unwrap()
+                .contains("about 20 h of runtime for one worker")
+        );
         assert_eq!(p.quote(None, None, Utc::now()).runtime, None);
     }
 }

@@ -40,10 +40,7 @@ impl Card {
     pub fn checked(self) -> Result<Self, String> {
         let token_ok = self.id.len() <= MAX_TOKEN_LEN
             && self.id.strip_prefix("pm_").is_some_and(|rest| {
-                !rest.is_empty()
-                    && rest
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             });
         if !token_ok {
             return Err("That is not a payment method of the payment service.".to_owned());

@@ -31,10 +31,7 @@ impl Decline {
                 "Your card was declined. Try another card, or ask your bank why.",
                 false,
             ),
-            "insufficient_funds" => (
-                "Your card has insufficient funds. Try another card.",
-                false,
-            ),
+            "insufficient_funds" => ("Your card has insufficient funds. Try another card.", false),
             "expired_card" => (
                 "Your card has expired. Check the expiry date or use another card.",
                 false,
@@ -60,12 +57,10 @@ impl Decline {
                 false,
             ),
             _ => {
-                let message = fallback
-                    .filter(|m| !m.trim().is_empty())
-                    .map_or_else(
-                        || "The payment did not go through. Nothing was charged.".to_owned(),
-                        |m| format!("The payment did not go through: {}", m.trim()),
-                    );
+                let message = fallback.filter(|m| !m.trim().is_empty()).map_or_else(
+                    || "The payment did not go through. Nothing was charged.".to_owned(),
+                    |m| format!("The payment did not go through: {}", m.trim()),
+                );
                 return Self {
                     code: code.to_owned(),
                     message,

@@ -21,7 +21,6 @@
 //! ([`Attempt::check_again`]) or a cancellation (refused by the platform if the payment did
 //! succeed, which then shows as the success it is) can follow.
 
-use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -31,6 +30,10 @@ use serde::Serialize;
 use super::amount::Purchase;
 use super::card::Card;
 use super::decline::Decline;
+
+mod send;
+
+use send::resend;
 
 /// Sends of a request beyond the client's own retries before its outcome counts as unknown.
 pub const RESENDS: u32 = 2;
@@ -61,13 +64,21 @@ pub enum Origin {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
     /// Nothing is charged; a card is wanted. After a decline, `declined` says why.
-    AwaitingMethod { declined: Option<Decline> },
+    AwaitingMethod {
+        declined: Option<Decline>,
+    },
     /// A confirmation is on its way; `sends` counts the sends of its key.
-    Confirming { sends: u32 },
+    Confirming {
+        sends: u32,
+    },
     /// A confirmation got no answer, even on reading back: nothing new may be tried.
-    Unknown { problem: String },
+    Unknown {
+        problem: String,
+    },
     /// The bank wants the user to confirm on the payment service's page at `url`.
-    Authenticating { url: String },
+    Authenticating {
+        url: String,
+    },
     Succeeded,
     Canceled,
 }
@@ -280,121 +291,6 @@ impl Attempt {
         Ok(())
     }
 
-    /// Sends the current confirmation (again) with its key until it is answered.
-    async fn send(
-        &mut self,
-        client: &LatticaClient,
-        progress: Progress<'_>,
-    ) -> Result<(), FlowError> {
-        let Some(confirmation) = self.confirmation.clone() else {
-            return Err(FlowError::NotNow("Choose a card first."));
-        };
-        for send in 1..=RESENDS + 1 {
-            if send > 1 {
-                tokio::time::sleep(RESEND_DELAY * (send - 1)).await;
-            }
-            self.stage = Stage::Confirming { sends: send };
-            progress(self);
-            let (card, save, key) = (&confirmation.card.id, confirmation.save, &confirmation.key);
-            let answer = match self.payment_id() {
-                Some(id) => client.confirm_payment(&id, card, save, key).await,
-                None => client.add_credits(self.purchase.credits, card, key).await,
-            };
-            match answer {
-                Ok(payment) => {
-                    self.adopt(payment);
-                    return Ok(());
-                }
-                Err(error) if lost(&error) => {
-                    tracing::warn!(%error, send, "no answer to a confirmation; same key again");
-                }
-                Err(error) => return self.refused(client, error).await,
-            }
-        }
-        self.reconcile(client, &confirmation).await;
-        Ok(())
-    }
-
-    /// The platform answered the confirmation with an error.
-    async fn refused(&mut self, client: &LatticaClient, error: ClientError) -> Result<(), FlowError> {
-        match error.code() {
-            // The payment moved on without this send (the lost answer of an earlier one, or
-            // another device): read where it is.
-            Some(INVALID_STATE) if self.payment.is_some() => {
-                if let Err(read) = self.read_back(client).await {
-                    self.stage = Stage::Unknown {
-                        problem: read.to_string(),
-                    };
-                }
-                Ok(())
-            }
-            // The card token is unknown (unused for a day, or deleted): nothing happened.
-            Some(NOT_FOUND) => {
-                self.stage = Stage::AwaitingMethod {
-                    declined: Some(Decline::from_code("unavailable_card", None)),
-                };
-                Ok(())
-            }
-            // Refused before anything happened (token, parameters): nothing was charged.
-            _ => {
-                self.stage = Stage::AwaitingMethod { declined: None };
-                Err(error.into())
-            }
-        }
-    }
-
-    /// Settles a confirmation whose sends all went unanswered, or leaves it unknown.
-    async fn reconcile(&mut self, client: &LatticaClient, confirmation: &Confirmation) {
-        let unknown = || Stage::Unknown {
-            problem: "The platform did not answer whether the payment went through.".to_owned(),
-        };
-        match self.payment_id() {
-            Some(id) => match client.get_payment(&id).await {
-                Ok(read) => {
-                    let ours = match read.status {
-                        PaymentStatus::Succeeded
-                        | PaymentStatus::RequiresAction
-                        | PaymentStatus::Canceled => true,
-                        PaymentStatus::Failed => {
-                            confirmation.status_before != Some(PaymentStatus::Failed)
-                        }
-                        PaymentStatus::RequiresPaymentMethod | PaymentStatus::Unknown(_) => false,
-                    };
-                    if ours {
-                        self.adopt(read);
-                    } else {
-                        self.payment = Some(read);
-                        self.stage = unknown();
-                    }
-                }
-                Err(_) => self.stage = unknown(),
-            },
-            None => match self.find_in_history(client, confirmation).await {
-                Some(payment) => self.adopt(payment),
-                None => self.stage = unknown(),
-            },
-        }
-        tracing::info!(stage = ?self.stage, "reconciled a confirmation without an answer");
-    }
-
-    /// A quick top-up's payment in the history: a success for the same credits and card since
-    /// the attempt began. Only a success is taken (a failure there could be another one).
-    async fn find_in_history(
-        &self,
-        client: &LatticaClient,
-        confirmation: &Confirmation,
-    ) -> Option<Payment> {
-        let history = client.get_transaction_history().await.ok()?;
-        let since = self.started_at - CLOCK_SLACK;
-        let entry = history
-            .iter()
-            .filter(|r| r.is_success() && r.created_at >= since)
-            .filter(|r| r.credits == Some(self.purchase.credits))
-            .filter(|r| r.card_last4.is_none() || r.card_last4 == confirmation.card.last4)
-            .max_by_key(|r| r.created_at)?;
-        client.get_payment(&entry.id).await.ok()
-    }
-
     /// Takes the platform's word for where the payment stands.
     fn adopt(&mut self, payment: Payment) {
         self.stage = match &payment.status {
@@ -419,30 +315,5 @@ impl Attempt {
             },
         };
         self.payment = Some(payment);
-    }
-}
-
-/// An error after which the request may or may not have been processed, or is still being
-/// processed: only the same request with the same key can tell.
-fn lost(error: &ClientError) -> bool {
-    error.is_retryable() || error.code() == Some(IN_FLIGHT)
-}
-
-/// Sends a keyed request (or a read) until it is answered, up to [`RESENDS`] more times after
-/// the client's own retries, always the same request.
-async fn resend<T, F, Fut>(mut call: F) -> Result<T, FlowError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, ClientError>>,
-{
-    let mut sends = 1;
-    loop {
-        match call().await {
-            Err(error) if sends <= RESENDS && lost(&error) => {
-                tokio::time::sleep(RESEND_DELAY * sends).await;
-                sends += 1;
-            }
-            answer => return answer.map_err(FlowError::from),
-        }
     }
 }

@@ -72,16 +72,24 @@ impl Fixture {
     async fn card(&self, number: &str) -> Card {
         let method: Value = self
             .http
-            .post(format!("{}/v1/payment_methods", self.sandbox.payments_url()))
-            .json(&json!({"number": number, "expMonth": 12, "expYear": 2040, "cvc": "123",
-                          "name": "Test Person", "postalCode": ""}))
+            .post(format!(
+                "{}/v1/payment_methods",
+                self.sandbox.payments_url()
+            ))
+            .json(
+                &json!({"number": number, "expMonth": 12, "expYear": 2040, "cvc": "123",
+                          "name": "Test Person", "postalCode": ""}),
+            )
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        serde_json::from_value::<Card>(method).unwrap().checked().unwrap()
+        serde_json::from_value::<Card>(method)
+            .unwrap()
+            .checked()
+            .unwrap()
     }
 
     async fn purchase(&self, credits: &str) -> Purchase {
@@ -121,7 +129,10 @@ async fn a_card_pays_once() {
         .unwrap();
     assert_eq!(attempt.stage(), &Stage::Succeeded);
     let payment = attempt.payment().unwrap();
-    assert_eq!(payment.id, id, "the payment opened for the amount is the one paid");
+    assert_eq!(
+        payment.id, id,
+        "the payment opened for the amount is the one paid"
+    );
     assert!(payment.receipt_number.is_some());
     assert_eq!(f.balance().await, before + Decimal::from(25));
     assert_eq!(f.charges().await, charges + 1);
@@ -178,7 +189,10 @@ async fn a_lost_answer_is_sent_again_with_the_same_key() {
     assert_eq!(attempt.stage(), &Stage::Succeeded);
     assert_eq!(
         stages.into_inner().unwrap(),
-        [Stage::Confirming { sends: 1 }, Stage::Confirming { sends: 2 }]
+        [
+            Stage::Confirming { sends: 1 },
+            Stage::Confirming { sends: 2 }
+        ]
     );
     assert_eq!(f.balance().await, before + Decimal::from(30));
     assert_eq!(f.charges().await, charges + 1, "exactly one charge");

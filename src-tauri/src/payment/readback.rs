@@ -27,8 +27,9 @@ pub async fn refreshed_balance(engine: &EngineHandle, deadline: Duration) -> Opt
         until.saturating_duration_since(Instant::now()),
         changes.wait_for(|s| !s.refreshing),
     )
-    .await;
-    if !matches!(idle, Ok(Ok(_))) {
+    .await
+    .is_ok_and(|waited| waited.is_ok());
+    if !idle {
         return None;
     }
     let since = Utc::now();

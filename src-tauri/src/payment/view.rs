@@ -67,7 +67,12 @@ pub struct AttemptView {
 impl AttemptView {
     /// `payments` is the payment service's origin, the only one a 3-D Secure page may come
     /// from.
-    pub fn of(attempt: &Attempt, quote: Quote, read_back: &ReadBack, payments: Option<&Url>) -> Self {
+    pub fn of(
+        attempt: &Attempt,
+        quote: Quote,
+        read_back: &ReadBack,
+        payments: Option<&Url>,
+    ) -> Self {
         let payment = attempt.payment();
         let mut problem = None;
         let (step, decline, auth_url) = match attempt.stage() {

@@ -1,0 +1,213 @@
+//! The payment commands on Tauri's mock runtime, with the app's real capability files, against
+//! the real sandbox: what the wizard and the popover may call, and a purchase through the
+//! wizard's commands from the amount to the balance read back.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lattica_client::{LatticaClient, SessionToken};
+use lattica_core::settings::Settings;
+use lattica_sandbox::{RunningSandbox, SandboxConfig};
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+
+use crate::backend::Backend;
+use crate::engine::{Engine, EngineState};
+use crate::keychain::{MemoryVault, TokenVault};
+use crate::prefs::Preferences;
+use crate::session::Sessions;
+use crate::startup::EmbeddedSandbox;
+use crate::windows::PopoverLife;
+use crate::{Parts, build, install};
+
+struct TestApp {
+    app: App<MockRuntime>,
+    sandbox: RunningSandbox,
+    _dir: tempfile::TempDir,
+}
+
+/// The app on the mock runtime, signed in to a fresh sandbox whose balance holds still.
+fn signed_in_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = SandboxConfig::new(dir.path().join("sandbox"));
+    config.control = true;
+    // On the app's own runtime, where the commands run, so it serves while they wait.
+    let sandbox = tauri::async_runtime::block_on(lattica_sandbox::start(config)).unwrap();
+    control(&sandbox, "stop_worker", json!({"all": true}));
+    control(&sandbox, "set_balance", json!({"credits": 100}));
+    let backend = Backend::sandbox(&sandbox.url()).unwrap();
+    let token = SessionToken::parse(sandbox.demo_token()).unwrap();
+    let vault = Arc::new(MemoryVault::default());
+    vault.store(&token).unwrap();
+    let sessions = Sessions::new(
+        backend.clone(),
+        Arc::new(move |_: &Backend| Arc::clone(&vault) as Arc<dyn TokenVault>),
+    );
+    let client = LatticaClient::new(backend.config().clone(), token).unwrap();
+    let (engine, handle) = Engine::new(
+        EngineState::new(Settings::default(), true),
+        Some(client),
+        None,
+        None,
+    );
+    tauri::async_runtime::spawn(engine.run());
+    let paths = crate::paths::AppPaths {
+        config_dir: dir.path().join("config"),
+        data_dir: dir.path().join("data"),
+        log_dir: dir.path().join("logs"),
+    };
+    let parts = Parts {
+        prefs: Preferences::load(&paths),
+        sessions,
+        engine: handle,
+        popover: PopoverLife::new(Some(Duration::from_secs(30))),
+        sandbox: EmbeddedSandbox::default(),
+        alerts: None,
+        with_tray: false,
+        signed_in: true,
+    };
+    let app = build(mock_builder())
+        .build(tauri::generate_context!())
+        .unwrap();
+    install(app.handle(), parts).unwrap();
+    TestApp {
+        app,
+        sandbox,
+        _dir: dir,
+    }
+}
+
+fn control(sandbox: &RunningSandbox, action: &str, body: Value) -> Value {
+    let url = format!("{}/control/{action}", sandbox.url());
+    tauri::async_runtime::block_on(async move {
+        let answer: Value = reqwest::Client::new()
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["result"].clone()
+    })
+}
+
+fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+    app.get_webview_window(label).unwrap_or_else(|| {
+        WebviewWindowBuilder::new(app, label, Default::default())
+            .build()
+            .unwrap()
+    })
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_owned(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+fn not_allowed(window: &WebviewWindow<MockRuntime>, cmd: &str) -> bool {
+    invoke(window, cmd, json!({})).is_err_and(|e| e.to_string().contains("not allowed"))
+}
+
+#[test]
+fn each_window_gets_only_its_payment_commands() {
+    let test = signed_in_app();
+    let (wizard, popover) = (window(&test.app, "wizard"), window(&test.app, "popover"));
+    for cmd in ["get_view", "sign_in", "get_settings", "quick_top_up"] {
+        assert!(not_allowed(&wizard, cmd), "the wizard may call {cmd}");
+    }
+    for cmd in ["payment_pay", "payment_begin", "payment_context"] {
+        assert!(not_allowed(&popover, cmd), "the popover may call {cmd}");
+    }
+    let signin = window(&test.app, "signin");
+    assert!(not_allowed(&signin, "payment_pay"));
+}
+
+#[test]
+fn a_purchase_through_the_wizards_commands() {
+    let test = signed_in_app();
+    let wizard = window(&test.app, "wizard");
+    let context = invoke(&wizard, "payment_context", json!({})).unwrap();
+    assert_eq!(
+        context["paymentsOrigin"],
+        test.sandbox.payments_url().trim_end_matches('/')
+    );
+    assert_eq!(context["suggestions"][0]["price"], "$25.00");
+    assert!(context["attempt"].is_null());
+
+    let refused = invoke(&wizard, "payment_quote", json!({"credits": "9"})).unwrap_err();
+    assert_eq!(refused["kind"], "invalid_amount", "{refused}");
+    let quote = invoke(&wizard, "payment_quote", json!({"credits": "40"})).unwrap();
+    assert_eq!(quote["price"], "$40.00");
+
+    let opened = invoke(&wizard, "payment_begin", json!({"credits": "40"})).unwrap();
+    assert_eq!(opened["step"], "method");
+    assert!(opened["paymentId"].as_str().unwrap().starts_with("pay_"));
+    // A card number where only a token belongs is refused before anything is sent.
+    let number = json!({"card": {"id": "4242424242424242", "last4": "4242"}, "save": false});
+    let refused = invoke(&wizard, "payment_pay", number).unwrap_err();
+    assert_eq!(refused["kind"], "payment");
+
+    let method = tauri::async_runtime::block_on(
+        reqwest::Client::new()
+            .post(format!(
+                "{}/v1/payment_methods",
+                test.sandbox.payments_url()
+            ))
+            .json(
+                &json!({"number": "4242424242424242", "expMonth": 12, "expYear": 2040,
+                          "cvc": "123", "name": "Test Person"}),
+            )
+            .send(),
+    )
+    .unwrap();
+    let method: Value = tauri::async_runtime::block_on(method.json()).unwrap();
+    let paid = invoke(
+        &wizard,
+        "payment_pay",
+        json!({"card": method, "save": true}),
+    )
+    .unwrap();
+    assert_eq!(paid["step"], "succeeded", "{paid}");
+    assert_eq!(paid["charged"], "$40.00");
+    assert!(paid["receipt"].is_string());
+
+    // The balance is the platform's, read back by a refresh.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        let status = invoke(&wizard, "payment_status", json!({})).unwrap();
+        if status["newBalance"].is_string() || Instant::now() > deadline {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status["newBalance"], "140.00", "{status}");
+
+    // The saved card is now the popover's one-click top-up.
+    let popover = window(&test.app, "popover");
+    let offer = invoke(&popover, "quick_top_up_offer", json!({})).unwrap();
+    assert_eq!(offer["label"], "Add 25 credits · Visa •••• 4242", "{offer}");
+    let quick = invoke(
+        &popover,
+        "quick_top_up",
+        json!({"credits": "25", "paymentMethodId": offer["card"]["id"]}),
+    )
+    .unwrap();
+    assert_eq!(quick["step"], "succeeded", "{quick}");
+    assert_eq!(quick["origin"], "quickTopUp");
+}
