@@ -1,6 +1,9 @@
 //! Shows the alert policy's notifications on the desktop (when the user wants them) and routes
 //! their buttons: add credit, snooze, update the token.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use lattica_core::alerts::{ActionId, Notification, SnoozeFor};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::mpsc;
@@ -13,23 +16,51 @@ use crate::prefs::Preferences;
 /// The action id a notification server reports for a click on the notification itself.
 const DEFAULT_ACTION: &str = "default";
 
+/// Whether the desktop's notification server answers. Its absence is said once in the log, not
+/// at every alert; the tray keeps showing the state either way.
+#[derive(Debug, Default)]
+struct ServerHealth {
+    missing_reported: AtomicBool,
+}
+
+impl ServerHealth {
+    fn shown(&self) {
+        if self.missing_reported.swap(false, Ordering::Relaxed) {
+            tracing::info!("the notification server answers again");
+        }
+    }
+
+    /// Logs a failed notification; returns whether this was the one warning.
+    fn failed(&self, error: &dyn std::fmt::Display) -> bool {
+        let first = !self.missing_reported.swap(true, Ordering::Relaxed);
+        if first {
+            tracing::warn!(%error, "no desktop notification server answers: alerts show in the \
+                tray only until one does");
+        } else {
+            tracing::debug!(%error, "notification not shown");
+        }
+        first
+    }
+}
+
 /// Shows every notification the alert policy sends, until the app ends.
 pub fn spawn<R: Runtime>(app: AppHandle<R>, mut alerts: mpsc::UnboundedReceiver<Notification>) {
+    let health = Arc::new(ServerHealth::default());
     tauri::async_runtime::spawn(async move {
         while let Some(notification) = alerts.recv().await {
             if !app.state::<Preferences>().get().notifications() {
                 tracing::debug!(kind = ?notification.kind, "notifications are off");
                 continue;
             }
-            let app = app.clone();
+            let (app, health) = (app.clone(), Arc::clone(&health));
             // Showing blocks on D-Bus, and waiting for a button lasts until the notification
             // closes: both stay off the async workers.
-            tauri::async_runtime::spawn_blocking(move || show(&app, &notification));
+            tauri::async_runtime::spawn_blocking(move || show(&app, &health, &notification));
         }
     });
 }
 
-fn show<R: Runtime>(app: &AppHandle<R>, notification: &Notification) {
+fn show<R: Runtime>(app: &AppHandle<R>, health: &ServerHealth, notification: &Notification) {
     let mut desktop = notify_rust::Notification::new();
     desktop
         .appname("Lattica Tray")
@@ -50,10 +81,15 @@ fn show<R: Runtime>(app: &AppHandle<R>, notification: &Notification) {
     }
     match desktop.show() {
         #[cfg(all(unix, not(target_os = "macos")))]
-        Ok(handle) => handle.wait_for_action(|action| on_action(app, action)),
+        Ok(handle) => {
+            health.shown();
+            handle.wait_for_action(|action| on_action(app, action));
+        }
         #[cfg(not(all(unix, not(target_os = "macos"))))]
-        Ok(_) => {}
-        Err(error) => tracing::warn!(%error, "could not show a notification"),
+        Ok(_) => health.shown(),
+        Err(error) => {
+            health.failed(&error);
+        }
     }
 }
 
@@ -70,5 +106,19 @@ fn on_action<R: Runtime>(app: &AppHandle<R>, action: &str) {
         None if action == DEFAULT_ACTION => actions::show_popover(app, None),
         // Closed or expired without a click.
         None => {}
+    }
+}
+
+#[cfg(test)]
+mod health_tests {
+    use super::ServerHealth;
+
+    #[test]
+    fn a_missing_server_is_reported_once_until_it_is_back() {
+        let health = ServerHealth::default();
+        assert!(health.failed(&"no server"), "the first failure warns");
+        assert!(!health.failed(&"no server"), "later ones do not");
+        health.shown();
+        assert!(health.failed(&"gone again"), "warns again after a recovery");
     }
 }
