@@ -43,6 +43,8 @@ pub fn init(log_file: &Path, stderr_level: &str) {
         Err(error) => (None, Some(error)),
     };
     let stderr_layer = tracing_subscriber::fmt::layer()
+        // Colours for a terminal only: a redirected stderr is a file someone will read.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_filter(env_or(stderr_filter));
     // Only a second initialisation fails (unit tests); the first subscriber then stays.
