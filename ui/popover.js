@@ -2,6 +2,7 @@
 
 import * as ipc from './lib/ipc.js';
 import { renderChart } from './lib/chart.js';
+import { dataRendered } from './lib/paint-mark.js';
 import { age, updatedAgo } from './lib/time.js';
 
 const $ = (id) => document.getElementById(id);
@@ -72,6 +73,7 @@ function render(next) {
   show('error-banner', next.error || '');
   renderChart($('chart'), next.chart || []);
   tick();
+  if (next.balance) dataRendered();
 
   if (!next.refreshing) stopSpinning();
   if (previous && previous.balance !== next.balance && next.balance) {
