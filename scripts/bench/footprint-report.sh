@@ -62,9 +62,13 @@ END {
   row("“Open” → painted with data, warm, ms, median (max)", timing(H, "click_to_painted_warm"),
       timing(L, "click_to_painted_warm"), timing(T, "click_to_painted_warm"), "≤ 100 ms",
       verdict(median(T, "click_to_painted_warm") <= 100))
-  row(sprintf("processes after %d s idle, popover hidden", setting["idle_secs"]),
+  row(sprintf("processes %d s after launch, popover never opened", setting["idle_secs"]),
+      one(H, "processes_unopened"), one(L, "processes_unopened"), one(T, "processes_unopened"), "", "")
+  row(sprintf("summed PSS %d s after launch, popover never opened, MiB", setting["idle_secs"]),
+      mib(one(H, "pss_unopened")), mib(one(L, "pss_unopened")), mib(one(T, "pss_unopened")), "", "")
+  row(sprintf("processes %d s after the popover was opened and hidden", setting["idle_secs"]),
       one(H, "processes_idle"), one(L, "processes_idle"), one(T, "processes_idle"), "", "")
-  row(sprintf("summed PSS after %d s idle, MiB", setting["idle_secs"]), mib(one(H, "pss_idle")),
+  row(sprintf("summed PSS %d s after the popover was opened and hidden, MiB", setting["idle_secs"]), mib(one(H, "pss_idle")),
       mib(one(L, "pss_idle")), mib(one(T, "pss_idle")), "≤ 1.1 × bare-lazy",
       verdict(one(T, "pss_idle") <= 1.1 * one(L, "pss_idle")))
   cpu_h = one(H, "idle_cpu"); cpu_l = one(L, "idle_cpu"); cpu_t = one(T, "idle_cpu")
@@ -74,4 +78,7 @@ END {
       growth(L), growth(T), "no growth (≤ 1 MiB/h)", verdict(slope(T) != "" && slope(T) <= 1))
   printf "\n%d launches per app after a warm-up one; lattica-tray refreshing every %d s.\n",
     setting["repeats"], setting["refresh_secs"]
+  printf "Machine load (1-minute average) during the launches: median %s, max %s; while idle: median %s, max %s.\n",
+    median("machine", "load_latency"), maximum("machine", "load_latency"),
+    median("machine", "load_idle"), maximum("machine", "load_idle")
 }' "$1"

@@ -53,8 +53,8 @@ item_label() { # service object
 # The dbusmenu id of the top-level entry labelled exactly $3 (mnemonic underscores dropped).
 menu_id() { # service menu label
   busctl --user --json=short call "$1" "$2" com.canonical.dbusmenu GetLayout iias 0 -- -1 0 |
-    jq -r --arg label "$3" '.data[1][2][].data
-      | select((.[1].label.data // "" | gsub("_"; "")) == $label) | .[0]' | head -n1
+    jq -r --arg want "$3" '.data[1][2][].data
+      | select((.[1]["label"].data // "" | gsub("_"; "")) == $want) | .[0]' | head -n1
 }
 
 # Clicks a menu entry by id, as a tray host does (this runs the app's own menu handler).
