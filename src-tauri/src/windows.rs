@@ -179,7 +179,8 @@ pub fn open<R: Runtime>(app: &AppHandle<R>, window: WindowId) -> tauri::Result<W
         }
         WindowId::Settings => ("settings.html", "Lattica Tray settings", (480.0, 640.0)),
         WindowId::SignIn => ("signin.html", "Sign in to Lattica", (460.0, 430.0)),
-        WindowId::Wizard => ("wizard.html", "Add credit", (480.0, 560.0)),
+        // Tall enough for the payment service's card form without scrolling.
+        WindowId::Wizard => ("wizard.html", "Add credit", (500.0, 720.0)),
     };
     builder(app, window, page)
         .title(title)

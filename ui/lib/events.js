@@ -6,6 +6,8 @@ export const EVENTS = Object.freeze({
   VIEW_UPDATED: 'view://updated',
   /** Signed in or out; payload: `{ signedIn, email, expiresAt, reason }`. */
   SESSION_CHANGED: 'session://changed',
+  /** The payment attempt changed; payload: the attempt (`{ step, quote, … }`) or `null`. */
+  PAYMENT_UPDATED: 'payment://updated',
 });
 
 /** Window labels. */

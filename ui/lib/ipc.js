@@ -51,6 +51,31 @@ export const signOut = () => call('sign_out');
 export const getSettings = () => call('get_settings');
 export const saveSettings = (form) => call('save_settings', { form });
 
+// Payments: the add-credit wizard. A card reaches Rust only as the payment service's token.
+/** Prices, limits, suggested amounts, saved cards, and the attempt to resume. */
+export const paymentContext = () => call('payment_context');
+/** Prices an amount as typed; fails with kind `invalid_amount` and the reason. */
+export const paymentQuote = (credits) => call('payment_quote', { credits });
+/** Opens a payment for the chosen amount (nothing is charged). */
+export const paymentBegin = (credits) => call('payment_begin', { credits });
+/** Pays with `card` (`{ id: 'pm_…', brand, last4, expMonth, expYear }`); `save` keeps it. */
+export const paymentPay = (card, save) => call('payment_pay', { card, save });
+/** The 3-D Secure page said `paymentId` no longer waits. */
+export const paymentAuthenticated = (paymentId) => call('payment_authenticated', { paymentId });
+/** Learns an unknown outcome by repeating the very same request. */
+export const paymentCheckAgain = () => call('payment_check_again');
+/** Cancels what was not confirmed; resolves to the attempt if it had succeeded after all. */
+export const paymentCancel = () => call('payment_cancel');
+/** The outcome was seen. */
+export const paymentDone = () => call('payment_done');
+/** The attempt as last sent, without waiting for a step in progress. */
+export const paymentStatus = () => call('payment_status');
+// Quick top-up (the popover)
+/** `{ quote, card, label, question }`, or `null` without a saved card. */
+export const quickTopUpOffer = () => call('quick_top_up_offer');
+export const quickTopUp = (credits, paymentMethodId) =>
+  call('quick_top_up', { credits, paymentMethodId });
+
 // Windows
 /** Closes the calling window (it is destroyed; nothing stays in memory). */
 export const closeWindow = () => tauri.window.getCurrentWindow().close();
@@ -59,5 +84,8 @@ export const closeWindow = () => tauri.window.getCurrentWindow().close();
 /** Calls `handler(view)` on every new view model; resolves to an unsubscribe function. */
 export const onViewUpdated = (handler) =>
   tauri.event.listen(EVENTS.VIEW_UPDATED, (event) => handler(event.payload));
+/** Calls `handler(attempt)` whenever the payment attempt changes (`null` once it is gone). */
+export const onPaymentUpdated = (handler) =>
+  tauri.event.listen(EVENTS.PAYMENT_UPDATED, (event) => handler(event.payload));
 export const onSessionChanged = (handler) =>
   tauri.event.listen(EVENTS.SESSION_CHANGED, (event) => handler(event.payload));

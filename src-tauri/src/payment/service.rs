@@ -43,6 +43,8 @@ struct Slot {
 #[derive(Debug, Default)]
 pub(super) struct Shared {
     pub(super) view: Option<AttemptView>,
+    /// The revision of the last view sent.
+    revision: u64,
     pub(super) pricing: Option<Pricing>,
     pub(super) offer: Option<(tokio::time::Instant, Option<QuickOffer>)>,
 }
@@ -129,7 +131,7 @@ async fn apply<R: Runtime>(
 
 async fn take<R: Runtime>(app: &AppHandle<R>, slot: &mut Slot, step: Step) -> Result<(), AppError> {
     let progress = |attempt: &Attempt| {
-        emit(app, Some(&view_of(app, attempt, &ReadBack::Pending)));
+        emit(app, Some(view_of(app, attempt, &ReadBack::Pending)));
     };
     match step {
         Step::Begin(purchase) => {
@@ -266,6 +268,7 @@ fn ended<R: Runtime>(app: &AppHandle<R>, slot: &mut Slot, stage: &Stage) {
 /// Reads the balance back after the success of payment `id` and shows it.
 async fn read_back<R: Runtime>(app: AppHandle<R>, id: String) {
     let balance = refreshed_balance(&app.state::<EngineHandle>(), READ_BACK_DEADLINE).await;
+    tracing::info!(?balance, "the balance after a payment, read back");
     let payments = app.state::<Payments>();
     let mut slot = payments.slot.lock().await;
     let same = slot
@@ -305,15 +308,24 @@ fn publish<R: Runtime>(app: &AppHandle<R>, slot: &Slot) -> Option<AttemptView> {
         .attempt
         .as_ref()
         .map(|a| view_of(app, a, &slot.read_back));
-    emit(app, view.as_ref());
-    view
+    emit(app, view)
 }
 
-fn emit<R: Runtime>(app: &AppHandle<R>, view: Option<&AttemptView>) {
-    app.state::<Payments>().shared().view = view.cloned();
-    if let Err(error) = app.emit(event::PAYMENT_UPDATED, view) {
+/// Numbers `view`, remembers it and sends it to every window; answers it as sent.
+fn emit<R: Runtime>(app: &AppHandle<R>, mut view: Option<AttemptView>) -> Option<AttemptView> {
+    {
+        let payments = app.state::<Payments>();
+        let mut shared = payments.shared();
+        shared.revision += 1;
+        if let Some(view) = &mut view {
+            view.revision = shared.revision;
+        }
+        shared.view.clone_from(&view);
+    }
+    if let Err(error) = app.emit(event::PAYMENT_UPDATED, &view) {
         tracing::warn!(%error, "could not send the payment's progress to the windows");
     }
+    view
 }
 
 /// The attempt to show when the wizard opens: the one in flight or just finished, unless its

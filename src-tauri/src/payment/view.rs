@@ -41,6 +41,9 @@ pub enum ReadBack {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptView {
+    /// Grows with every change sent: a view that arrives late (a command's answer after a
+    /// newer event) is recognised as older and ignored.
+    pub revision: u64,
     pub step: Step,
     pub origin: Origin,
     pub quote: Quote,
@@ -98,6 +101,7 @@ impl AttemptView {
         };
         let succeeded = step == Step::Succeeded;
         AttemptView {
+            revision: 0,
             step,
             origin: attempt.origin(),
             quote,
@@ -164,7 +168,7 @@ pub struct QuickOffer {
     pub card: CardView,
     /// `Add 25 credits · Visa •••• 4242`.
     pub label: String,
-    /// `Pay $25.00 with Visa •••• 4242?`.
+    /// `Pay $25.00?`, asked next to the card's label.
     pub question: String,
 }
 
@@ -172,7 +176,7 @@ impl QuickOffer {
     pub fn new(quote: Quote, card: CardView) -> Self {
         Self {
             label: format!("Add {} credits · {}", quote.credits_text, card.label),
-            question: format!("Pay {} with {}?", quote.price, card.label),
+            question: format!("Pay {}?", quote.price),
             quote,
             card,
         }
