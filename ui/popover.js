@@ -3,6 +3,7 @@
 import * as ipc from './lib/ipc.js';
 import { renderChart } from './lib/chart.js';
 import { dataRendered } from './lib/paint-mark.js';
+import { initQuickTopUp } from './lib/quick-top-up.js';
 import { age, updatedAgo } from './lib/time.js';
 
 const $ = (id) => document.getElementById(id);
@@ -136,6 +137,8 @@ async function start() {
   render(await ipc.getView());
   focusMain();
   window.addEventListener('focus', focusMain);
+  // After the first paint: the offer needs the platform, the figures did not.
+  initQuickTopUp().catch((error) => console.warn('quick top-up unavailable', error));
 }
 
 start().catch((error) => show('error-banner', `The popover could not start: ${error.message}`));
