@@ -54,7 +54,7 @@ function capitalize(text) { return text ? text[0].toUpperCase() + text.slice(1) 
 
 /** Runs `action` with the step's buttons disabled, showing its error if it fails. */
 async function busy(action) {
-  const buttons = [...document.querySelectorAll('.step:not([hidden]) button')];
+  const buttons = [...document.querySelectorAll('.step:not([hidden]) button:not([data-always])')];
   buttons.forEach((b) => { b.disabled = true; });
   showError('');
   try {
@@ -472,6 +472,8 @@ function wire() {
   $('check-again').addEventListener('click', () => busy(() => ipc.paymentCheckAgain()).then((v) => v !== undefined && onAttempt(v)));
   $('unknown-cancel').addEventListener('click', cancelAndClose);
   $('done').addEventListener('click', done);
+  // The payment goes on in the app; this window only shows it.
+  $('confirming-close').addEventListener('click', () => ipc.closeWindow());
   window.addEventListener('message', onMessage);
   document.addEventListener('keydown', onKey);
 }

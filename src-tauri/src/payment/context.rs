@@ -52,7 +52,7 @@ pub async fn wizard<R: Runtime>(app: &AppHandle<R>) -> Result<WizardContext, App
         card_form_url: payments.map(|u| format!("{}/card-form", u.as_str().trim_end_matches('/'))),
         saved_cards: methods.into_iter().map(|m| Card::from(m).view()).collect(),
         balance: engine.snapshot.as_ref().map(|s| format::credits(s.balance)),
-        attempt: service::for_wizard(app).await,
+        attempt: service::for_wizard(app),
     })
 }
 

@@ -192,6 +192,10 @@ async fn take<R: Runtime>(app: &AppHandle<R>, slot: &mut Slot, step: Step) -> Re
             Ok(())
         }
         Step::WizardClosed => {
+            if app.get_webview_window(WindowId::Wizard.label()).is_some() {
+                // Opened again while this waited for a step to end: it shows the attempt.
+                return Ok(());
+            }
             let abandoned = slot
                 .attempt
                 .as_ref()
@@ -329,10 +333,13 @@ fn emit<R: Runtime>(app: &AppHandle<R>, mut view: Option<AttemptView>) -> Option
 }
 
 /// The attempt to show when the wizard opens: the one in flight or just finished, unless its
-/// end was already seen.
-pub async fn for_wizard<R: Runtime>(app: &AppHandle<R>) -> Option<AttemptView> {
+/// end was already seen. A step in progress (a payment being confirmed) is not waited for:
+/// the wizard shows it as last published and follows it from there.
+pub fn for_wizard<R: Runtime>(app: &AppHandle<R>) -> Option<AttemptView> {
     let payments = app.state::<Payments>();
-    let mut slot = payments.slot.lock().await;
+    let Ok(mut slot) = payments.slot.try_lock() else {
+        return latest(app);
+    };
     if slot.shown && slot.attempt.as_ref().is_some_and(Attempt::finished) {
         *slot = Slot::default();
     }
