@@ -3,6 +3,7 @@
 
 mod alerts;
 mod cli;
+mod payments;
 mod popover;
 mod settings;
 mod signin;

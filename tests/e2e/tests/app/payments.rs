@@ -1,0 +1,393 @@
+//! Adding credit through the wizard, as a user does: the tray's "Add credit…", an amount, the
+//! payment service's card form in its iframe, the review, "Pay"; then what the platform says
+//! (the balance, the history, one charge). Also declines, 3-D Secure, a dropped connection
+//! during the confirmation, and the popover's one-click top-up with a saved card.
+
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use thirtyfour::prelude::*;
+
+use lattica_e2e::app::{App, AppEnv};
+use lattica_e2e::sandbox::Sandbox;
+use lattica_e2e::tray::TrayItem;
+use lattica_e2e::{Result, artifacts_dir, eventually};
+
+use crate::popover::{text_becomes, text_of};
+use crate::support::{WAIT, label_becomes, steady_sandbox};
+
+const PAYS: &str = "4242424242424242";
+const DECLINED: &str = "4000000000000002";
+const THREE_DS: &str = "4000002760003184";
+
+/// A sandbox holding 100 credits that do not burn, and the app on it under WebDriver (its
+/// folders live as long as the returned `AppEnv`).
+async fn start() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
+    let sandbox = steady_sandbox("100").await?;
+    sandbox
+        .control("set_time_scale", json!({ "timeScale": 0 }))
+        .await?;
+    let env = AppEnv::new(&sandbox.url)?.with_var("LATTICA_TRAY_REFRESH_SECS", "2");
+    env.login(&sandbox.token)?;
+    let (app, tray) = App::with_webdriver(&env).await?;
+    label_becomes(&tray, "100 cr").await?;
+    Ok((sandbox, env, app, tray))
+}
+
+async fn screenshot(driver: &WebDriver, step: &str) -> Result<()> {
+    painted(driver).await?;
+    let png = driver.screenshot_as_png().await?;
+    std::fs::write(artifacts_dir().join(format!("wizard-{step}.png")), png)?;
+    Ok(())
+}
+
+async fn popover_screenshot(driver: &WebDriver, name: &str) -> Result<()> {
+    painted(driver).await?;
+    let png = driver.screenshot_as_png().await?;
+    std::fs::write(artifacts_dir().join(format!("popover-{name}.png")), png)?;
+    Ok(())
+}
+
+/// Waits until the page has painted its latest changes (two animation frames), so a
+/// screenshot shows them.
+async fn painted(driver: &WebDriver) -> Result<()> {
+    driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Switches the session to the window whose document title is `title`.
+async fn switch_to(driver: &WebDriver, title: &str) -> Result<()> {
+    eventually(&format!("a window titled {title:?}"), WAIT, || async {
+        for handle in driver.windows().await? {
+            driver.switch_to_window(handle).await?;
+            if driver.title().await? == title {
+                return Ok(Some(()));
+            }
+        }
+        Ok(None)
+    })
+    .await
+}
+
+/// Waits until `#id` is displayed.
+async fn shown(driver: &WebDriver, id: &str) -> Result<WebElement> {
+    eventually(&format!("#{id} on screen"), WAIT, || async {
+        let element = driver.find(By::Id(id)).await?;
+        Ok(element.is_displayed().await?.then_some(element))
+    })
+    .await
+}
+
+async fn click(driver: &WebDriver, id: &str) -> Result<()> {
+    shown(driver, id).await?.click().await?;
+    Ok(())
+}
+
+/// Opens the wizard from the tray menu and waits for its amounts.
+async fn open_wizard(driver: &WebDriver, tray: &TrayItem) -> Result<()> {
+    open_wizard_at(driver, tray, "amount-25").await
+}
+
+/// Opens the wizard from the tray menu and waits for `#step` (where an attempt left it).
+async fn open_wizard_at(driver: &WebDriver, tray: &TrayItem, step: &str) -> Result<()> {
+    tray.click("Add credit…")?;
+    switch_to(driver, "Add credit").await?;
+    shown(driver, step).await?;
+    Ok(())
+}
+
+/// Types a test card into the payment service's form (inside the iframe) and submits it.
+async fn enter_card(driver: &WebDriver, number: &str) -> Result<()> {
+    let frame = shown(driver, "card-frame").await?;
+    frame.enter_frame().await?;
+    // A field found while the form still loads is not yet interactable: wait until a click
+    // on it lands (which also gives it the focus).
+    let field = |id: &'static str| async move {
+        eventually(&format!("the card form's #{id}"), WAIT, || async {
+            let field = driver.find(By::Id(id)).await?;
+            if !field.is_displayed().await? {
+                return Ok(None);
+            }
+            field.click().await?;
+            Ok(Some(field))
+        })
+        .await
+    };
+    field("number").await?.send_keys(number).await?;
+    field("expiry").await?.send_keys("1240").await?;
+    field("cvc").await?.send_keys("123").await?;
+    field("name").await?.send_keys("Test Person").await?;
+    // The click that readies the button is the one that submits.
+    field("submit").await?;
+    driver.enter_default_frame().await?;
+    Ok(())
+}
+
+/// Chooses `credits` (typed as another amount) and continues to the card step.
+async fn choose_amount(driver: &WebDriver, credits: &str) -> Result<()> {
+    let input = shown(driver, "custom-credits").await?;
+    input.clear().await?;
+    input.send_keys(credits).await?;
+    text_becomes(driver, "amount-price", &format!("${credits}.00")).await?;
+    click(driver, "to-method").await?;
+    shown(driver, "step-method").await?;
+    Ok(())
+}
+
+async fn history(sandbox: &Sandbox) -> Result<Vec<Value>> {
+    let history = sandbox
+        .api("api/finance/get_transaction_history", json!({}))
+        .await?;
+    Ok(history["payments"].as_array().cloned().unwrap_or_default())
+}
+
+async fn charges(sandbox: &Sandbox) -> Result<usize> {
+    Ok(history(sandbox)
+        .await?
+        .iter()
+        .filter(|p| p["status"] == "succeeded")
+        .count())
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_new_card_pays_and_then_tops_up_in_one_click() -> Result<()> {
+    let (sandbox, _env, app, tray) = start().await?;
+    let charged_before = charges(&sandbox).await?;
+    let driver = app.driver()?;
+    open_wizard(driver, &tray).await?;
+
+    // Amount: a suggestion shows its price and runtime; a custom amount is checked as typed.
+    click(driver, "amount-50").await?;
+    text_becomes(driver, "amount-price", "$50.00").await?;
+    let runtime = text_of(driver, "amount-runtime").await?;
+    assert!(runtime.starts_with("Adds about"), "{runtime}");
+    shown(driver, "custom-credits")
+        .await?
+        .send_keys("5")
+        .await?;
+    let error = text_of(driver, "amount-error").await?;
+    assert!(error.contains("smallest purchase is 10"), "{error}");
+    assert!(!driver.find(By::Id("to-method")).await?.is_enabled().await?);
+    screenshot(driver, "amount").await?;
+    choose_amount(driver, "40").await?;
+
+    // Card: the payment service's form, with "save this card" outside it.
+    click(driver, "save-card").await?;
+    screenshot(driver, "card").await?;
+    enter_card(driver, PAYS).await?;
+
+    // Review.
+    shown(driver, "step-review").await?;
+    text_becomes(driver, "review-credits", "40 credits").await?;
+    text_becomes(driver, "review-price", "$40.00").await?;
+    text_becomes(driver, "review-card", "Visa •••• 4242").await?;
+    text_becomes(driver, "review-balance", "about 140.00 credits").await?;
+    text_becomes(driver, "pay", "Pay $40.00").await?;
+    screenshot(driver, "review").await?;
+    click(driver, "pay").await?;
+
+    // Result: the receipt and the balance read back from the platform.
+    shown(driver, "step-result").await?;
+    text_becomes(driver, "new-balance", "140.00 credits").await?;
+    let receipt = text_of(driver, "receipt").await?;
+    assert!(receipt.contains('-'), "{receipt}");
+    screenshot(driver, "result").await?;
+    assert_eq!(sandbox.credits().await?, dec("140"));
+    assert_eq!(charges(&sandbox).await?, charged_before + 1);
+    let newest = &history(&sandbox).await?[0];
+    assert_eq!(newest["receiptNumber"], receipt.as_str());
+    assert_eq!(newest["cardLast4"], "4242");
+    label_becomes(&tray, "140 cr").await?;
+    click(driver, "done").await?;
+
+    // The popover shows the payment, and offers the saved card for a one-click top-up.
+    switch_to(driver, "Lattica balance").await?;
+    tray.click("Open")?;
+    let last = text_of(driver, "last-payment").await?;
+    assert!(last.contains("$40.00"), "{last}");
+    let offer = shown(driver, "quick-top-up").await?;
+    assert_eq!(
+        offer.text().await?.trim(),
+        "Add 25 credits · Visa •••• 4242"
+    );
+    popover_screenshot(driver, "quick-offer").await?;
+    offer.click().await?;
+    text_becomes(driver, "quick-question", "Pay $25.00?").await?;
+    text_becomes(driver, "quick-card", "Visa •••• 4242").await?;
+    popover_screenshot(driver, "quick-confirm").await?;
+    // Cancel charges nothing; confirm pays.
+    click(driver, "quick-cancel").await?;
+    shown(driver, "quick-top-up").await?.click().await?;
+    click(driver, "quick-confirm").await?;
+    let outcome = text_of(driver, "quick-status").await?;
+    let outcome = if outcome.starts_with("Paying") {
+        eventually("the quick top-up's outcome", WAIT, || async {
+            let text = driver.find(By::Id("quick-status")).await?.text().await?;
+            Ok((!text.starts_with("Paying")).then_some(text))
+        })
+        .await?
+    } else {
+        outcome
+    };
+    assert!(outcome.starts_with("Added 25 credits"), "{outcome}");
+    text_becomes(driver, "balance", "165.00").await?;
+    popover_screenshot(driver, "quick-done").await?;
+    label_becomes(&tray, "165 cr").await?;
+    assert_eq!(sandbox.credits().await?, dec("165"));
+    assert_eq!(charges(&sandbox).await?, charged_before + 2);
+    app.quit(&tray).await
+}
+
+#[tokio::test]
+async fn a_declined_card_keeps_the_amount_and_charges_nothing() -> Result<()> {
+    let (sandbox, _env, app, tray) = start().await?;
+    let charged_before = charges(&sandbox).await?;
+    let driver = app.driver()?;
+    open_wizard(driver, &tray).await?;
+    choose_amount(driver, "30").await?;
+    enter_card(driver, DECLINED).await?;
+    click(driver, "pay").await?;
+
+    let decline = text_of(driver, "decline").await?;
+    assert!(decline.contains("declined"), "{decline}");
+    shown(driver, "step-method").await?;
+    text_becomes(driver, "method-credits", "30").await?;
+    text_becomes(driver, "method-price", "$30.00").await?;
+    screenshot(driver, "declined").await?;
+    assert_eq!(sandbox.credits().await?, dec("100"));
+    assert_eq!(charges(&sandbox).await?, charged_before);
+
+    // Cancel: the window closes and the payment is canceled, still without a charge.
+    click(driver, "method-cancel").await?;
+    switch_to(driver, "Lattica balance").await?;
+    let newest = &history(&sandbox).await?[0];
+    let status = eventually("the payment canceled", WAIT, || async {
+        let payment = sandbox
+            .api(
+                "api/finance/get_payment",
+                json!({"paymentId": newest["id"]}),
+            )
+            .await?;
+        Ok((payment["status"] == "canceled").then_some(()))
+    })
+    .await;
+    status?;
+    assert_eq!(sandbox.credits().await?, dec("100"));
+    app.quit(&tray).await
+}
+
+#[tokio::test]
+async fn three_d_secure_approved_pays_and_denied_does_not() -> Result<()> {
+    let (sandbox, _env, app, tray) = start().await?;
+    let driver = app.driver()?;
+    for (approve, credits) in [(true, "60"), (false, "20")] {
+        open_wizard(driver, &tray).await?;
+        choose_amount(driver, credits).await?;
+        enter_card(driver, THREE_DS).await?;
+        click(driver, "pay").await?;
+        let frame = shown(driver, "auth-frame").await?;
+        if approve {
+            screenshot(driver, "3ds").await?;
+        }
+        frame.enter_frame().await?;
+        let label = if approve { "Approve" } else { "Deny" };
+        let button = eventually(&format!("the {label} button"), WAIT, || async {
+            for button in driver.find_all(By::Css("button")).await? {
+                if button.text().await?.trim() == label {
+                    return Ok(Some(button));
+                }
+            }
+            Ok(None)
+        })
+        .await?;
+        button.click().await?;
+        driver.enter_default_frame().await?;
+        if approve {
+            shown(driver, "step-result").await?;
+            text_becomes(driver, "new-balance", "160.00 credits").await?;
+            click(driver, "done").await?;
+        } else {
+            let decline = text_of(driver, "decline").await?;
+            assert!(decline.contains("did not confirm"), "{decline}");
+            text_becomes(driver, "method-credits", "20").await?;
+            click(driver, "method-cancel").await?;
+        }
+        switch_to(driver, "Lattica balance").await?;
+    }
+    assert_eq!(sandbox.credits().await?, dec("160"));
+    app.quit(&tray).await
+}
+
+#[tokio::test]
+async fn a_dropped_confirmation_is_retried_with_the_same_key_and_charged_once() -> Result<()> {
+    let (sandbox, _env, app, tray) = start().await?;
+    let charged_before = charges(&sandbox).await?;
+    let driver = app.driver()?;
+    open_wizard(driver, &tray).await?;
+    choose_amount(driver, "35").await?;
+    enter_card(driver, PAYS).await?;
+    shown(driver, "step-review").await?;
+    sandbox
+        .control(
+            "set_faults",
+            json!({"dropNext": 1, "endpoints": ["api/finance/confirm_payment"]}),
+        )
+        .await?;
+    click(driver, "pay").await?;
+    shown(driver, "step-result").await?;
+    text_becomes(driver, "new-balance", "135.00 credits").await?;
+    assert_eq!(sandbox.credits().await?, dec("135"));
+    assert_eq!(
+        charges(&sandbox).await?,
+        charged_before + 1,
+        "exactly one charge"
+    );
+    // The answer was lost and the same request sent again.
+    let log = app.log_text();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("retrying") && l.contains("confirm_payment")),
+        "no retry of the confirmation in the log"
+    );
+    app.quit(&tray).await
+}
+
+#[tokio::test]
+async fn closing_the_wizard_mid_payment_charges_once_and_reopening_shows_it() -> Result<()> {
+    let (sandbox, _env, app, tray) = start().await?;
+    let charged_before = charges(&sandbox).await?;
+    let driver = app.driver()?;
+    open_wizard(driver, &tray).await?;
+    choose_amount(driver, "45").await?;
+    enter_card(driver, PAYS).await?;
+    shown(driver, "step-review").await?;
+    // The card processor holds every confirmation until released.
+    sandbox
+        .control("set_processor", json!({"hold": true}))
+        .await?;
+    click(driver, "pay").await?;
+    shown(driver, "step-confirming").await?;
+    screenshot(driver, "confirming").await?;
+    click(driver, "confirming-close").await?;
+    switch_to(driver, "Lattica balance").await?;
+
+    // Reopened while the payment is held: the wizard shows it in progress, not a new one.
+    open_wizard_at(driver, &tray, "step-confirming").await?;
+    sandbox
+        .control("set_processor", json!({"hold": false}))
+        .await?;
+    shown(driver, "step-result").await?;
+    text_becomes(driver, "new-balance", "145.00 credits").await?;
+    assert_eq!(sandbox.credits().await?, dec("145"));
+    assert_eq!(charges(&sandbox).await?, charged_before + 1);
+    app.quit(&tray).await
+}
