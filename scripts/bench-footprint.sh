@@ -9,9 +9,9 @@
 # raw numbers to artifacts/bench/footprint-<time>/.
 #
 # Usage: scripts/bench-footprint.sh [--quick] [--repeats N] [--no-build]
-#   default   the full run: about 70 minutes, mostly idle (7 launches per app, 60 s idle,
+#   default   the full run: about 80 minutes, mostly idle (7 launches per app, 60 s idle,
 #             CPU over 300 s, PSS every 60 s for 60 minutes)
-#   --quick   a smoke run of about 8 minutes: 3 launches per app, 40 s idle (still past
+#   --quick   a smoke run of about 10 minutes: 3 launches per app, 40 s idle (still past
 #             lattica-tray's 30 s popover keep), CPU over 60 s, PSS every 30 s for 2 minutes
 #   --repeats N   launches per app (after a warm-up launch that is not counted)
 #   --no-build    reuse target/release as it is
@@ -23,7 +23,7 @@ cd "$root"
 
 export BENCH_REPEATS=7 BENCH_IDLE_SECS=60 BENCH_CPU_SECS=300 BENCH_GROWTH_SECS=3600 \
   BENCH_SAMPLE_SECS=60 BENCH_REFRESH_SECS=15
-build=1 repeats=
+build=1 repeats= command="scripts/bench-footprint.sh $*"
 while [ $# -gt 0 ]; do
   case $1 in
     --quick)
@@ -49,8 +49,12 @@ done
 if [ "$build" = 1 ]; then
   cargo build --release -p lattica-tray -p bare-tray
 fi
+# Run copies: a build elsewhere in this checkout must not swap a binary in the middle of the run.
+export BENCH_BIN=$(mktemp -d -t bench-footprint-bin.XXXXXX)
+trap 'rm -rf "$BENCH_BIN"' EXIT
 for bin in lattica-tray bare-hidden bare-lazy; do
   [ -x "target/release/$bin" ] || { echo "bench-footprint: target/release/$bin is missing" >&2; exit 1; }
+  cp "target/release/$bin" "$BENCH_BIN/"
 done
 
 export BENCH_OUT=$root/artifacts/bench/footprint-$(date -u +%Y%m%dT%H%M%SZ)
@@ -58,7 +62,9 @@ mkdir -p "$BENCH_OUT"
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "command: scripts/bench-footprint.sh $*"
+  echo "uncommitted changes built in: $(git status --short -- src-tauri ui crates bench \
+    2>/dev/null | awk '{ print $2 }' | tr '\n' ' ')"
+  echo "command: $command"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
   echo "memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"

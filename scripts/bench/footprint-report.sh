@@ -74,9 +74,11 @@ END {
   cpu_h = one(H, "idle_cpu"); cpu_l = one(L, "idle_cpu"); cpu_t = one(T, "idle_cpu")
   row(sprintf("idle CPU over %d s, %% of one core", setting["cpu_secs"]), cpu_h, cpu_l, cpu_t,
       "≤ the bare apps’", cpu_t == "" ? "–" : verdict(cpu_t <= (cpu_h > cpu_l ? cpu_h : cpu_l)))
-  row(sprintf("PSS over %g min idle, MiB, first → last (slope per hour)", minutes), growth(H),
+  row(sprintf("idle CPU over %d s, lattica-tray refreshing every %d s, %% of one core",
+      setting["cpu_secs"], setting["refresh_secs"]), "", "", one(T, "idle_cpu_fast_refresh"), "", "")
+  row(sprintf("PSS over %g min idle, MiB, first → last (least-squares slope per hour)", minutes), growth(H),
       growth(L), growth(T), "no growth (≤ 1 MiB/h)", verdict(slope(T) != "" && slope(T) <= 1))
-  printf "\n%d launches per app after a warm-up one; lattica-tray refreshing every %d s.\n",
+  printf "\n%d launches per app after a warm-up one. lattica-tray at its default settings (refresh every 60 s) except in the two rows that say otherwise (PSS growth: every %d s).\n",
     setting["repeats"], setting["refresh_secs"]
   printf "Machine load (1-minute average) during the launches: median %s, max %s; while idle: median %s, max %s.\n",
     median("machine", "load_latency"), maximum("machine", "load_latency"),

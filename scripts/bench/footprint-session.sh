@@ -8,11 +8,13 @@
 #  1. Latency, one app at a time: a warm-up launch, then BENCH_REPEATS launches, each measuring
 #     launch -> tray item registered, then "Open" -> popover painted with data (cold), hide,
 #     "Open" again -> painted (warm), hide, "Quit".
-#  2. Idle, the three apps side by side: summed PSS of each process tree BENCH_IDLE_SECS after
-#     launch, the popover never opened; then open and hide it once, wait BENCH_IDLE_SECS again,
-#     then summed PSS; CPU over the next BENCH_CPU_SECS; PSS every
-#     BENCH_SAMPLE_SECS for BENCH_GROWTH_SECS while lattica-tray refreshes every
-#     BENCH_REFRESH_SECS (set in its settings file, as a user would).
+#  2. Idle, the three apps side by side, lattica-tray at its default settings: summed PSS of
+#     each process tree BENCH_IDLE_SECS after launch, the popover never opened; then open and
+#     hide it once, wait BENCH_IDLE_SECS again, summed PSS; CPU over the next BENCH_CPU_SECS.
+#  3. lattica-tray relaunched refreshing every BENCH_REFRESH_SECS (set in its settings file, as
+#     a user would), opened and hidden once; after BENCH_IDLE_SECS, PSS of all three every
+#     BENCH_SAMPLE_SECS for BENCH_GROWTH_SECS, and lattica-tray's CPU over the first
+#     BENCH_CPU_SECS of it.
 # Raw numbers go to $BENCH_OUT/footprint.csv (app,metric,run,value,unit); the Markdown table
 # to stdout and $BENCH_OUT/footprint.md.
 set -euo pipefail
@@ -46,19 +48,24 @@ record_load() { record machine "$1" "$2" "$(cut -d' ' -f1 /proc/loadavg)" load; 
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 popover_title() { [ "$1" = lattica-tray ] && echo Lattica || echo "Bare popover"; }
 
-# Starts app $1 with log $2; sets APP_PID and LAUNCHED_US (just before the spawn).
-start_app() { # name log
+# Starts app $1 with log $2; sets APP_PID and LAUNCHED_US (just before the spawn). For
+# lattica-tray, $3 is the refresh interval written to its settings file (empty: the default).
+start_app() { # name log [refresh-secs]
   local name=$1 dir=$work/$1 args=()
   mkdir -p "$dir"/{config,data,cache,state}
   if [ "$name" = lattica-tray ]; then
     args=(--sandbox)
     mkdir -p "$dir/config/ai.lattica.tray"
-    echo "{\"refreshIntervalSecs\": $refresh_secs}" >"$dir/config/ai.lattica.tray/settings.json"
+    if [ -n "${3:-}" ]; then
+      echo "{\"refreshIntervalSecs\": $3}" >"$dir/config/ai.lattica.tray/settings.json"
+    else
+      rm -f "$dir/config/ai.lattica.tray/settings.json"
+    fi
   fi
   LAUNCHED_US=$(now_us)
   XDG_CONFIG_HOME=$dir/config XDG_DATA_HOME=$dir/data XDG_CACHE_HOME=$dir/cache \
     XDG_STATE_HOME=$dir/state NO_COLOR=1 \
-    "$root/target/release/$name" "${args[@]}" >/dev/null 2>"$2" &
+    "${BENCH_BIN:-$root/target/release}/$name" "${args[@]}" >/dev/null 2>"$2" &
   APP_PID=$!
 }
 
@@ -154,38 +161,72 @@ for name in "${apps[@]}"; do
   done
 done
 
-# --- 2. Idle, side by side ---------------------------------------------------------------------
-declare -A pid svc mnu
-for name in "${apps[@]}"; do
+# CPU ticks of each app's tree, for a CPU window.
+declare -A pid svc mnu ticks0
+cpu_start() { for name in "$@"; do ticks0[$name]=$(tree_ticks "${pid[$name]}"); done; CPU_FROM=$(now_us); }
+cpu_end() { # metric apps...
+  local metric=$1 name used elapsed pct clk
+  shift
+  clk=$(getconf CLK_TCK) elapsed=$(($(now_us) - CPU_FROM))
+  for name in "$@"; do
+    used=$(($(tree_ticks "${pid[$name]}") - ticks0[$name]))
+    pct=$(awk -v t="$used" -v clk="$clk" -v us="$elapsed" \
+      'BEGIN { printf "%.3f", 100 * t / clk / (us / 1e6) }')
+    record "$name" "$metric" 0 "$pct" percent
+    say "$name $metric over $((elapsed / 1000000)) s: $pct %"
+  done
+}
+pss_record() { # metric-suffix apps...
+  local suffix=$1 name kb count
+  shift
+  for name in "$@"; do
+    [ -e "/proc/${pid[$name]}" ] || fail "$name ended while idle"
+    read -r kb count < <(tree_pss "${pid[$name]}")
+    record "$name" "pss_$suffix" 0 "$kb" kB
+    record "$name" "processes_$suffix" 0 "$count" count
+    say "$name $suffix: $count processes, $((kb / 1024)) MiB PSS"
+  done
+}
+launch_idle() { # name [refresh-secs]
+  local known entry
   known=$(tray_items)
-  start_app "$name" "$work/$name-idle.log"
-  read -r _ entry < <(wait_new_item "$known" 60) || fail "$name: no tray item"
-  ready "$name" "$entry"
-  pid[$name]=$APP_PID svc[$name]=$SERVICE mnu[$name]=$MENU
-done
+  start_app "$1" "$work/$1-idle.log" "${2:-}"
+  read -r _ entry < <(wait_new_item "$known" 60) || fail "$1: no tray item"
+  ready "$1" "$entry"
+  pid[$1]=$APP_PID svc[$1]=$SERVICE mnu[$1]=$MENU
+}
+open_and_hide() { # name
+  SERVICE=${svc[$1]} MENU=${mnu[$1]}
+  open_measured "$work/$1-idle.log" >/dev/null
+  sleep 1
+  hide_popover "$1"
+}
+
+# --- 2. Idle, side by side, lattica-tray at its default settings --------------------------------
+for name in "${apps[@]}"; do launch_idle "$name"; done
 # First as launched, the popover never opened: what an app costs that nobody has looked at.
 say "idle: popovers never opened; waiting ${idle_secs} s"
 sleep "$idle_secs"
-for name in "${apps[@]}"; do
-  read -r kb count < <(tree_pss "${pid[$name]}")
-  record "$name" pss_unopened 0 "$kb" kB
-  record "$name" processes_unopened 0 "$count" count
-  say "$name never opened, after ${idle_secs} s: $count processes, $((kb / 1024)) MiB PSS"
-done
+pss_record unopened "${apps[@]}"
 # Then the case the targets are about: the popover was looked at once and is hidden again.
-for name in "${apps[@]}"; do
-  SERVICE=${svc[$name]} MENU=${mnu[$name]}
-  open_measured "$work/$name-idle.log" >/dev/null
-  sleep 1
-  hide_popover "$name"
-done
+for name in "${apps[@]}"; do open_and_hide "$name"; done
 say "idle: popovers opened once and hidden; waiting ${idle_secs} s"
 sleep "$idle_secs"
+pss_record idle "${apps[@]}"
+cpu_start "${apps[@]}"
+sleep "$cpu_secs"
+cpu_end idle_cpu "${apps[@]}"
 
-clk=$(getconf CLK_TCK)
-declare -A ticks0
+# --- 3. An hour of idle, lattica-tray refreshing every $refresh_secs s -----------------------
+# Its settings file is read at start: relaunch it with the shorter interval.
+APP_PID=${pid[lattica-tray]} SERVICE=${svc[lattica-tray]} MENU=${mnu[lattica-tray]}
+quit_app
+launch_idle lattica-tray "$refresh_secs"
+open_and_hide lattica-tray
+say "growth: lattica-tray relaunched refreshing every ${refresh_secs} s; waiting ${idle_secs} s"
+sleep "$idle_secs"
 start=$(now_us)
-for name in "${apps[@]}"; do ticks0[$name]=$(tree_ticks "${pid[$name]}"); done
+cpu_start lattica-tray
 cpu_done=0
 samples=$((growth_secs / sample_secs))
 for k in $(seq 0 "$samples"); do
@@ -193,31 +234,17 @@ for k in $(seq 0 "$samples"); do
   due=$((start + k * sample_secs * 1000000))
   while [ "$(now_us)" -lt "$due" ]; do sleep 0.2; done
   for name in "${apps[@]}"; do
-    [ -e "/proc/${pid[$name]}" ] || fail "$name ended during the idle phase"
-    read -r kb count < <(tree_pss "${pid[$name]}")
+    [ -e "/proc/${pid[$name]}" ] || fail "$name ended during the idle hour"
+    read -r kb _ < <(tree_pss "${pid[$name]}")
     record "$name" pss_sample "$k" "$kb" kB
-    if [ "$k" -eq 0 ]; then
-      record "$name" pss_idle 0 "$kb" kB
-      record "$name" processes_idle 0 "$count" count
-      say "$name after ${idle_secs} s idle: $count processes, $((kb / 1024)) MiB PSS"
-    fi
   done
   if [ "$cpu_done" -eq 0 ] && [ $(($(now_us) - start)) -ge $((cpu_secs * 1000000)) ]; then
-    elapsed=$(($(now_us) - start))
-    for name in "${apps[@]}"; do
-      used=$(($(tree_ticks "${pid[$name]}") - ticks0[$name]))
-      pct=$(awk -v t="$used" -v clk="$clk" -v us="$elapsed" 'BEGIN { printf "%.3f", 100 * t / clk / (us / 1e6) }')
-      record "$name" idle_cpu 0 "$pct" percent
-      say "$name idle CPU over $((elapsed / 1000000)) s: $pct %"
-    done
+    cpu_end idle_cpu_fast_refresh lattica-tray
     cpu_done=1
   fi
   record_load load_idle "$k"
-  [ $((k % 10)) -ne 0 ] || say "idle sample $k/$samples"
+  [ $((k % 10)) -ne 0 ] || say "growth sample $k/$samples"
 done
-if [ "$cpu_done" -eq 0 ]; then
-  say "the growth phase was shorter than the CPU window; no idle CPU figure"
-fi
 
 for name in "${apps[@]}"; do
   APP_PID=${pid[$name]} SERVICE=${svc[$name]} MENU=${mnu[$name]}
