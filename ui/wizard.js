@@ -4,6 +4,9 @@
 // (brand, last four digits, expiry) ever reaches this page, and only from that exact origin.
 
 import * as ipc from './lib/ipc.js';
+import { amountPicker } from './lib/amount-picker.js';
+import { choice } from './lib/choices.js';
+import * as service from './lib/payment-service.js';
 
 const $ = (id) => document.getElementById(id);
 const STEPS = ['amount', 'method', 'review', 'confirming', 'authenticate', 'unknown', 'result'];
@@ -17,10 +20,6 @@ const FOCUS = {
   unknown: () => $('check-again'),
   result: () => $('done'),
 };
-const QUOTE_DELAY_MS = 200;
-/** The wizard's own origin, as the payment service must name it in `parent`. */
-const PARENT_ORIGIN = location.origin && location.origin !== 'null'
-  ? location.origin : `${location.protocol}//${location.host}`;
 
 const state = {
   ctx: null,
@@ -34,7 +33,6 @@ const state = {
   /** The newest attempt revision shown: an older one arriving late is ignored. */
   revision: 0,
   step: null,
-  quoteSeq: 0,
 };
 
 // --- Small helpers -------------------------------------------------------------------------
@@ -98,78 +96,10 @@ function refreshButtons() {
 
 // --- 1. Amount -----------------------------------------------------------------------------
 
-function renderSuggestions(suggestions, preselected) {
-  const group = $('suggestions');
-  group.replaceChildren();
-  for (const quote of suggestions) {
-    const label = document.createElement('label');
-    label.className = 'choice';
-    label.id = `amount-${quote.credits}`;
-    const input = document.createElement('input');
-    input.type = 'radio';
-    input.name = 'amount';
-    input.value = quote.credits;
-    input.checked = quote.credits === preselected;
-    input.addEventListener('change', () => pickQuote(quote));
-    const main = document.createElement('span');
-    main.className = 'choice-main';
-    main.textContent = quote.creditsText;
-    const unit = document.createElement('small');
-    unit.textContent = ' credits';
-    main.append(unit);
-    const sub = document.createElement('span');
-    sub.className = 'choice-sub';
-    sub.textContent = quote.price;
-    label.append(input, choiceBody(main, sub));
-    group.append(label);
-  }
-}
-
-function pickQuote(quote) {
-  $('custom-credits').value = '';
-  setAmountError('');
-  setQuote(quote);
-}
-
-function setQuote(quote) {
+const amounts = amountPicker((quote) => {
   state.quote = quote;
-  setText('amount-price', quote ? quote.price : '');
-  setText('amount-runtime', quote && quote.runtime ? `${capitalize(quote.runtime)}.` : '');
-  $('amount-summary').classList.toggle('empty', !quote);
   refreshButtons();
-}
-
-function setAmountError(message) {
-  setText('amount-error', message);
-  $('custom-credits').setAttribute('aria-invalid', message ? 'true' : 'false');
-}
-
-let quoteTimer = 0;
-function onCustomInput() {
-  const text = $('custom-credits').value;
-  for (const radio of document.querySelectorAll('#suggestions input')) radio.checked = false;
-  clearTimeout(quoteTimer);
-  if (!text.trim()) {
-    setAmountError('');
-    setQuote(null);
-    return;
-  }
-  state.quote = null;
-  refreshButtons();
-  const seq = ++state.quoteSeq;
-  quoteTimer = setTimeout(async () => {
-    try {
-      const quote = await ipc.paymentQuote(text);
-      if (seq !== state.quoteSeq) return;
-      setAmountError('');
-      setQuote(quote);
-    } catch (error) {
-      if (seq !== state.quoteSeq) return;
-      setQuote(null);
-      setAmountError(error.message);
-    }
-  }, QUOTE_DELAY_MS);
-}
+});
 
 async function toMethod() {
   if (!state.quote) return;
@@ -182,37 +112,13 @@ async function toMethod() {
 
 // --- 2. Card -------------------------------------------------------------------------------
 
-function cardChoice(id, labelText, subText, value) {
-  const label = document.createElement('label');
-  label.className = 'choice card-choice';
-  label.id = id;
-  const input = document.createElement('input');
-  input.type = 'radio';
-  input.name = 'card';
-  input.value = value;
-  input.addEventListener('change', onCardChoice);
-  const main = document.createElement('span');
-  main.className = 'choice-main';
-  main.textContent = labelText;
-  const sub = document.createElement('span');
-  sub.className = 'choice-sub';
-  sub.textContent = subText;
-  label.append(input, choiceBody(main, sub));
-  return label;
-}
-
-/** The visible card of a choice, right after its radio input so CSS can follow `:checked`. */
-function choiceBody(...parts) {
-  const body = document.createElement('span');
-  body.className = 'choice-body';
-  body.append(...parts);
-  return body;
-}
-
 function renderCards(saved) {
   const group = $('cards');
   group.replaceChildren();
   group.hidden = saved.length === 0;
+  const cardChoice = (id, main, sub, value) => choice({
+    id, name: 'card', value, main, sub, onChange: onCardChoice, className: 'card-choice',
+  });
   for (const card of saved) {
     const expires = card.expiry ? `Expires ${card.expiry}` : 'Saved card';
     group.append(cardChoice(`card-${card.id}`, card.label, expires, card.id));
@@ -242,7 +148,7 @@ function loadCardForm(again) {
   const frame = $('card-frame');
   if (!state.ctx.cardFormUrl) return;
   if (frame.src && !again) return;
-  frame.src = `${state.ctx.cardFormUrl}?parent=${encodeURIComponent(PARENT_ORIGIN)}`;
+  frame.src = service.framed(state.ctx.cardFormUrl);
 }
 
 function showMethod() {
@@ -252,31 +158,14 @@ function showMethod() {
   onCardChoice();
 }
 
-/** The hosted form accepted a card: keep its token (and nothing else) and move on. */
-function onNewCard(method) {
-  const token = method && typeof method.id === 'string' && /^pm_[A-Za-z0-9_]+$/.test(method.id);
-  const last4 = method && typeof method.last4 === 'string' && /^\d{4}$/.test(method.last4);
-  if (!token || !last4) return;
-  const brand = typeof method.brand === 'string' ? method.brand : null;
-  state.newCard = {
-    id: method.id,
-    brand,
-    last4: method.last4,
-    expMonth: Number.isInteger(method.expMonth) ? method.expMonth : null,
-    expYear: Number.isInteger(method.expYear) ? method.expYear : null,
-    label: `${brandName(brand)} •••• ${method.last4}`,
-  };
-  banner('card-ready', `${state.newCard.label} is ready.`);
+/** The card form accepted a card: keep its token (and nothing else) and move on. */
+function onNewCard(card) {
+  state.newCard = card;
+  banner('card-ready', `${card.label} is ready.`);
   banner('decline', '');
   refreshButtons();
   if (state.step === 'method') showReview();
 }
-
-const BRANDS = Object.freeze({
-  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover',
-  diners: 'Diners Club', jcb: 'JCB', unionpay: 'UnionPay',
-});
-const brandName = (brand) => BRANDS[brand] || 'Card';
 
 function toReview() {
   if (!chosenCard()) {
@@ -377,7 +266,7 @@ function showAuthentication(view) {
   const frame = $('auth-frame');
   frame.hidden = !view.authUrl;
   if (view.authUrl) {
-    const url = `${view.authUrl}?parent=${encodeURIComponent(PARENT_ORIGIN)}`;
+    const url = service.framed(view.authUrl);
     if (frame.getAttribute('src') !== url) frame.src = url;
   }
   if (state.step !== 'authenticate') go('authenticate');
@@ -396,21 +285,12 @@ function showResult(view) {
   if (view.newBalance) announce(`New balance ${view.newBalance} credits`);
 }
 
-// --- Messages from the payment service's frames -------------------------------------------
+// --- The bank's answer ----------------------------------------------------------------------
 
-function onMessage(event) {
-  const payments = state.ctx && state.ctx.paymentsOrigin;
-  // Only the payment service's own origin speaks for a card or a bank.
-  if (!payments || event.origin !== payments) return;
-  const data = event.data;
-  if (!data || typeof data !== 'object') return;
-  if (data.type === 'payment-method' && event.source === $('card-frame').contentWindow) {
-    onNewCard(data.paymentMethod);
-  } else if (data.type === '3ds-complete' && event.source === $('auth-frame').contentWindow) {
-    const attempt = state.attempt;
-    if (!attempt || data.paymentId !== attempt.paymentId) return;
-    busy(() => ipc.paymentAuthenticated(attempt.paymentId)).then((view) => view !== undefined && onAttempt(view));
-  }
+function onAuthenticated(paymentId) {
+  const attempt = state.attempt;
+  if (!attempt || paymentId !== attempt.paymentId) return;
+  busy(() => ipc.paymentAuthenticated(paymentId)).then((view) => view !== undefined && onAttempt(view));
 }
 
 // --- Leaving ---------------------------------------------------------------------------------
@@ -458,7 +338,6 @@ function onKey(event) {
 // --- Start -----------------------------------------------------------------------------------
 
 function wire() {
-  $('custom-credits').addEventListener('input', onCustomInput);
   $('to-method').addEventListener('click', toMethod);
   $('amount-cancel').addEventListener('click', cancelAndClose);
   $('method-back').addEventListener('click', () => go('amount'));
@@ -474,7 +353,13 @@ function wire() {
   $('done').addEventListener('click', done);
   // The payment goes on in the app; this window only shows it.
   $('confirming-close').addEventListener('click', () => ipc.closeWindow());
-  window.addEventListener('message', onMessage);
+  service.listen({
+    origin: () => (state.ctx ? state.ctx.paymentsOrigin : null),
+    cardFrame: $('card-frame'),
+    authFrame: $('auth-frame'),
+    onCard: onNewCard,
+    onAuthenticated,
+  });
   document.addEventListener('keydown', onKey);
 }
 
@@ -486,10 +371,8 @@ async function start() {
   banner('unavailable', ctx.unavailable || '');
   setText('balance-now', ctx.balance || '—');
   setText('amount-hint', ctx.limitsHint || '');
-  renderSuggestions(ctx.suggestions, ctx.preselected);
+  amounts.show(ctx.suggestions, ctx.preselected);
   renderCards(ctx.savedCards);
-  const preselected = ctx.suggestions.find((q) => q.credits === ctx.preselected);
-  setQuote(preselected || null);
   document.querySelector('main').removeAttribute('aria-busy');
   const attempt = ctx.attempt;
   if (!attempt) {

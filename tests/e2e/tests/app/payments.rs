@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 
 use lattica_e2e::app::{App, AppEnv};
+use lattica_e2e::desktop::NotificationWatch;
 use lattica_e2e::sandbox::Sandbox;
 use lattica_e2e::tray::TrayItem;
 use lattica_e2e::{Result, artifacts_dir, eventually};
@@ -160,7 +161,7 @@ fn dec(s: &str) -> Decimal {
 
 #[tokio::test]
 async fn a_new_card_pays_and_then_tops_up_in_one_click() -> Result<()> {
-    let (sandbox, _env, app, tray) = start().await?;
+    let (sandbox, env, app, tray) = start().await?;
     let charged_before = charges(&sandbox).await?;
     let driver = app.driver()?;
     open_wizard(driver, &tray).await?;
@@ -227,6 +228,7 @@ async fn a_new_card_pays_and_then_tops_up_in_one_click() -> Result<()> {
     // Cancel charges nothing; confirm pays.
     click(driver, "quick-cancel").await?;
     shown(driver, "quick-top-up").await?.click().await?;
+    let watch = NotificationWatch::start()?;
     click(driver, "quick-confirm").await?;
     let outcome = text_of(driver, "quick-status").await?;
     let outcome = if outcome.starts_with("Paying") {
@@ -244,6 +246,23 @@ async fn a_new_card_pays_and_then_tops_up_in_one_click() -> Result<()> {
     label_becomes(&tray, "165 cr").await?;
     assert_eq!(sandbox.credits().await?, dec("165"));
     assert_eq!(charges(&sandbox).await?, charged_before + 2);
+    // The wizard was not in front: the outcome is also a notification.
+    let seen = eventually("the payment notification", WAIT, || async {
+        let seen = watch.new_since()?;
+        Ok((!seen.is_empty()).then_some(seen))
+    })
+    .await?;
+    assert_eq!(seen[0].summary, "Payment received", "{seen:?}");
+
+    // The card number went to the payment service only: nowhere in the app's files or log.
+    for (path, bytes) in env.written_files()? {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(PAYS) && !text.contains("4242 4242 4242 4242"),
+            "the card number is in {}",
+            path.display()
+        );
+    }
     app.quit(&tray).await
 }
 
