@@ -33,6 +33,8 @@ pub const FIRST_BACKOFF: Duration = Duration::from_secs(15);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(10 * 60);
 /// How far back the observed burn rate looks.
 const BURN_WINDOW: TimeDelta = TimeDelta::hours(6);
+/// How often the local history's retention runs (also once at the first refresh).
+const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// What the loop is asked to do.
 #[derive(Debug)]
@@ -134,6 +136,8 @@ pub struct Engine {
     halted: bool,
     last_attempt: Option<Instant>,
     next_due: Instant,
+    /// When the history was last thinned and trimmed to its retention.
+    last_pruned: Option<Instant>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -166,6 +170,7 @@ impl Engine {
             halted: false,
             last_attempt: None,
             next_due: Instant::now(),
+            last_pruned: None,
         };
         // The chart paints before the first fetch returns.
         if let Some(history) = &engine.history {
@@ -351,11 +356,22 @@ impl Engine {
         self.state.connection = Connection::Connecting;
     }
 
-    /// Adds the snapshot to the local history and re-reads the chart and the burn rate.
+    /// Adds the snapshot to the local history, applies the retention at start and hourly,
+    /// and re-reads the chart and the burn rate.
     fn record(&mut self, snapshot: &Snapshot) {
-        let Some(history) = &self.history else {
+        let Some(history) = &mut self.history else {
             return;
         };
+        if self
+            .last_pruned
+            .is_none_or(|at| at.elapsed() >= PRUNE_EVERY)
+        {
+            self.last_pruned = Some(Instant::now());
+            match history.prune(snapshot.fetched_at) {
+                Ok(report) => tracing::debug!(?report, "local history pruned"),
+                Err(error) => tracing::warn!(%error, "could not prune the local history"),
+            }
+        }
         let sample = Sample {
             at: snapshot.fetched_at,
             credits: snapshot.balance,

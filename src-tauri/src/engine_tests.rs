@@ -207,3 +207,57 @@ async fn a_critical_balance_alerts_once() {
         "the same level alerts only once"
     );
 }
+
+#[tokio::test]
+async fn the_first_refresh_applies_the_history_retention() {
+    use chrono::{TimeDelta, Utc};
+    use lattica_core::history::Sample;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let now = Utc::now();
+    let sample = |ago: TimeDelta| Sample {
+        at: now - ago,
+        credits: "100".parse().unwrap(),
+        running_workers: 1,
+    };
+    {
+        let seeded = History::open(&path).unwrap().history;
+        seeded.record(&sample(TimeDelta::days(40))).unwrap();
+        // Three samples within one hour, three days ago: thinned to one.
+        for minutes in [1, 2, 3] {
+            seeded
+                .record(&sample(TimeDelta::days(3) + TimeDelta::minutes(minutes)))
+                .unwrap();
+        }
+    }
+    let mut config = SandboxConfig::new(dir.path().join("sandbox"));
+    config.control = true;
+    let sandbox = lattica_sandbox::start(config).await.unwrap();
+    let backend = Backend::sandbox(&sandbox.url()).unwrap();
+    let token = SessionToken::parse(sandbox.demo_token()).unwrap();
+    let client = LatticaClient::new(backend.config().clone(), token).unwrap();
+    let (engine, handle) = Engine::new(
+        EngineState::new(Settings::default(), true),
+        Some(client),
+        Some(History::open(&path).unwrap().history),
+        None,
+    );
+    tokio::spawn(engine.run());
+    let mut changes = handle.subscribe();
+    until(&mut changes, "the first refresh", connected).await;
+
+    let reader = History::open(&path).unwrap().history;
+    let kept = reader
+        .samples_between(
+            now - TimeDelta::days(60),
+            Utc::now() + TimeDelta::minutes(1),
+        )
+        .unwrap();
+    assert_eq!(
+        kept.len(),
+        2,
+        "one thinned sample from 3 days ago and the new one: {kept:?}"
+    );
+    assert!(kept.iter().all(|s| s.at > now - TimeDelta::days(30)));
+}
