@@ -15,9 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{
-    AppHandle, Manager, RunEvent, State, WebviewUrl, WebviewWindow, WebviewWindowBuilder,
-};
+use tauri::{AppHandle, Manager, RunEvent, State, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
 /// The popover window's label, which its capability names.
 const POPOVER: &str = "popover";

@@ -75,10 +75,14 @@ async fn a_falling_balance_alerts_once_per_level_and_a_restart_repeats_nothing()
     sandbox.set_balance("100").await?;
     label_becomes(&tray, "100 cr").await?;
     sandbox.set_balance("20").await?;
-    let seen = eventually("the re-armed low alert", Duration::from_secs(90), || async {
-        let seen = watch.new_since()?;
-        Ok((seen.len() >= 4).then_some(seen))
-    })
+    let seen = eventually(
+        "the re-armed low alert",
+        Duration::from_secs(90),
+        || async {
+            let seen = watch.new_since()?;
+            Ok((seen.len() >= 4).then_some(seen))
+        },
+    )
     .await?;
     assert_eq!(summaries(&seen)[3], "Lattica credits low");
     app.quit(&tray).await
