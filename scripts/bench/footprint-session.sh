@@ -177,15 +177,17 @@ cpu_end() { # metric apps...
   done
 }
 pss_record() { # metric-suffix apps...
-  local suffix=$1 name kb count
+  local suffix=$1 name kb private count
   shift
   for name in "$@"; do
     [ -e "/proc/${pid[$name]}" ] || fail "$name ended while idle"
-    read -r kb count < <(tree_pss "${pid[$name]}")
+    read -r kb private count < <(tree_memory "${pid[$name]}")
     record "$name" "pss_$suffix" 0 "$kb" kB
+    record "$name" "private_$suffix" 0 "$private" kB
     record "$name" "processes_$suffix" 0 "$count" count
-    say "$name $suffix: $count processes, $((kb / 1024)) MiB PSS"
+    say "$name $suffix: $count processes, $((kb / 1024)) MiB PSS, $((private / 1024)) MiB private"
   done
+  record machine "foreign_webkit_$suffix" 0 "$(foreign_webkit "${pid[@]}")" count
 }
 launch_idle() { # name [refresh-secs]
   local known entry
@@ -235,9 +237,11 @@ for k in $(seq 0 "$samples"); do
   while [ "$(now_us)" -lt "$due" ]; do sleep 0.2; done
   for name in "${apps[@]}"; do
     [ -e "/proc/${pid[$name]}" ] || fail "$name ended during the idle hour"
-    read -r kb _ < <(tree_pss "${pid[$name]}")
+    read -r kb private _ < <(tree_memory "${pid[$name]}")
     record "$name" pss_sample "$k" "$kb" kB
+    record "$name" private_sample "$k" "$private" kB
   done
+  record machine foreign_webkit "$k" "$(foreign_webkit "${pid[@]}")" count
   if [ "$cpu_done" -eq 0 ] && [ $(($(now_us) - start)) -ge $((cpu_secs * 1000000)) ]; then
     cpu_end idle_cpu_fast_refresh lattica-tray
     cpu_done=1

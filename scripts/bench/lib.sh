@@ -99,15 +99,30 @@ tree_pids() { # pid
     }'
 }
 
-# Summed PSS of the tree in kB, and the number of processes: "KB COUNT".
-tree_pss() { # pid
-  local total=0 count=0 pid kb
+# The tree's memory in kB and its number of processes: "PSS PRIVATE COUNT". PSS charges each
+# shared page in part, so it falls when other processes on the machine map the same libraries
+# (another WebKit app); private memory (Private_Clean + Private_Dirty) does not, which makes it
+# the steadier series for growth.
+tree_memory() { # pid
+  local pss=0 private=0 count=0 pid p c d
   for pid in $(tree_pids "$1"); do
-    kb=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null) || continue
-    [ -n "$kb" ] || continue
-    total=$((total + kb)) count=$((count + 1))
+    read -r p c d < <(awk '/^Pss:/ { p = $2 } /^Private_Clean:/ { c = $2 }
+      /^Private_Dirty:/ { d = $2 } END { print p + 0, c + 0, d + 0 }' \
+      "/proc/$pid/smaps_rollup" 2>/dev/null) || continue
+    [ "${p:-0}" -gt 0 ] || continue
+    pss=$((pss + p)) private=$((private + c + d)) count=$((count + 1))
   done
-  echo "$total $count"
+  echo "$pss $private $count"
+}
+
+# WebKit processes on the machine outside the given trees: they lower every PSS figure.
+foreign_webkit() { # pid...
+  local ours=" " root pid count=0
+  for root in "$@"; do ours+="$(tree_pids "$root" | tr '\n' ' ')"; done
+  for pid in $(pgrep -f 'WebKit(Web|Network)Process' || true); do
+    [[ $ours == *" $pid "* ]] || count=$((count + 1))
+  done
+  echo "$count"
 }
 
 # CPU time of the tree in clock ticks: user + system of every live process, plus what the root
@@ -122,14 +137,4 @@ tree_ticks() { # pid
     [ "$pid" = "$1" ] && total=$((total + fields[13] + fields[14]))
   done
   echo "$total"
-}
-
-# --- Numbers ------------------------------------------------------------------------------------
-
-# Median and max of the numbers on stdin: "MEDIAN MAX" (empty input: "- -").
-median_max() {
-  sort -n | awk '{ v[NR] = $1 } END {
-    if (NR == 0) { print "- -"; exit }
-    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf "%g %g\n", m, v[NR] }'
 }
