@@ -189,4 +189,6 @@ fn on_run_event<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
+mod test_ipc;
+#[cfg(test)]
 mod tests;

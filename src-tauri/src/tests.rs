@@ -6,11 +6,9 @@ use std::sync::Arc;
 use chrono::Utc;
 use lattica_core::settings::Settings;
 use lattica_core::view::{Connection, Session, SignOutReason, Snapshot};
-use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use serde_json::json;
+use tauri::test::{MockRuntime, mock_builder};
+use tauri::{App, Manager};
 
 use crate::backend::Backend;
 use crate::engine::{Engine, EngineState};
@@ -18,6 +16,7 @@ use crate::keychain::{MemoryVault, TokenVault};
 use crate::prefs::Preferences;
 use crate::session::Sessions;
 use crate::startup::EmbeddedSandbox;
+use crate::test_ipc::{invoke, window};
 use crate::windows::PopoverLife;
 use crate::{Parts, build, install};
 
@@ -77,33 +76,6 @@ fn signed_in_with_balance() -> EngineState {
         token_expires_at: None,
     });
     state
-}
-
-/// The window `label`, opened as the app would have it (the app opens the sign-in window
-/// itself when signed out).
-fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
-    app.get_webview_window(label).unwrap_or_else(|| {
-        WebviewWindowBuilder::new(app, label, Default::default())
-            .build()
-            .unwrap()
-    })
-}
-
-/// Invokes `cmd` from `window`: `Ok(result)` or `Err(error value)`.
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_owned(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
 }
 
 #[test]

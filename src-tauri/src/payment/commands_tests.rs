@@ -9,10 +9,8 @@ use lattica_client::{LatticaClient, SessionToken};
 use lattica_core::settings::Settings;
 use lattica_sandbox::{RunningSandbox, SandboxConfig};
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri::test::{MockRuntime, mock_builder};
+use tauri::{App, WebviewWindow};
 
 use crate::backend::Backend;
 use crate::engine::{Engine, EngineState};
@@ -20,6 +18,7 @@ use crate::keychain::{MemoryVault, TokenVault};
 use crate::prefs::Preferences;
 use crate::session::Sessions;
 use crate::startup::EmbeddedSandbox;
+use crate::test_ipc::{invoke, window};
 use crate::windows::PopoverLife;
 use crate::{Parts, build, install};
 
@@ -94,30 +93,6 @@ fn control(sandbox: &RunningSandbox, action: &str, body: Value) -> Value {
             .unwrap();
         answer["result"].clone()
     })
-}
-
-fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
-    app.get_webview_window(label).unwrap_or_else(|| {
-        WebviewWindowBuilder::new(app, label, Default::default())
-            .build()
-            .unwrap()
-    })
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_owned(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
 }
 
 fn not_allowed(window: &WebviewWindow<MockRuntime>, cmd: &str) -> bool {
