@@ -92,7 +92,7 @@ END {
     row(sprintf("private memory over %g min idle, MiB, first → last (slope per hour)", minutes),
         growth(H, series), growth(L, series), growth(T, series), "no growth (≤ 1 MiB/h)",
         verdict(slope(T, series) <= 1))
-  printf "\n%d launches per app after a warm-up one. lattica-tray at its default settings (refresh every 60 s) except in the two rows that say otherwise (PSS growth: every %d s).\n",
+  printf "\n%d launches per app after a warm-up one. lattica-tray at its default settings (a refresh every 60 s), except in the rows about refreshing every %d s and the growth rows.\n",
     setting["repeats"], setting["refresh_secs"]
   printf "Machine load (1-minute average) during the launches: median %s, max %s; while idle: median %s, max %s.\n",
     median("machine", "load_latency"), maximum("machine", "load_latency"),
