@@ -2,9 +2,11 @@
 
 import * as ipc from './lib/ipc.js';
 import { renderChart } from './lib/chart.js';
-import { dataRendered } from './lib/paint-mark.js';
+import { dataRendered, step } from './lib/paint-mark.js';
 import { initQuickTopUp } from './lib/quick-top-up.js';
 import { age, updatedAgo } from './lib/time.js';
+
+step('script');
 
 const $ = (id) => document.getElementById(id);
 /** The refresh spinner stops at the next view, or after this long at the latest. */
@@ -134,7 +136,9 @@ async function start() {
   wire();
   // Subscribe first so that no update can slip between the first paint and the listener.
   await ipc.onViewUpdated(render);
-  render(await ipc.getView());
+  const first = await ipc.getView();
+  step('view');
+  render(first);
   focusMain();
   window.addEventListener('focus', focusMain);
   // After the first paint: the offer needs the platform, the figures did not.

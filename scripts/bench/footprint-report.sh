@@ -75,7 +75,7 @@ END {
       one(H, "processes_idle"), one(L, "processes_idle"), one(T, "processes_idle"), "", "")
   row(sprintf("summed PSS %d s after the popover was opened and hidden, MiB", setting["idle_secs"]), mib(one(H, "pss_idle")),
       mib(one(L, "pss_idle")), mib(one(T, "pss_idle")), "≤ 1.1 × bare-lazy",
-      verdict(one(T, "pss_idle") <= 1.1 * one(L, "pss_idle")))
+      one(T, "pss_idle") == "" ? "–" : verdict(one(T, "pss_idle") <= 1.1 * one(L, "pss_idle")))
   cpu_h = one(H, "idle_cpu"); cpu_l = one(L, "idle_cpu"); cpu_t = one(T, "idle_cpu")
   row(sprintf("idle CPU over %d s, %% of one core", setting["cpu_secs"]), cpu_h, cpu_l, cpu_t,
       "≤ the bare apps’", cpu_t == "" ? "–" : verdict(cpu_t <= (cpu_h > cpu_l ? cpu_h : cpu_l)))
@@ -87,7 +87,7 @@ END {
   row(sprintf("PSS over %g min idle, MiB, first → last (least-squares slope per hour)", minutes),
       growth(H, "pss_sample"), growth(L, "pss_sample"), growth(T, "pss_sample"),
       series == "pss_sample" ? "no growth (≤ 1 MiB/h)" : "",
-      series == "pss_sample" ? verdict(slope(T, series) != "" && slope(T, series) <= 1) : "")
+      series == "pss_sample" && slope(T, series) != "" ? verdict(slope(T, series) <= 1) : "")
   if (series == "private_sample")
     row(sprintf("private memory over %g min idle, MiB, first → last (slope per hour)", minutes),
         growth(H, series), growth(L, series), growth(T, series), "no growth (≤ 1 MiB/h)",

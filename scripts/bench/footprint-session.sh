@@ -15,6 +15,7 @@
 #     a user would), opened and hidden once; after BENCH_IDLE_SECS, PSS of all three every
 #     BENCH_SAMPLE_SECS for BENCH_GROWTH_SECS, and lattica-tray's CPU over the first
 #     BENCH_CPU_SECS of it.
+# With BENCH_PHASES=latency only the first part runs.
 # Raw numbers go to $BENCH_OUT/footprint.csv (app,metric,run,value,unit); the Markdown table
 # to stdout and $BENCH_OUT/footprint.md.
 set -euo pipefail
@@ -160,6 +161,11 @@ for name in "${apps[@]}"; do
     record "$name" click_to_painted_warm "$run" "$(ms "$warm")" ms
   done
 done
+
+if [ "${BENCH_PHASES:-all}" = latency ]; then
+  "$here/footprint-report.sh" "$csv" | tee "$BENCH_OUT/footprint.md"
+  exit 0
+fi
 
 # CPU ticks of each app's tree, for a CPU window.
 declare -A pid svc mnu ticks0

@@ -1,6 +1,8 @@
 //! What the user can do, whatever they clicked: the tray menu, a tray click, a popover button
 //! or a second launch all end up here.
 
+use std::sync::{Mutex, PoisonError};
+
 use lattica_client::LatticaClient;
 use lattica_core::view::SignOutReason;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -11,9 +13,71 @@ use crate::ipc::{WindowId, event, menu};
 use crate::session::{SessionInfo, Sessions};
 use crate::windows::{self, Anchor};
 
-/// Dispatches a tray menu click by its id.
+/// Something to do once the app is ready.
+type Deferred<R> = Box<dyn FnOnce(&AppHandle<R>) + Send>;
+
+/// Whether the app's parts are installed yet. The tray item registers before the session and
+/// the platform are ready (they are prepared on another thread); what the user asks for in
+/// between is kept here and done once they are.
+pub struct Readiness<R: Runtime>(Mutex<Option<Vec<Deferred<R>>>>);
+
+impl<R: Runtime> std::fmt::Debug for Readiness<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let waiting = self.lock().as_ref().map(Vec::len);
+        f.debug_struct("Readiness")
+            .field("waiting", &waiting)
+            .finish()
+    }
+}
+
+impl<R: Runtime> Readiness<R> {
+    /// Not ready yet.
+    pub fn waiting() -> Self {
+        Self(Mutex::new(Some(Vec::new())))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Vec<Deferred<R>>>> {
+        // A queue of boxed closures stays consistent under a panic.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The parts are installed: does what was asked meanwhile, in order, and from now on
+    /// everything at once. Call it on the event loop's thread.
+    pub fn ready(&self, app: &AppHandle<R>) {
+        let waiting = self.lock().take().unwrap_or_default();
+        for deferred in waiting {
+            deferred(app);
+        }
+    }
+}
+
+/// Runs `f` now if the app is ready (or was installed without a [`Readiness`], as in unit
+/// tests), else once it is.
+pub fn when_ready<R: Runtime>(app: &AppHandle<R>, f: impl FnOnce(&AppHandle<R>) + Send + 'static) {
+    if let Some(readiness) = app.try_state::<Readiness<R>>() {
+        let mut waiting = readiness.lock();
+        if let Some(queue) = waiting.as_mut() {
+            tracing::debug!("not ready yet: done once the app is");
+            queue.push(Box::new(f));
+            return;
+        }
+    }
+    f(app);
+}
+
+/// Dispatches a tray menu click by its id. "Quit" works at once; the rest waits until the app
+/// is ready.
 pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
     tracing::debug!(id, "menu item clicked");
+    if id == menu::QUIT {
+        app.exit(0);
+        return;
+    }
+    let id = id.to_owned();
+    when_ready(app, move |app| dispatch(app, &id));
+}
+
+fn dispatch<R: Runtime>(app: &AppHandle<R>, id: &str) {
     match id {
         menu::OPEN => show_popover(app, None),
         menu::ADD_CREDIT => open(app, WindowId::Wizard),
@@ -28,7 +92,6 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
                 }
             });
         }
-        menu::QUIT => app.exit(0),
         _ => {}
     }
 }
@@ -45,8 +108,12 @@ pub fn show_popover<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) {
     }
 }
 
-/// A tray click (macOS, Windows).
+/// A tray click (macOS, Windows), once the app is ready.
 pub fn toggle_popover<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) {
+    when_ready(app, move |app| toggle_now(app, anchor));
+}
+
+fn toggle_now<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) {
     let was_visible = windows::popover_visible(app);
     match windows::toggle_popover(app, anchor) {
         Ok(()) if !was_visible && windows::popover_visible(app) => {

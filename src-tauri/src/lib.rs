@@ -33,6 +33,7 @@ use clap::Parser;
 use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime};
 
 use crate::engine::EngineHandle;
+use crate::error::AppError;
 use crate::ipc::WindowId;
 use crate::prefs::Preferences;
 use crate::session::Sessions;
@@ -42,11 +43,17 @@ use crate::windows::PopoverLife;
 
 /// The entry point: a subcommand runs without GTK; otherwise the tray app starts.
 pub fn main() -> ExitCode {
+    // First: it writes the environment, which is sound only while no other thread exists.
+    startup::choose_webkit_rendering();
     let args = cli::Args::parse();
     match args.command {
         Some(command) => cli::run(command, args.sandbox),
         None => match run(args.sandbox) {
             Ok(()) => ExitCode::SUCCESS,
+            // Printed when it happened.
+            Err(StartError::Exited(code)) => {
+                ExitCode::from(u8::try_from(code).unwrap_or(cli::exit::FAILURE))
+            }
             Err(error) => {
                 eprintln!("lattica-tray: {error}");
                 ExitCode::from(match error {
@@ -68,19 +75,23 @@ pub struct Parts {
     sandbox: EmbeddedSandbox,
     /// The alert policy's notifications, shown by the notifier.
     alerts: Option<tokio::sync::mpsc::UnboundedReceiver<lattica_core::alerts::Notification>>,
-    /// Create the tray item (unit tests on the mock runtime go without).
-    with_tray: bool,
     signed_in: bool,
 }
 
 /// Runs the tray app until the user quits.
+///
+/// The tray item comes first: it registers with the panel as soon as the event loop runs, and
+/// everything slower (the embedded sandbox, the token from the keychain, the history) is
+/// prepared on another thread meanwhile and installed when ready. A menu click that arrives in
+/// between waits for it ([`actions::when_ready`]).
 pub fn run(sandbox: bool) -> Result<(), StartError> {
     let paths = startup::init()?;
+    tracing::debug!("logging started");
     let autostart_args: Vec<&str> = if sandbox { vec!["--sandbox"] } else { vec![] };
     let builder = Builder::default()
         // First, so a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            actions::show_popover(app, None);
+            actions::when_ready(app, |app| actions::show_popover(app, None));
         }))
         .plugin(
             tauri_plugin_autostart::Builder::new()
@@ -91,9 +102,49 @@ pub fn run(sandbox: bool) -> Result<(), StartError> {
     // Building runs the plugins: a second launch hands over to the first and exits here,
     // before it could start a second sandbox on the same database.
     let app = startup::build_app(build(builder), tauri::generate_context!())?;
-    install(app.handle(), startup::prepare(&paths, sandbox)?)?;
-    app.run(on_run_event);
-    Ok(())
+    tracing::debug!("app built");
+    let handle = app.handle().clone();
+    handle.manage(actions::Readiness::<tauri::Wry>::waiting());
+    handle.manage(Tray::create(&handle, TrayModel::starting())?);
+    tracing::debug!("tray item created");
+    std::thread::Builder::new()
+        .name("prepare".into())
+        .spawn(move || prepare_and_install(&handle, &paths, sandbox))
+        .map_err(|e| StartError::App(AppError::internal(e)))?;
+    match app.run_return(on_run_event) {
+        0 => Ok(()),
+        code => Err(StartError::Exited(code)),
+    }
+}
+
+/// Prepares the parts off the event loop and installs them on it; a failure ends the app with
+/// the message [`run`] would have printed.
+fn prepare_and_install(app: &AppHandle, paths: &paths::AppPaths, sandbox: bool) {
+    let parts = match startup::prepare(paths, sandbox) {
+        Ok(parts) => parts,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            eprintln!("lattica-tray: {error}");
+            app.exit(i32::from(cli::exit::FAILURE));
+            return;
+        }
+    };
+    let on_loop = app.clone();
+    let scheduled = app.run_on_main_thread(move || {
+        if let Err(error) = install(&on_loop, parts) {
+            tracing::error!(%error, "cannot start");
+            eprintln!("lattica-tray: {error}");
+            on_loop.exit(i32::from(cli::exit::FAILURE));
+            return;
+        }
+        on_loop
+            .state::<actions::Readiness<tauri::Wry>>()
+            .ready(&on_loop);
+    });
+    if let Err(error) = scheduled {
+        // The loop is gone: the app is quitting already.
+        tracing::debug!(%error, "not installed: the app is quitting");
+    }
 }
 
 /// Wires the commands, and the wizard's closing to the payment it may leave. Generic over the
@@ -128,8 +179,8 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     ])
 }
 
-/// Installs the parts into a built app: managed state, the tray item, the presenter, and the
-/// sign-in window on a first run.
+/// Installs the parts into a built app: managed state, the presenter, and the sign-in window
+/// on a first run. The tray item exists already ([`run`]); unit tests go without one.
 pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()> {
     let Parts {
         prefs,
@@ -138,7 +189,6 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         popover,
         sandbox,
         alerts,
-        with_tray,
         signed_in,
     } = parts;
     app.manage(prefs);
@@ -147,10 +197,6 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
     app.manage(popover);
     app.manage(sandbox);
     app.manage(payment::Payments::default());
-    if with_tray {
-        let tray = Tray::create(app, TrayModel::starting(signed_in))?;
-        app.manage(tray);
-    }
     presenter::spawn(app.clone());
     if let Some(alerts) = alerts {
         notifier::spawn(app.clone(), alerts);

@@ -44,6 +44,9 @@ pub enum StartError {
     App(#[from] AppError),
     #[error("the app failed: {0}")]
     Tauri(#[from] tauri::Error),
+    /// The app ended with this code; its reason was printed already.
+    #[error("ended with code {0}")]
+    Exited(i32),
 }
 
 /// Whether the app runs under WebDriver (`tauri-driver` sets this). WebKitGTK binds the
@@ -76,6 +79,22 @@ pub fn end_with_driver<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     }
     #[cfg(not(unix))]
     let _ = app;
+}
+
+/// Chooses WebKitGTK's rendering before GTK starts: without accelerated compositing. A
+/// 360×480 popover of text and one small chart gains nothing from it, and it costs: measured
+/// headless (Mesa's software GL), the popover's web process took about 175 MB PSS composited
+/// against 107 MB without, and the first paint after "Open" about 1170 against 550 ms
+/// (BENCHMARKS.md). A value the user set wins, so `WEBKIT_DISABLE_COMPOSITING_MODE=0` restores
+/// WebKit's default.
+#[allow(unsafe_code)]
+pub fn choose_webkit_rendering() {
+    const VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if cfg!(target_os = "linux") && std::env::var_os(VAR).is_none() {
+        // SAFETY: `main` calls this first, before any thread exists, so nothing reads or
+        // writes the environment concurrently; the web processes inherit it when spawned.
+        unsafe { std::env::set_var(VAR, "1") };
+    }
 }
 
 /// Whether a display server is named in the environment. GTK panics without one, so the
@@ -190,7 +209,6 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
         popover: PopoverLife::new(keep),
         sandbox: EmbeddedSandbox(Mutex::new(embedded)),
         alerts: Some(alerts),
-        with_tray: true,
         signed_in,
     })
 }

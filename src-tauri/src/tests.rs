@@ -50,7 +50,6 @@ fn app_with(state: EngineState) -> TestApp {
         popover: PopoverLife::new(Some(std::time::Duration::from_secs(30))),
         sandbox: EmbeddedSandbox::default(),
         alerts: None,
-        with_tray: false,
         signed_in,
     };
     let app = build(mock_builder())

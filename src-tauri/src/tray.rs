@@ -34,26 +34,17 @@ pub struct TrayModel {
 }
 
 impl TrayModel {
-    /// What the tray shows before the first refresh.
-    pub fn starting(signed_in: bool) -> Self {
+    /// What the tray shows while the app starts: the session is not known yet.
+    pub fn starting() -> Self {
         Self {
-            state: if signed_in {
-                TrayState::Stale
-            } else {
-                TrayState::SignedOut
-            },
+            state: TrayState::Stale,
             label: String::new(),
-            tooltip: "Lattica".to_owned(),
+            tooltip: "Lattica: starting".to_owned(),
             balance_row: "Balance: loading…".to_owned(),
             estimate_row: "Usage time: loading…".to_owned(),
             last_payment_row: "Last payment: loading…".to_owned(),
-            status_row: if signed_in {
-                "Updating…"
-            } else {
-                "Signed out"
-            }
-            .to_owned(),
-            signed_in,
+            status_row: "Starting…".to_owned(),
+            signed_in: true,
         }
     }
 }

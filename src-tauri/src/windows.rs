@@ -76,6 +76,7 @@ pub fn popover<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>
     Ok(match app.get_webview_window(WindowId::Popover.label()) {
         Some(window) => window,
         None => {
+            tracing::info!("creating the popover's webview");
             let window = builder(app, WindowId::Popover, "popover.html")
                 .title("Lattica")
                 .inner_size(POPOVER_SIZE.0, POPOVER_SIZE.1)

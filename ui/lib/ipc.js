@@ -38,7 +38,7 @@ export const openSettings = () => call('open_settings');
 export const openAddCredit = () => call('open_add_credit');
 export const openSignIn = () => call('open_sign_in');
 /** The benchmark's paint mark (one log line); see `paint-mark.js`. */
-export const popoverPainted = () => call('popover_painted');
+export const popoverPainted = (timing) => call('popover_painted', { timing });
 
 // Session
 /** Validates the token with the platform and stores it in the keychain. Never returns it. */

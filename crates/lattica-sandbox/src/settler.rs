@@ -1,8 +1,10 @@
 //! The background settler: stops every worker at the exact instant the credits run out, even
 //! when no request comes in to notice.
 //!
-//! It sleeps until the earliest predicted depletion or a short tick, whichever is sooner, and
-//! wakes early whenever a mutation may have changed the burn.
+//! It sleeps until the earliest predicted depletion or a tick, whichever is sooner, and wakes
+//! early whenever a mutation may have changed the burn (every mutation goes through
+//! `AppState::write`, which wakes it), so an idle sandbox wakes twice a minute, not once a
+//! second: it runs inside the tray app too.
 
 use std::time::Duration;
 
@@ -11,8 +13,10 @@ use tokio::sync::watch;
 use crate::state::AppState;
 use crate::time;
 
-/// Longest sleep between two looks, a safety net for a missed wake-up or a clock jump.
-const TICK: Duration = Duration::from_secs(1);
+/// Longest sleep between two looks: a safety net for a jump of the wall clock, by which
+/// depletions are predicted, against the monotonic one tokio sleeps by (which stands still
+/// while the machine is suspended).
+const TICK: Duration = Duration::from_secs(30);
 
 /// Runs until `stop` turns true (or its sender is gone).
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {

@@ -65,7 +65,6 @@ fn signed_in_app() -> TestApp {
         popover: PopoverLife::new(Some(Duration::from_secs(30))),
         sandbox: EmbeddedSandbox::default(),
         alerts: None,
-        with_tray: false,
         signed_in: true,
     };
     let app = build(mock_builder())

@@ -84,6 +84,28 @@ impl NotificationWatch {
     }
 }
 
+/// A PNG of the mapped window titled exactly `title` (no regex characters), as the X server
+/// shows it: the pixels a user sees. WebDriver's own screenshots are WebKit snapshots of the
+/// page, and WebKitWebDriver's hang in some states (a second webview open, a cross-origin
+/// frame) when WebKit renders without accelerated compositing, as the app has it do.
+pub fn window_png(title: &str) -> Result<Vec<u8>> {
+    let ids = run(
+        "xdotool",
+        &["search", "--onlyvisible", "--name", &format!("^{title}$")],
+    )?;
+    let id = ids.lines().next().unwrap_or_default().trim().to_owned();
+    ensure!(!id.is_empty(), "no visible window titled {title:?}");
+    let out = Command::new("import")
+        .args(["-window", &id, "png:-"])
+        .output()?;
+    ensure!(
+        out.status.success() && out.stdout.starts_with(b"\x89PNG"),
+        "import -window {id}: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    Ok(out.stdout)
+}
+
 /// A screenshot of the whole virtual screen.
 pub fn screenshot(path: &Path) -> Result<()> {
     run("import", &["-window", "root", &path.to_string_lossy()])?;

@@ -9,13 +9,13 @@ use thirtyfour::error::WebDriverErrorInner;
 use thirtyfour::prelude::*;
 
 use lattica_e2e::app::{App, AppEnv};
-use lattica_e2e::desktop::NotificationWatch;
+use lattica_e2e::desktop::{self, NotificationWatch};
 use lattica_e2e::sandbox::Sandbox;
 use lattica_e2e::tray::TrayItem;
 use lattica_e2e::{Result, artifacts_dir, eventually};
 
 use crate::popover::{text_becomes, text_of};
-use crate::support::{WAIT, label_becomes, steady_sandbox};
+use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
 
 const PAYS: &str = "4242424242424242";
 const DECLINED: &str = "4000000000000002";
@@ -37,28 +37,15 @@ async fn start() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
 
 async fn screenshot(driver: &WebDriver, step: &str) -> Result<()> {
     painted(driver).await?;
-    let png = driver.screenshot_as_png().await?;
+    let png = desktop::window_png("Add credit")?;
     std::fs::write(artifacts_dir().join(format!("wizard-{step}.png")), png)?;
     Ok(())
 }
 
 async fn popover_screenshot(driver: &WebDriver, name: &str) -> Result<()> {
     painted(driver).await?;
-    let png = driver.screenshot_as_png().await?;
+    let png = desktop::window_png("Lattica")?;
     std::fs::write(artifacts_dir().join(format!("popover-{name}.png")), png)?;
-    Ok(())
-}
-
-/// Waits until the page has painted its latest changes (two animation frames), so a
-/// screenshot shows them.
-async fn painted(driver: &WebDriver) -> Result<()> {
-    driver
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             requestAnimationFrame(() => requestAnimationFrame(() => done()));",
-            vec![],
-        )
-        .await?;
     Ok(())
 }
 

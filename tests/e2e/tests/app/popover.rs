@@ -2,11 +2,12 @@
 
 use lattica_core::format;
 use lattica_e2e::app::{App, AppEnv};
+use lattica_e2e::desktop;
 use lattica_e2e::{Result, artifacts_dir, eventually};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::support::{WAIT, label_becomes, steady_sandbox};
+use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
 
 /// The text of `#id`, once it is non-empty.
 pub async fn text_of(driver: &WebDriver, id: &str) -> Result<String> {
@@ -26,8 +27,11 @@ pub async fn text_becomes(driver: &WebDriver, id: &str, expected: &str) -> Resul
     .await
 }
 
+/// Saves what the popover shows once it has painted it (animation frames run only while the
+/// page is on screen, so this also waits for it to be shown).
 async fn save_screenshot(driver: &WebDriver, name: &str) -> Result<()> {
-    let png = driver.screenshot_as_png().await?;
+    painted(driver).await?;
+    let png = desktop::window_png("Lattica")?;
     std::fs::write(artifacts_dir().join(format!("popover-{name}.png")), png)?;
     Ok(())
 }
@@ -126,6 +130,9 @@ async fn popover_shows_the_same_figures_as_the_sandbox() -> Result<()> {
             .then_some(()))
     })
     .await?;
+    // The sign-in window took the focus, which hides the popover: open it again, as a user
+    // would to look at it.
+    tray.click("Open")?;
     save_screenshot(driver, "signed-out").await?;
     app.quit(&tray).await
 }

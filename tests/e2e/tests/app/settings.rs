@@ -2,13 +2,13 @@
 //! atomically and take effect. And the popover's keyboard and token-expiry behaviour.
 
 use lattica_e2e::app::{App, AppEnv};
-use lattica_e2e::{Result, artifacts_dir, eventually};
+use lattica_e2e::{Result, artifacts_dir, desktop, eventually};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
 use crate::popover::{text_becomes, text_of};
 use crate::signin::switch_to_window;
-use crate::support::{WAIT, label_becomes, steady_sandbox};
+use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
 
 async fn set_field(driver: &WebDriver, id: &str, value: &str) -> Result<()> {
     let field = driver.find(By::Id(id)).await?;
@@ -39,10 +39,10 @@ async fn invalid_settings_are_explained_and_valid_ones_saved() -> Result<()> {
     assert!(interval_error.contains("15"), "{interval_error}");
     let url_error = text_of(driver, "backendUrl-error").await?;
     assert!(url_error.to_lowercase().contains("https"), "{url_error}");
-    std::fs::write(
-        artifacts_dir().join("settings-invalid.png"),
-        driver.screenshot_as_png().await?,
-    )?;
+    std::fs::write(artifacts_dir().join("settings-invalid.png"), {
+        painted(driver).await?;
+        desktop::window_png("Lattica Tray settings")?
+    })?;
     assert_eq!(std::fs::read(&settings_file).ok(), before, "nothing saved");
 
     set_field(driver, "refreshIntervalSecs", "120").await?;

@@ -7,7 +7,7 @@ use lattica_e2e::app::{App, AppEnv};
 use lattica_e2e::{Result, artifacts_dir, desktop, eventually};
 use thirtyfour::prelude::*;
 
-use crate::support::{WAIT, label_becomes, steady_sandbox};
+use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
 
 /// Switches the session to the window whose document title is `title`.
 pub async fn switch_to_window(driver: &WebDriver, title: &str) -> Result<()> {
@@ -52,10 +52,10 @@ async fn bad_token_then_good_token() -> Result<()> {
     submit_token(driver, "lt_this_token_is_not_known_1234567890").await?;
     let refused = error_text(driver).await?;
     assert!(refused.contains("did not accept"), "{refused}");
-    std::fs::write(
-        artifacts_dir().join("signin-refused.png"),
-        driver.screenshot_as_png().await?,
-    )?;
+    std::fs::write(artifacts_dir().join("signin-refused.png"), {
+        painted(driver).await?;
+        desktop::window_png("Sign in to Lattica")?
+    })?;
     assert!(
         !desktop::keychain_search("ai.lattica.tray")?.contains(&sandbox.url),
         "a refused token was stored"

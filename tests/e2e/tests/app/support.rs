@@ -7,6 +7,7 @@ use lattica_e2e::sandbox::Sandbox;
 use lattica_e2e::tray::TrayItem;
 use lattica_e2e::{Result, eventually, require_session};
 use serde_json::json;
+use thirtyfour::WebDriver;
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
@@ -56,4 +57,17 @@ pub async fn menu_row(
         Ok(rows.iter().any(|r| matches(r)).then_some(rows))
     })
     .await
+}
+
+/// Waits until the page has painted its latest changes (two animation frames), so a
+/// screenshot shows them.
+pub async fn painted(driver: &WebDriver) -> Result<()> {
+    driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+            vec![],
+        )
+        .await?;
+    Ok(())
 }
