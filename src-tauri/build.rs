@@ -3,7 +3,7 @@
 
 /// Every command the shell exposes over IPC; `capabilities/*.json` grant them per window.
 const COMMANDS: &[&str] = &[
-    "get_view",
+    "next_view",
     "refresh_now",
     "hide_popover",
     "open_settings",

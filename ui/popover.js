@@ -1,4 +1,4 @@
-// The popover: paints the cached view model at once, then follows `view://updated`.
+// The popover: paints the cached view model at once, then follows its updates.
 
 import * as ipc from './lib/ipc.js';
 import { renderChart } from './lib/chart.js';
@@ -134,11 +134,11 @@ function focusMain() {
 
 async function start() {
   wire();
-  // Subscribe first so that no update can slip between the first paint and the listener.
-  await ipc.onViewUpdated(render);
   const first = await ipc.getView();
   step('view');
   render(first);
+  // Follows from the view just rendered: nothing newer can slip between the two.
+  ipc.onViewUpdated(render);
   focusMain();
   window.addEventListener('focus', focusMain);
   // After the first paint: the offer needs the platform, the figures did not.

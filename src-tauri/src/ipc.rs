@@ -31,8 +31,6 @@ impl WindowId {
 
 /// Events the shell emits to webviews (`domain://action`).
 pub mod event {
-    /// The popover's view model changed; payload: [`crate::view::PopoverModel`].
-    pub const VIEW_UPDATED: &str = "view://updated";
     /// Signed in or out; payload: [`crate::session::SessionInfo`].
     pub const SESSION_CHANGED: &str = "session://changed";
     /// The payment attempt changed; payload: [`crate::payment::AttemptView`] or `null`.

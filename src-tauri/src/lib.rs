@@ -153,7 +153,7 @@ fn prepare_and_install(app: &AppHandle, paths: &paths::AppPaths, sandbox: bool) 
 pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     let builder = builder.on_window_event(payment::on_window_event);
     builder.invoke_handler(tauri::generate_handler![
-        commands::account::get_view,
+        commands::account::next_view,
         commands::account::refresh_now,
         commands::account::hide_popover,
         commands::account::open_settings,
@@ -193,6 +193,9 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
     } = parts;
     app.manage(prefs);
     app.manage(sessions);
+    app.manage(presenter::Views::new(
+        present::present(&engine.state(), None, chrono::Utc::now()).popover,
+    ));
     app.manage(engine);
     app.manage(popover);
     app.manage(sandbox);

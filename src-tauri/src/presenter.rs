@@ -1,15 +1,16 @@
-//! Follows the refresh loop's state and renders it: the tray item, the popover (through an
-//! event, if it is open), and the sign-in window when the platform ends the session.
+//! Follows the refresh loop's state and renders it: the tray item, the popover's view (which
+//! the page pulls, see [`Views`]), and the sign-in window when the platform ends the session.
 
 use std::time::Duration;
 
 use chrono::Utc;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime};
+use tokio::sync::watch;
 
 use crate::actions;
 use crate::engine::{EngineHandle, EngineState};
-use crate::ipc::{WindowId, event};
-use crate::present::{Presented, present};
+use crate::present::{PopoverModel, Presented, present};
 use crate::session::Sessions;
 use crate::tray::Tray;
 
@@ -17,7 +18,50 @@ use crate::tray::Tray;
 /// rendered again this often even when nothing else changed.
 const RERENDER: Duration = Duration::from_secs(30);
 
-/// The views of the current state, as `get_view` and the event carry them.
+/// The popover's view with its number: each view that differs from the last gets the next one.
+#[derive(Debug, Clone, Serialize)]
+pub struct NumberedView {
+    pub version: u64,
+    pub view: PopoverModel,
+}
+
+/// The popover's latest view, for the page to pull (`next_view`). Pulled, not pushed: an event
+/// reaches a page as a script the shell evaluates in it, and WebKitGTK builds each evaluation's
+/// result in the app's own process with a JavaScript engine of its own, which then stays loaded
+/// for good (several MiB, BENCHMARKS.md). A command's answer needs none of that.
+#[derive(Debug)]
+pub struct Views(watch::Sender<NumberedView>);
+
+impl Views {
+    /// Starts at version 1 with `view`.
+    pub fn new(view: PopoverModel) -> Self {
+        Self(watch::Sender::new(NumberedView { version: 1, view }))
+    }
+
+    /// Makes `view` the latest, numbered anew if it differs from the current one.
+    pub fn publish(&self, view: PopoverModel) {
+        self.0.send_if_modified(|current| {
+            if current.view == view {
+                return false;
+            }
+            current.version += 1;
+            current.view = view;
+            true
+        });
+    }
+
+    /// The latest view once its number is above `after`: at once if it is already.
+    pub async fn after(&self, after: u64) -> NumberedView {
+        let mut latest = self.0.subscribe();
+        // `self` holds the sender, so the channel cannot close while this waits.
+        match latest.wait_for(|current| current.version > after).await {
+            Ok(view) => view.clone(),
+            Err(_) => self.0.borrow().clone(),
+        }
+    }
+}
+
+/// The views of the current state, rendered now.
 pub fn current<R: Runtime>(app: &AppHandle<R>) -> Presented {
     let state = app.state::<EngineHandle>().state();
     let problem = app.state::<Sessions>().problem();
@@ -53,13 +97,52 @@ fn render<R: Runtime>(app: &AppHandle<R>, state: &EngineState) {
     {
         tracing::warn!(%error, "could not update the tray");
     }
-    if app.get_webview_window(WindowId::Popover.label()).is_some()
-        && let Err(error) = app.emit_to(
-            WindowId::Popover.label(),
-            event::VIEW_UPDATED,
-            &shown.popover,
-        )
-    {
-        tracing::warn!(%error, "could not send the view to the popover");
+    app.state::<Views>().publish(shown.popover);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::engine::EngineState;
+    use lattica_core::settings::Settings;
+
+    fn view(signed_in: bool) -> PopoverModel {
+        let state = EngineState::new(Settings::default(), signed_in);
+        present(&state, None, Utc::now()).popover
+    }
+
+    #[tokio::test]
+    async fn a_newer_view_is_answered_at_once_and_the_same_one_is_not_renumbered() {
+        let views = Views::new(view(true));
+        assert_eq!(views.after(0).await.version, 1);
+        views.publish(view(true));
+        assert_eq!(
+            views.after(0).await.version,
+            1,
+            "an equal view keeps its number"
+        );
+        views.publish(view(false));
+        let latest = views.after(1).await;
+        assert_eq!(latest.version, 2);
+        assert!(!latest.view.signed_in);
+    }
+
+    #[tokio::test]
+    async fn the_page_waits_until_a_different_view_is_published() {
+        let views = std::sync::Arc::new(Views::new(view(true)));
+        let waiting = tokio::spawn({
+            let views = std::sync::Arc::clone(&views);
+            async move { views.after(1).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiting.is_finished(), "answered without a newer view");
+        views.publish(view(false));
+        let answer = tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("answered once published")
+            .expect("the waiting task");
+        assert_eq!(answer.version, 2);
     }
 }

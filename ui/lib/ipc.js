@@ -1,5 +1,5 @@
-// The one gateway between the UI and the Rust shell: one wrapper per command, and the event
-// subscriptions. No other module touches `window.__TAURI__`.
+// The one gateway between the UI and the Rust shell: one wrapper per command, the popover's
+// view updates, and the event subscriptions. No other module touches `window.__TAURI__`.
 
 import { EVENTS } from './events.js';
 
@@ -29,8 +29,48 @@ async function call(command, args) {
 }
 
 // Popover
-/** The cached view model; answers at once, without waiting for the network. */
-export const getView = () => call('get_view');
+// The view model is pulled, not pushed: `next_view` answers once the shell has a view newer
+// than the number given (0: at once), and one loop asks again after every answer. An event
+// would reach the page as a script the shell evaluates, which costs the app's own process a
+// JavaScript engine of its own (src-tauri/src/presenter.rs).
+let viewVersion = 0;
+const viewHandlers = new Set();
+let following = false;
+
+/** The view model rendered now from what the shell has cached; answers without the network. */
+export async function getView() {
+  const { version, view } = await call('next_view', { after: 0 });
+  viewVersion = Math.max(viewVersion, version);
+  return view;
+}
+
+async function followViews() {
+  for (;;) {
+    try {
+      const { version, view } = await call('next_view', { after: viewVersion });
+      if (version <= viewVersion) continue;
+      viewVersion = version;
+      for (const handler of viewHandlers) handler(view);
+    } catch (error) {
+      console.warn('view updates interrupted; asking again in 1 s', error);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+/**
+ * Calls `handler(view)` on every view model newer than the last one this page saw (through
+ * `getView` too); returns an unsubscribe function.
+ */
+export function onViewUpdated(handler) {
+  viewHandlers.add(handler);
+  if (!following) {
+    following = true;
+    followViews();
+  }
+  return () => viewHandlers.delete(handler);
+}
+
 /** Asks for a refresh now; the result arrives through `onViewUpdated`. */
 export const refreshNow = () => call('refresh_now');
 export const hidePopover = () => call('hide_popover');
@@ -81,9 +121,6 @@ export const quickTopUp = (credits, paymentMethodId) =>
 export const closeWindow = () => tauri.window.getCurrentWindow().close();
 
 // Events
-/** Calls `handler(view)` on every new view model; resolves to an unsubscribe function. */
-export const onViewUpdated = (handler) =>
-  tauri.event.listen(EVENTS.VIEW_UPDATED, (event) => handler(event.payload));
 /** Calls `handler(attempt)` whenever the payment attempt changes (`null` once it is gone). */
 export const onPaymentUpdated = (handler) =>
   tauri.event.listen(EVENTS.PAYMENT_UPDATED, (event) => handler(event.payload));

@@ -114,6 +114,6 @@ export async function initQuickTopUp() {
     if (attempt && attempt.origin === 'quickTopUp' && phase !== 'paying') show(attempt);
     refreshOffer();
   });
-  await ipc.onViewUpdated(() => refreshOffer());
+  ipc.onViewUpdated(() => refreshOffer());
   await refreshOffer();
 }

@@ -1,20 +1,26 @@
 //! The popover's commands: the cached view, refreshing, and the windows it opens.
 
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::actions;
 use crate::error::AppError;
 use crate::ipc::WindowId;
-use crate::present::PopoverModel;
-use crate::{presenter, windows};
+use crate::presenter::{self, NumberedView, Views};
+use crate::windows;
 
-/// The view model as cached in Rust: answers at once, so the popover paints with data.
+/// The popover's view model, numbered. `after: 0` answers at once with the view rendered now
+/// from the state cached in Rust, so the popover paints with data; a later call with the number
+/// last seen answers when a different view is presented (the page's update loop).
 #[tauri::command]
-pub fn get_view<R: Runtime>(app: AppHandle<R>) -> PopoverModel {
-    presenter::current(&app).popover
+pub async fn next_view<R: Runtime>(app: AppHandle<R>, after: u64) -> NumberedView {
+    let views = app.state::<Views>();
+    if after == 0 {
+        views.publish(presenter::current(&app).popover);
+    }
+    views.after(after).await
 }
 
-/// Starts a refresh; the result arrives as a `view://updated` event.
+/// Starts a refresh; the result arrives through `next_view`.
 #[tauri::command]
 pub fn refresh_now<R: Runtime>(app: AppHandle<R>) {
     actions::refresh(&app);
