@@ -26,9 +26,10 @@ pub struct NumberedView {
 }
 
 /// The popover's latest view, for the page to pull (`next_view`). Pulled, not pushed: an event
-/// reaches a page as a script the shell evaluates in it, and WebKitGTK builds each evaluation's
-/// result in the app's own process with a JavaScript engine of its own, which then stays loaded
-/// for good (several MiB, BENCHMARKS.md). A command's answer needs none of that.
+/// (and a page's listening to one) reaches the page as a script the shell evaluates in it, and
+/// WebKitGTK builds each evaluation's result in the app's own process with a JavaScript engine
+/// of its own, which then stays loaded for good (about 5.6 MiB, BENCHMARKS.md). A command's
+/// answer needs none of that.
 #[derive(Debug)]
 pub struct Views(watch::Sender<NumberedView>);
 

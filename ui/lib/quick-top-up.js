@@ -63,10 +63,27 @@ function back() {
   $('quick-top-up').focus();
 }
 
+/**
+ * Follows payment updates from the first quick top-up on: an outcome can still change after
+ * `quickTopUp` answers (a bank's confirmation, finished in the Add credit window). Not before:
+ * listening to an event has the shell evaluate a script in the page, which costs the app's
+ * process a JavaScript engine for good (see `ipc.js`); a card saved or a payment made in the
+ * wizard shows in the popover's view, which refreshes the offer anyway.
+ */
+let followingPayments = null;
+function followPayments() {
+  followingPayments ??= ipc.onPaymentUpdated((attempt) => {
+    if (attempt && attempt.origin === 'quickTopUp' && phase !== 'paying') show(attempt);
+    refreshOffer();
+  });
+  return followingPayments;
+}
+
 async function pay() {
   if (!offer || phase !== 'confirm') return;
   phase = 'paying';
   render();
+  await followPayments().catch((error) => console.warn('payment updates unavailable', error));
   status(`Paying ${offer.quote.price}…`, 'progress');
   try {
     show(await ipc.quickTopUp(offer.quote.credits, offer.card.id));
@@ -109,11 +126,7 @@ export async function initQuickTopUp() {
   document.addEventListener('visibilitychange', () => {
     if (document.hidden && phase === 'confirm') back();
   });
-  // A payment anywhere (the wizard too) may have saved a card or ended one in progress.
-  await ipc.onPaymentUpdated((attempt) => {
-    if (attempt && attempt.origin === 'quickTopUp' && phase !== 'paying') show(attempt);
-    refreshOffer();
-  });
+  // A payment anywhere (the wizard too) changes the view: the offer may have changed with it.
   ipc.onViewUpdated(() => refreshOffer());
   await refreshOffer();
 }
