@@ -87,11 +87,13 @@ END {
   row(sprintf("PSS over %g min idle, MiB, first → last (least-squares slope per hour)", minutes),
       growth(H, "pss_sample"), growth(L, "pss_sample"), growth(T, "pss_sample"),
       series == "pss_sample" ? "no growth (≤ 1 MiB/h)" : "",
-      series == "pss_sample" && slope(T, series) != "" ? verdict(slope(T, series) <= 1) : "")
+      series == "pss_sample" && slope(T, series) != "" && setting["growth_secs"] >= 1800 ? verdict(slope(T, series) <= 1) : "")
+  # A slope from a few minutes (the quick run) says nothing about an hour: no verdict.
+  judged = setting["growth_secs"] >= 1800
   if (series == "private_sample")
     row(sprintf("private memory over %g min idle, MiB, first → last (slope per hour)", minutes),
         growth(H, series), growth(L, series), growth(T, series), "no growth (≤ 1 MiB/h)",
-        verdict(slope(T, series) <= 1))
+        judged ? verdict(slope(T, series) <= 1) : "– (window too short to judge)")
   printf "\n%d launches per app after a warm-up one. lattica-tray at its default settings (a refresh every 60 s), except in the rows about refreshing every %d s and the growth rows.\n",
     setting["repeats"], setting["refresh_secs"]
   printf "Machine load (1-minute average) during the launches: median %s, max %s; while idle: median %s, max %s.\n",
