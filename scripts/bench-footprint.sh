@@ -8,13 +8,16 @@
 # in a headless session (scripts/headless-session.sh), prints a Markdown table and writes the
 # raw numbers to artifacts/bench/footprint-<time>/.
 #
-# Usage: scripts/bench-footprint.sh [--quick] [--latency] [--repeats N] [--no-build]
+# Usage: scripts/bench-footprint.sh [--quick] [--latency] [--growth MINUTES] [--repeats N]
+#                                    [--no-build]
 #   default   the full run: about 80 minutes, mostly idle (7 launches per app, 60 s idle,
 #             CPU over 300 s, PSS every 60 s for 60 minutes)
 #   --quick   a smoke run of about 10 minutes: 3 launches per app, 40 s idle (still past
 #             lattica-tray's 30 s popover keep), CPU over 60 s, PSS every 30 s for 2 minutes
 #   --latency     only the launches (tray registered, cold and warm paint): a few minutes, for
 #                 working on startup or on the popover's first paint
+#   --growth MINUTES   only the growth part, that long (samples every minute), with the
+#                 three apps launched, opened and hidden once
 #   --repeats N   launches per app (after a warm-up launch that is not counted)
 #   --no-build    reuse target/release as it is
 # Needs the headless session's tools (scripts/install-deps.sh test) and an otherwise quiet
@@ -32,6 +35,10 @@ while [ $# -gt 0 ]; do
       BENCH_IDLE_SECS=40 BENCH_CPU_SECS=60 BENCH_GROWTH_SECS=120 BENCH_SAMPLE_SECS=30
       : "${repeats:=3}" ;;
     --latency) BENCH_PHASES=latency ;;
+    --growth)
+      BENCH_PHASES=growth BENCH_GROWTH_SECS=$((${2:?--growth needs minutes} * 60)) BENCH_SAMPLE_SECS=60
+      BENCH_CPU_SECS=$((BENCH_GROWTH_SECS < 300 ? BENCH_GROWTH_SECS : 300))
+      shift ;;
     --repeats) repeats=${2:?--repeats needs a number}; shift ;;
     --no-build) build=0 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;

@@ -15,7 +15,8 @@
 #     a user would), opened and hidden once; after BENCH_IDLE_SECS, PSS of all three every
 #     BENCH_SAMPLE_SECS for BENCH_GROWTH_SECS, and lattica-tray's CPU over the first
 #     BENCH_CPU_SECS of it.
-# With BENCH_PHASES=latency only the first part runs.
+# With BENCH_PHASES=latency only the first part runs; with BENCH_PHASES=growth only the third
+# (after launching the three apps and opening and hiding each once).
 # Raw numbers go to $BENCH_OUT/footprint.csv (app,metric,run,value,unit); the Markdown table
 # to stdout and $BENCH_OUT/footprint.md.
 set -euo pipefail
@@ -133,36 +134,39 @@ for setting in repeats idle_secs cpu_secs growth_secs sample_secs refresh_secs; 
 done
 
 # --- 1. Latency ---------------------------------------------------------------------------------
-for name in "${apps[@]}"; do
-  for run in $(seq 0 "$repeats"); do
-    log=$work/$name-run$run.log
-    known=$(tray_items)
-    start_app "$name" "$log"
-    read -r registered entry < <(wait_new_item "$known" 60) ||
-      fail "$name: no tray item registered (see $log)"
-    launch=$((registered - LAUNCHED_US))
-    ready "$name" "$entry"
-    cold=$(open_measured "$log")
-    sleep 1
-    hide_popover "$name"
-    sleep 1
-    warm=$(open_measured "$log")
-    sleep 1
-    hide_popover "$name"
-    quit_app
-    if [ "$run" -eq 0 ]; then
-      say "$name warm-up: launch $(ms "$launch") ms, cold $(ms "$cold") ms, warm $(ms "$warm") ms"
-      continue
-    fi
-    say "$name run $run: launch $(ms "$launch") ms, cold $(ms "$cold") ms, warm $(ms "$warm") ms"
-    record_load load_latency "$run"
-    record "$name" launch_to_tray "$run" "$(ms "$launch")" ms
-    record "$name" click_to_painted_cold "$run" "$(ms "$cold")" ms
-    record "$name" click_to_painted_warm "$run" "$(ms "$warm")" ms
+phases=${BENCH_PHASES:-all}
+if [ "$phases" != growth ]; then
+  for name in "${apps[@]}"; do
+    for run in $(seq 0 "$repeats"); do
+      log=$work/$name-run$run.log
+      known=$(tray_items)
+      start_app "$name" "$log"
+      read -r registered entry < <(wait_new_item "$known" 60) ||
+        fail "$name: no tray item registered (see $log)"
+      launch=$((registered - LAUNCHED_US))
+      ready "$name" "$entry"
+      cold=$(open_measured "$log")
+      sleep 1
+      hide_popover "$name"
+      sleep 1
+      warm=$(open_measured "$log")
+      sleep 1
+      hide_popover "$name"
+      quit_app
+      if [ "$run" -eq 0 ]; then
+        say "$name warm-up: launch $(ms "$launch") ms, cold $(ms "$cold") ms, warm $(ms "$warm") ms"
+        continue
+      fi
+      say "$name run $run: launch $(ms "$launch") ms, cold $(ms "$cold") ms, warm $(ms "$warm") ms"
+      record_load load_latency "$run"
+      record "$name" launch_to_tray "$run" "$(ms "$launch")" ms
+      record "$name" click_to_painted_cold "$run" "$(ms "$cold")" ms
+      record "$name" click_to_painted_warm "$run" "$(ms "$warm")" ms
+    done
   done
-done
+fi
 
-if [ "${BENCH_PHASES:-all}" = latency ]; then
+if [ "$phases" = latency ]; then
   "$here/footprint-report.sh" "$csv" | tee "$BENCH_OUT/footprint.md"
   exit 0
 fi
@@ -211,19 +215,24 @@ open_and_hide() { # name
 }
 
 # --- 2. Idle, side by side, lattica-tray at its default settings --------------------------------
-for name in "${apps[@]}"; do launch_idle "$name"; done
-# First as launched, the popover never opened: what an app costs that nobody has looked at.
-say "idle: popovers never opened; waiting ${idle_secs} s"
-sleep "$idle_secs"
-pss_record unopened "${apps[@]}"
-# Then the case the targets are about: the popover was looked at once and is hidden again.
-for name in "${apps[@]}"; do open_and_hide "$name"; done
-say "idle: popovers opened once and hidden; waiting ${idle_secs} s"
-sleep "$idle_secs"
-pss_record idle "${apps[@]}"
-cpu_start "${apps[@]}"
-sleep "$cpu_secs"
-cpu_end idle_cpu "${apps[@]}"
+if [ "$phases" = growth ]; then
+  # Only the hour: every app launched, opened and hidden once, as in part 2.
+  for name in "${apps[@]}"; do launch_idle "$name"; open_and_hide "$name"; done
+else
+  for name in "${apps[@]}"; do launch_idle "$name"; done
+  # First as launched, the popover never opened: what an app costs that nobody has looked at.
+  say "idle: popovers never opened; waiting ${idle_secs} s"
+  sleep "$idle_secs"
+  pss_record unopened "${apps[@]}"
+  # Then the case the targets are about: the popover was looked at once and is hidden again.
+  for name in "${apps[@]}"; do open_and_hide "$name"; done
+  say "idle: popovers opened once and hidden; waiting ${idle_secs} s"
+  sleep "$idle_secs"
+  pss_record idle "${apps[@]}"
+  cpu_start "${apps[@]}"
+  sleep "$cpu_secs"
+  cpu_end idle_cpu "${apps[@]}"
+fi
 
 # --- 3. An hour of idle, lattica-tray refreshing every $refresh_secs s -----------------------
 # Its settings file is read at start: relaunch it with the shorter interval.
