@@ -60,13 +60,13 @@ END {
   print "|---|---|---|---|---|---|"
   row("launch → tray item registered, ms, median (max)", timing(H, "launch_to_tray"),
       timing(L, "launch_to_tray"), timing(T, "launch_to_tray"), "≤ 1.2 × bare-lazy",
-      verdict(median(T, "launch_to_tray") <= 1.2 * median(L, "launch_to_tray")))
+      count[T, "launch_to_tray"] ? verdict(median(T, "launch_to_tray") <= 1.2 * median(L, "launch_to_tray")) : "–")
   row("“Open” → painted with data, cold, ms, median (max)", timing(H, "click_to_painted_cold"),
       timing(L, "click_to_painted_cold"), timing(T, "click_to_painted_cold"), "≤ 350 ms",
-      verdict(median(T, "click_to_painted_cold") <= 350))
+      count[T, "click_to_painted_cold"] ? verdict(median(T, "click_to_painted_cold") <= 350) : "–")
   row("“Open” → painted with data, warm, ms, median (max)", timing(H, "click_to_painted_warm"),
       timing(L, "click_to_painted_warm"), timing(T, "click_to_painted_warm"), "≤ 100 ms",
-      verdict(median(T, "click_to_painted_warm") <= 100))
+      count[T, "click_to_painted_warm"] ? verdict(median(T, "click_to_painted_warm") <= 100) : "–")
   row(sprintf("processes %d s after launch, popover never opened", setting["idle_secs"]),
       one(H, "processes_unopened"), one(L, "processes_unopened"), one(T, "processes_unopened"), "", "")
   row(sprintf("summed PSS %d s after launch, popover never opened, MiB", setting["idle_secs"]),
