@@ -120,26 +120,21 @@ pub fn run(sandbox: bool) -> Result<(), StartError> {
 /// Prepares the parts off the event loop and installs them on it; a failure ends the app with
 /// the message [`run`] would have printed.
 fn prepare_and_install(app: &AppHandle, paths: &paths::AppPaths, sandbox: bool) {
+    fn fail(app: &AppHandle, error: &dyn std::fmt::Display) {
+        tracing::error!(%error, "cannot start");
+        eprintln!("lattica-tray: {error}");
+        app.exit(i32::from(cli::exit::FAILURE));
+    }
     let parts = match startup::prepare(paths, sandbox) {
         Ok(parts) => parts,
-        Err(error) => {
-            tracing::error!(%error, "cannot start");
-            eprintln!("lattica-tray: {error}");
-            app.exit(i32::from(cli::exit::FAILURE));
-            return;
-        }
+        Err(error) => return fail(app, &error),
     };
     let on_loop = app.clone();
-    let scheduled = app.run_on_main_thread(move || {
-        if let Err(error) = install(&on_loop, parts) {
-            tracing::error!(%error, "cannot start");
-            eprintln!("lattica-tray: {error}");
-            on_loop.exit(i32::from(cli::exit::FAILURE));
-            return;
-        }
-        on_loop
+    let scheduled = app.run_on_main_thread(move || match install(&on_loop, parts) {
+        Ok(()) => on_loop
             .state::<actions::Readiness<tauri::Wry>>()
-            .ready(&on_loop);
+            .ready(&on_loop),
+        Err(error) => fail(&on_loop, &error),
     });
     if let Err(error) = scheduled {
         // The loop is gone: the app is quitting already.
@@ -193,10 +188,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
     } = parts;
     app.manage(prefs);
     app.manage(sessions);
-    app.manage(presenter::Views::new(
-        present::present(&engine.state(), None, chrono::Utc::now()).popover,
-    ));
     app.manage(engine);
+    app.manage(presenter::Views::new(presenter::current(app).popover));
     app.manage(popover);
     app.manage(sandbox);
     app.manage(payment::Payments::default());

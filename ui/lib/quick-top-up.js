@@ -75,6 +75,9 @@ function followPayments() {
   followingPayments ??= ipc.onPaymentUpdated((attempt) => {
     if (attempt && attempt.origin === 'quickTopUp' && phase !== 'paying') show(attempt);
     refreshOffer();
+  }).catch((error) => {
+    followingPayments = null; // the next quick top-up tries again
+    throw error;
   });
   return followingPayments;
 }
