@@ -18,7 +18,6 @@ const COMMANDS: &[&str] = &[
     "payment_check_again",
     "payment_cancel",
     "payment_done",
-    "payment_status",
     "quick_top_up_offer",
     "quick_top_up",
     "sign_in",

@@ -5,12 +5,12 @@ use std::sync::{Mutex, PoisonError};
 
 use lattica_client::LatticaClient;
 use lattica_core::view::SignOutReason;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
-use crate::engine::{Command, EngineHandle};
-use crate::error::AppError;
-use crate::ipc::{WindowId, event, menu};
-use crate::session::{SessionInfo, Sessions};
+use lattica_app::engine::{Command, EngineHandle};
+use crate::error::IpcError;
+use crate::ipc::{WindowId, menu};
+use lattica_app::session::Sessions;
 use crate::windows::{self, Anchor};
 
 /// Something to do once the app is ready.
@@ -135,23 +135,15 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// A token was accepted and stored: start over with it.
-pub fn signed_in<R: Runtime>(app: &AppHandle<R>, client: LatticaClient, info: &SessionInfo) {
+pub fn signed_in<R: Runtime>(app: &AppHandle<R>, client: LatticaClient) {
     engine(app).send(Command::SignedIn(client));
-    let _ = app.emit(event::SESSION_CHANGED, info);
     windows::close(app, WindowId::SignIn);
 }
 
 /// Removes the token and every figure shown.
-pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<(), AppError> {
+pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> {
     app.state::<Sessions>().sign_out().await?;
     engine(app).send(Command::SignedOut(SignOutReason::SignedOut));
-    let _ = app.emit(
-        event::SESSION_CHANGED,
-        SessionInfo {
-            email: None,
-            token_expires_at: None,
-        },
-    );
     Ok(())
 }
 

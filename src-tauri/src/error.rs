@@ -1,87 +1,46 @@
-//! The one error type that crosses the IPC boundary, serialized as `{kind, message}` so the UI
-//! can branch on `kind` and show `message`. Messages are written for the user and never carry
-//! the session token.
+//! The one mapping of the app's errors onto the IPC boundary: every command fails with an
+//! [`IpcError`], serialized as `{kind, message}` (and `errors`, the fields of an invalid
+//! settings form) so the UI can branch on `kind` and show `message`. Messages are written for
+//! the user and never carry the session token.
 
-use lattica_client::{ClientError, TokenError};
-use lattica_core::settings::InvalidSettings;
+use lattica_app::AppError;
 use serde::ser::SerializeStruct;
 
-use crate::keychain::KeychainError;
+/// A command's failure, as the webview receives it.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct IpcError(#[from] pub AppError);
 
-/// Every failure a command can report.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AppError {
-    /// Empty or malformed token: rejected before anything is sent.
-    #[error("{0}")]
-    InvalidToken(String),
-    /// The platform refused the token (unknown or revoked).
-    #[error("{0}")]
-    TokenRejected(String),
-    #[error("{0}")]
-    TokenExpired(String),
-    #[error("{0}")]
-    KeychainUnavailable(String),
-    #[error("not signed in")]
-    NotSignedIn,
-    /// The platform could not be reached; nothing changed.
-    #[error("{0}")]
-    Network(String),
-    /// The platform answered with an error.
-    #[error("{0}")]
-    Server(String),
-    #[error("{0}")]
-    ClientTooOld(String),
-    /// The settings form failed validation; each error names its field.
-    #[error("{0}")]
-    InvalidSettings(InvalidSettings),
-    /// The settings could not be saved.
-    #[error("{0}")]
-    Storage(String),
-    /// An amount of credits that cannot be bought (the message says why).
-    #[error("{0}")]
-    InvalidAmount(String),
-    /// A payment step that cannot be taken now (another payment in progress, an outcome not
-    /// known yet…). Nothing was charged.
-    #[error("{0}")]
-    Payment(String),
-    #[error("{0}")]
-    Internal(String),
-}
-
-impl AppError {
-    /// The machine-readable kind the UI branches on.
-    pub const fn kind(&self) -> &'static str {
-        match self {
-            Self::InvalidToken(_) => "invalid_token",
-            Self::TokenRejected(_) => "token_rejected",
-            Self::TokenExpired(_) => "token_expired",
-            Self::KeychainUnavailable(_) => "keychain_unavailable",
-            Self::NotSignedIn => "not_signed_in",
-            Self::Network(_) => "network",
-            Self::Server(_) => "server",
-            Self::ClientTooOld(_) => "client_too_old",
-            Self::InvalidSettings(_) => "invalid_settings",
-            Self::Storage(_) => "storage",
-            Self::InvalidAmount(_) => "invalid_amount",
-            Self::Payment(_) => "payment",
-            Self::Internal(_) => "internal",
-        }
-    }
-
+impl IpcError {
     pub fn internal(error: impl std::fmt::Display) -> Self {
-        Self::Internal(error.to_string())
+        Self(AppError::internal(error))
     }
 }
 
-impl serde::Serialize for AppError {
+/// Every error a step of the app reports converts on the way out of a command with `?`.
+macro_rules! from_app_errors {
+    ($($error:ty),* $(,)?) => {
+        $(impl From<$error> for IpcError {
+            fn from(error: $error) -> Self {
+                Self(AppError::from(error))
+            }
+        })*
+    };
+}
+
+from_app_errors!(
+    lattica_client::ClientError,
+    lattica_app::payment::AmountError,
+    lattica_app::payment::CardError,
+    lattica_app::payment::FlowError,
+);
+
+impl serde::Serialize for IpcError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let errors = match self {
-            Self::InvalidSettings(invalid) => Some(invalid),
-            _ => None,
-        };
-        let mut s = serializer.serialize_struct("AppError", 2 + usize::from(errors.is_some()))?;
-        s.serialize_field("kind", self.kind())?;
-        s.serialize_field("message", &self.to_string())?;
+        let errors = self.0.invalid_settings();
+        let mut s = serializer.serialize_struct("IpcError", 2 + usize::from(errors.is_some()))?;
+        s.serialize_field("kind", self.0.kind())?;
+        s.serialize_field("message", &self.0.to_string())?;
         if let Some(errors) = errors {
             // `[{field, message}]`, so the settings window marks every field in error.
             s.serialize_field("errors", errors)?;
@@ -90,76 +49,21 @@ impl serde::Serialize for AppError {
     }
 }
 
-impl From<TokenError> for AppError {
-    fn from(error: TokenError) -> Self {
-        Self::InvalidToken(match error {
-            TokenError::Empty => "Paste the session token from your Lattica email.".to_owned(),
-            TokenError::TooLong => {
-                "That is far longer than a session token; paste only the token.".to_owned()
-            }
-            TokenError::Malformed { position } => format!(
-                "That is not a session token: character {} is a space, a line break or \
-                 not plain ASCII.",
-                position + 1
-            ),
-        })
-    }
-}
-
-impl From<KeychainError> for AppError {
-    fn from(error: KeychainError) -> Self {
-        Self::KeychainUnavailable(error.to_string())
-    }
-}
-
-impl From<ClientError> for AppError {
-    fn from(error: ClientError) -> Self {
-        match &error {
-            ClientError::Unauthorized { code, .. } => match code.as_deref() {
-                Some(lattica_client::error::TOKEN_EXPIRED) => Self::TokenExpired(
-                    "This session token has expired. Paste the new token from your latest \
-                     Lattica email."
-                        .to_owned(),
-                ),
-                Some(lattica_client::error::TOKEN_REVOKED) => Self::TokenRejected(
-                    "This session token was revoked. Paste a current token.".to_owned(),
-                ),
-                _ => Self::TokenRejected(
-                    "The platform did not accept this session token. Check that you pasted \
-                     all of it."
-                        .to_owned(),
-                ),
-            },
-            ClientError::ClientTooOld { min_version, .. } => {
-                Self::ClientTooOld(match min_version {
-                    Some(v) => {
-                        format!("This version of Lattica Tray is too old; update to {v} or later.")
-                    }
-                    None => "This version of Lattica Tray is too old; please update it.".to_owned(),
-                })
-            }
-            ClientError::Timeout | ClientError::Network(_) => {
-                Self::Network(format!("Could not reach the Lattica platform: {error}"))
-            }
-            ClientError::InvalidToken(token) => Self::from(token.clone()),
-            ClientError::InvalidConfig(message) => Self::Internal(message.clone()),
-            ClientError::Server { .. } | ClientError::Malformed(_) => Self::Server(format!(
-                "The Lattica platform answered with an error: {error}"
-            )),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use lattica_client::TokenError;
+
     use super::*;
 
     #[test]
     fn serializes_as_kind_and_message() {
-        let json = serde_json::to_value(AppError::InvalidToken("paste it".into())).unwrap();
+        let json = serde_json::to_value(IpcError(AppError::from(TokenError::Empty))).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"kind": "invalid_token", "message": "paste it"})
+            serde_json::json!({
+                "kind": "invalid_token",
+                "message": "Paste the session token from your Lattica email."
+            })
         );
         let form = lattica_core::settings::Settings::default().to_form();
         let invalid =
@@ -168,37 +72,8 @@ mod tests {
                 ..form
             })
             .unwrap_err();
-        let json = serde_json::to_value(AppError::InvalidSettings(invalid)).unwrap();
+        let json = serde_json::to_value(IpcError(AppError::InvalidSettings(invalid))).unwrap();
         assert_eq!(json["kind"], "invalid_settings");
         assert_eq!(json["errors"][0]["field"], "refreshIntervalSecs");
-    }
-
-    #[test]
-    fn token_errors_are_specific() {
-        assert_eq!(AppError::from(TokenError::Empty).kind(), "invalid_token");
-        let malformed = AppError::from(TokenError::Malformed { position: 3 });
-        assert!(malformed.to_string().contains("character 4"), "{malformed}");
-    }
-
-    #[test]
-    fn unauthorized_codes_map_to_kinds() {
-        let unauthorized = |code: &str| ClientError::Unauthorized {
-            status: 401,
-            code: Some(code.into()),
-            message: "x".into(),
-        };
-        assert_eq!(
-            AppError::from(unauthorized("TOKEN_EXPIRED")).kind(),
-            "token_expired"
-        );
-        assert_eq!(
-            AppError::from(unauthorized("TOKEN_REVOKED")).kind(),
-            "token_rejected"
-        );
-        assert_eq!(
-            AppError::from(unauthorized("UNAUTHORIZED")).kind(),
-            "token_rejected"
-        );
-        assert_eq!(AppError::from(ClientError::Timeout).kind(), "network");
     }
 }

@@ -30,17 +30,8 @@ mod tests {
 
     #[test]
     fn every_icon_decodes_and_each_is_distinct() {
-        let states = [
-            TrayState::Ok,
-            TrayState::Low,
-            TrayState::Critical,
-            TrayState::Empty,
-            TrayState::Stale,
-            TrayState::SignedOut,
-            TrayState::Error,
-        ];
         let mut seen = std::collections::HashSet::new();
-        for state in states {
+        for state in TrayState::ALL {
             let image = tray_icon(state).unwrap();
             assert_eq!((image.width(), image.height()), (64, 64), "{state:?}");
             assert!(

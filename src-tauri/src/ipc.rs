@@ -31,9 +31,7 @@ impl WindowId {
 
 /// Events the shell emits to webviews (`domain://action`).
 pub mod event {
-    /// Signed in or out; payload: [`crate::session::SessionInfo`].
-    pub const SESSION_CHANGED: &str = "session://changed";
-    /// The payment attempt changed; payload: [`crate::payment::AttemptView`] or `null`.
+    /// The payment attempt changed; payload: [`lattica_app::payment::AttemptView`] or `null`.
     pub const PAYMENT_UPDATED: &str = "payment://updated";
 }
 

@@ -1,47 +1,43 @@
-//! Lattica Tray: the Lattica account's credit balance, estimated usage time and last payment
-//! in the desktop tray, with a popover, settings and sign-in windows.
+//! Lattica Tray's shell: the tray item, the windows, the IPC commands, the notifier and the
+//! startup wiring of the `lattica-tray-app` program, which `lattica-tray` starts.
 //!
-//! The logic lives in `lattica-core` and `lattica-client`; this crate is the shell that wires
-//! them to the tray, the windows, the keychain and the command line.
+//! The running app's logic lives in `lattica-app` (engine, session, payments), the views and
+//! policies in `lattica-core`, the platform client in `lattica-client`; this crate only wires
+//! them to Tauri.
 
 mod actions;
-mod alerting;
-mod backend;
-mod cli;
 mod commands;
-mod engine;
 mod error;
-mod fetch;
 mod icons;
 mod ipc;
-mod keychain;
-mod logging;
 mod notifier;
-mod paths;
 mod payment;
-mod prefs;
-mod present;
 mod presenter;
-mod session;
 mod startup;
 mod tray;
 mod windows;
 
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use clap::Parser;
+use lattica_app::cli;
+use lattica_app::demo::DemoSandbox;
+use lattica_app::engine::EngineHandle;
+use lattica_app::payment::Payments;
+use lattica_app::prefs::Preferences;
+use lattica_app::session::Sessions;
+use lattica_core::view::TrayView;
 use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime};
 
-use crate::engine::EngineHandle;
-use crate::error::AppError;
 use crate::ipc::WindowId;
-use crate::prefs::Preferences;
-use crate::session::Sessions;
-use crate::startup::{EmbeddedSandbox, StartError};
-use crate::tray::{Tray, TrayModel};
+use crate::startup::StartError;
+use crate::tray::Tray;
 use crate::windows::PopoverLife;
 
-/// The entry point: a subcommand runs without GTK; otherwise the tray app starts.
+/// The entry point of `lattica-tray-app`: the tray app (a subcommand, should one reach it,
+/// runs as `lattica-tray` would run it).
 pub fn main() -> ExitCode {
     // First: it writes the environment, which is sound only while no other thread exists.
     startup::choose_webkit_rendering();
@@ -65,18 +61,33 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The state and options [`build`] wires into the app.
+/// The state and options [`install`] wires into the app.
 #[derive(Debug)]
 pub struct Parts {
     prefs: Preferences,
     sessions: Sessions,
     engine: EngineHandle,
     popover: PopoverLife,
-    sandbox: EmbeddedSandbox,
+    /// The demo platform of `--sandbox`, a process of its own.
+    demo: Option<DemoSandbox>,
     /// The alert policy's notifications, shown by the notifier.
     alerts: Option<tokio::sync::mpsc::UnboundedReceiver<lattica_core::alerts::Notification>>,
     signed_in: bool,
+    /// Each payment attempt's wait before sending an unanswered request again.
+    resend_delay: Duration,
+    automation: Automation,
 }
+
+/// Whether the app runs under WebDriver (decided once at start, see
+/// [`startup::under_webdriver`]). WebKitGTK binds the automation session to the first
+/// webview, so the popover is then created at start (hidden) and never destroyed, and the
+/// app ends with its driver and with its last window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Automation(pub bool);
+
+/// The demo platform while the app runs, stopped on exit.
+#[derive(Debug, Default)]
+struct Demo(Mutex<Option<DemoSandbox>>);
 
 /// Runs the tray app until the user quits.
 ///
@@ -105,12 +116,12 @@ pub fn run(sandbox: bool) -> Result<(), StartError> {
     tracing::debug!("app built");
     let handle = app.handle().clone();
     handle.manage(actions::Readiness::<tauri::Wry>::waiting());
-    handle.manage(Tray::create(&handle, TrayModel::starting())?);
+    handle.manage(Tray::create(&handle, TrayView::starting())?);
     tracing::debug!("tray item created");
     std::thread::Builder::new()
         .name("prepare".into())
         .spawn(move || prepare_and_install(&handle, &paths, sandbox))
-        .map_err(|e| StartError::App(AppError::internal(e)))?;
+        .map_err(StartError::Thread)?;
     match app.run_return(on_run_event) {
         0 => Ok(()),
         code => Err(StartError::Exited(code)),
@@ -119,7 +130,7 @@ pub fn run(sandbox: bool) -> Result<(), StartError> {
 
 /// Prepares the parts off the event loop and installs them on it; a failure ends the app with
 /// the message [`run`] would have printed.
-fn prepare_and_install(app: &AppHandle, paths: &paths::AppPaths, sandbox: bool) {
+fn prepare_and_install(app: &AppHandle, paths: &lattica_app::paths::AppPaths, sandbox: bool) {
     fn fail(app: &AppHandle, error: &dyn std::fmt::Display) {
         tracing::error!(%error, "cannot start");
         eprintln!("lattica-tray: {error}");
@@ -163,7 +174,6 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::payment::payment_check_again,
         commands::payment::payment_cancel,
         commands::payment::payment_done,
-        commands::payment::payment_status,
         commands::payment::quick_top_up_offer,
         commands::payment::quick_top_up,
         commands::session::sign_in,
@@ -182,22 +192,31 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         sessions,
         engine,
         popover,
-        sandbox,
+        demo,
         alerts,
         signed_in,
+        resend_delay,
+        automation,
     } = parts;
+    let windows = Arc::new(payment::ShellWindows(app.clone()));
+    app.manage(Payments::new(
+        engine.clone(),
+        sessions.clone(),
+        windows,
+        resend_delay,
+    ));
     app.manage(prefs);
     app.manage(sessions);
     app.manage(engine);
     app.manage(presenter::Views::new(presenter::current(app).popover));
     app.manage(popover);
-    app.manage(sandbox);
-    app.manage(payment::Payments::default());
+    app.manage(Demo(Mutex::new(demo)));
+    app.manage(automation);
     presenter::spawn(app.clone());
     if let Some(alerts) = alerts {
         notifier::spawn(app.clone(), alerts);
     }
-    if startup::under_webdriver() {
+    if automation.0 {
         windows::popover(app)?;
         startup::end_with_driver(app);
     }
@@ -214,13 +233,16 @@ fn on_run_event<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
         // WebDriver it is: the driver closes the windows when its session ends.
         RunEvent::ExitRequested {
             code: None, api, ..
-        } if !startup::under_webdriver() => api.prevent_exit(),
+        } if app.try_state::<Automation>().is_none_or(|a| !a.0) => api.prevent_exit(),
         RunEvent::Exit => {
             if let Some(tray) = app.try_state::<Tray<R>>() {
                 tray.remove();
             }
-            if let Some(sandbox) = app.try_state::<EmbeddedSandbox>() {
-                sandbox.shutdown();
+            let demo = app
+                .try_state::<Demo>()
+                .and_then(|demo| demo.0.lock().unwrap_or_else(PoisonError::into_inner).take());
+            if let Some(demo) = demo {
+                demo.shutdown();
             }
             tracing::info!("quit");
         }
@@ -228,8 +250,6 @@ fn on_run_event<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
     }
 }
 
-#[cfg(test)]
-mod engine_tests;
 #[cfg(test)]
 mod test_ipc;
 #[cfg(test)]

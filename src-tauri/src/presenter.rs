@@ -1,22 +1,68 @@
-//! Follows the refresh loop's state and renders it: the tray item, the popover's view (which
-//! the page pulls, see [`Views`]), and the sign-in window when the platform ends the session.
+//! Follows the refresh loop's state and renders it through lattica-core's view models (which
+//! own every text): the tray item, the popover's view (which the page pulls, see [`Views`]),
+//! and the sign-in window when the platform ends the session.
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Local, Utc};
+use lattica_app::engine::{EngineHandle, EngineState};
+use lattica_app::session::Sessions;
+use lattica_core::view::{PopoverView, Session, TrayView, ViewInput};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::watch;
 
 use crate::actions;
-use crate::engine::{EngineHandle, EngineState};
-use crate::present::{PopoverModel, Presented, present};
-use crate::session::Sessions;
 use crate::tray::Tray;
+use crate::windows;
 
 /// Texts such as "as of 5 min ago" and the stale state depend on the clock, so the views are
 /// rendered again this often even when nothing else changed.
 const RERENDER: Duration = Duration::from_secs(30);
+/// While the popover is on screen its ages ("Updated 12 s ago") tick by the second.
+const RERENDER_VISIBLE: Duration = Duration::from_secs(1);
+
+/// The popover's view model: lattica-core's view, with what the page needs around it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PopoverModel {
+    #[serde(flatten)]
+    pub view: PopoverView,
+    pub signed_in: bool,
+    /// A refresh is in flight: the refresh button spins.
+    pub refreshing: bool,
+}
+
+/// What the tray and the popover show for one state of the refresh loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presented {
+    pub tray: TrayView,
+    pub popover: PopoverModel,
+}
+
+/// Renders `state` (with the keychain's `problem`, if any) at `now`.
+pub fn present(state: &EngineState, problem: Option<&str>, now: DateTime<Utc>) -> Presented {
+    let input = ViewInput {
+        session: state.session,
+        connection: &state.connection,
+        snapshot: state.snapshot.as_ref(),
+        history: &state.chart,
+        observed_burn_per_hour: state.observed_burn_per_hour,
+        settings: &state.settings,
+        refreshing: state.refreshing,
+        keychain_problem: problem,
+        now,
+        tz: &Local,
+    };
+    Presented {
+        tray: input.tray(),
+        popover: PopoverModel {
+            view: input.popover(),
+            signed_in: state.session == Session::SignedIn,
+            refreshing: state.refreshing,
+        },
+    }
+}
 
 /// The popover's view with its number: each view that differs from the last gets the next one.
 #[derive(Debug, Clone, Serialize)]
@@ -74,12 +120,20 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     let mut changes = app.state::<EngineHandle>().subscribe();
     tauri::async_runtime::spawn(async move {
         let mut sessions_ended = changes.borrow().sessions_ended;
-        let mut tick = tokio::time::interval(RERENDER);
+        let mut tick = tokio::time::interval(RERENDER_VISIBLE);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut rendered = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 changed = changes.changed() => if changed.is_err() { break },
-                _ = tick.tick() => {}
+                _ = tick.tick() => {
+                    let due = rendered.elapsed() >= RERENDER || windows::popover_visible(&app);
+                    if !due {
+                        continue;
+                    }
+                }
             }
+            rendered = tokio::time::Instant::now();
             let state = std::sync::Arc::clone(&changes.borrow_and_update());
             render(&app, &state);
             if state.sessions_ended != sessions_ended {
@@ -106,8 +160,63 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::engine::EngineState;
     use lattica_core::settings::Settings;
+    use lattica_core::view::{Connection, SignOutReason, Snapshot, TrayState};
+
+    fn signed_in_with(balance: &str) -> EngineState {
+        let mut state = EngineState::new(Settings::default(), true);
+        state.connection = Connection::Connected;
+        state.snapshot = Some(Snapshot {
+            fetched_at: Utc::now(),
+            balance: balance.parse().unwrap(),
+            running: Vec::new(),
+            prices: None,
+            last_payment: None,
+            token_expires_at: None,
+        });
+        state
+    }
+
+    #[test]
+    fn signed_in_shows_the_balance_everywhere() {
+        let shown = present(&signed_in_with("249.517333"), None, Utc::now());
+        assert!(shown.tray.signed_in);
+        assert!(
+            shown.tray.balance_row.contains("249.51"),
+            "{}",
+            shown.tray.balance_row
+        );
+        assert!(shown.tray.status_row.starts_with("Updated at"));
+        assert_eq!(shown.popover.view.balance.as_deref(), Some("249.51"));
+        assert_eq!(
+            shown.popover.view.updated_ago.as_deref(),
+            Some("Updated just now")
+        );
+    }
+
+    #[test]
+    fn signed_out_shows_no_figures() {
+        let mut state = signed_in_with("10");
+        state.session = Session::SignedOut {
+            reason: SignOutReason::Expired,
+        };
+        let shown = present(&state, None, Utc::now());
+        assert_eq!(shown.tray.state, TrayState::SignedOut);
+        assert!(!shown.popover.signed_in);
+        assert_eq!(shown.popover.view.updated_ago, None);
+        assert_eq!(shown.popover.view.balance, None);
+    }
+
+    #[test]
+    fn a_missing_keychain_is_an_error_state() {
+        let state = EngineState::new(Settings::default(), false);
+        let shown = present(&state, Some("no keychain available"), Utc::now());
+        assert_eq!(shown.tray.state, TrayState::Error);
+        assert_eq!(
+            shown.popover.view.error.as_deref(),
+            Some("no keychain available")
+        );
+    }
 
     fn view(signed_in: bool) -> PopoverModel {
         let state = EngineState::new(Settings::default(), signed_in);

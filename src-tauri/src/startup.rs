@@ -2,21 +2,19 @@
 //! the platform (starting the embedded sandbox for `--sandbox`), the session and the refresh
 //! loop. Kept apart from the wiring in `lib.rs` so that stays a list of parts.
 
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use lattica_client::SessionToken;
+use lattica_app::AppError;
+use lattica_app::backend::Backend;
+use lattica_app::demo::{DemoError, DemoSandbox};
+use lattica_app::engine::{Engine, EngineState};
+use lattica_app::paths::AppPaths;
+use lattica_app::prefs::Preferences;
+use lattica_app::session::Sessions;
 use lattica_core::history::History;
-use lattica_sandbox::{RunningSandbox, SandboxConfig};
 
-use crate::Parts;
-use crate::backend::Backend;
-use crate::engine::{Engine, EngineState};
-use crate::error::AppError;
-use crate::paths::AppPaths;
-use crate::prefs::Preferences;
-use crate::session::Sessions;
 use crate::windows::{DEFAULT_POPOVER_KEEP, PopoverLife};
+use crate::{Automation, Parts};
 
 /// Overrides the refresh interval, in seconds, below the settings' 15 s minimum (tests).
 pub const REFRESH_SECS_ENV: &str = "LATTICA_TRAY_REFRESH_SECS";
@@ -37,11 +35,13 @@ pub enum StartError {
     )]
     DisplayUnusable(String),
     #[error("{0}")]
-    Paths(#[from] crate::paths::NoHomeError),
-    #[error("the embedded sandbox could not start: {0}")]
-    Sandbox(String),
+    Paths(#[from] lattica_app::paths::NoHomeError),
+    #[error("the demo platform could not start: {0}")]
+    Demo(#[from] DemoError),
     #[error("{0}")]
     App(#[from] AppError),
+    #[error("cannot start a thread: {0}")]
+    Thread(std::io::Error),
     #[error("the app failed: {0}")]
     Tauri(#[from] tauri::Error),
     /// The app ended with this code; its reason was printed already.
@@ -112,26 +112,11 @@ pub fn display_available() -> bool {
         .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
 }
 
-/// The embedded sandbox, kept running while the app runs and stopped cleanly on exit.
-#[derive(Debug, Default)]
-pub struct EmbeddedSandbox(Mutex<Option<RunningSandbox>>);
-
-impl EmbeddedSandbox {
-    /// Stops the sandbox (it persists everything on the way out).
-    pub fn shutdown(&self) {
-        let running = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(sandbox) = running {
-            tauri::async_runtime::block_on(sandbox.shutdown());
-            tracing::info!("embedded sandbox stopped");
-        }
-    }
-}
-
 /// What runs before Tauri: folders, logging and the display check. Nothing here has side
 /// effects a second instance must not have.
 pub fn init() -> Result<AppPaths, StartError> {
     let paths = AppPaths::resolve()?;
-    crate::logging::init(&paths.log_file(), "info");
+    lattica_app::logging::init(&paths.log_file(), "info");
     if !display_available() {
         return Err(StartError::NoDisplay);
     }
@@ -145,14 +130,10 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), sandbox, "starting");
     let prefs = Preferences::load(paths);
 
-    let (backend, embedded) = if sandbox {
-        let running = tauri::async_runtime::block_on(lattica_sandbox::start(SandboxConfig::new(
-            paths.sandbox_dir(),
-        )))
-        .map_err(|e| StartError::Sandbox(e.to_string()))?;
-        tracing::info!(url = %running.url(), "embedded sandbox started");
-        let backend = Backend::sandbox(&running.url()).map_err(AppError::from)?;
-        (backend, Some(running))
+    let (backend, demo) = if sandbox {
+        let demo = DemoSandbox::start(&paths.sandbox_dir())?;
+        let backend = Backend::sandbox(demo.url()).map_err(AppError::from)?;
+        (backend, Some(demo))
     } else {
         (
             Backend::from_env_and_settings(&prefs.get()).map_err(AppError::from)?,
@@ -164,8 +145,8 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
     let sessions = Sessions::new(backend, Sessions::os_keychain());
     let client = tauri::async_runtime::block_on(async {
         let restored = sessions.restore().await;
-        match (&embedded, restored) {
-            (Some(running), Ok(stored)) => sign_in_to_demo(&sessions, running, stored).await,
+        match (&demo, restored) {
+            (Some(demo), Ok(stored)) => sign_in_to_demo(&sessions, demo, stored).await,
             (_, Ok(stored)) => stored,
             (_, Err(error)) => {
                 tracing::error!(%error, "cannot read the stored token");
@@ -197,7 +178,8 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
     );
     tauri::async_runtime::spawn(engine.with_alerts(alerts_out).run());
 
-    let keep = if under_webdriver() {
+    let automation = Automation(under_webdriver());
+    let keep = if automation.0 {
         None
     } else {
         Some(env_secs(POPOVER_KEEP_SECS_ENV, 0..=3600).unwrap_or(DEFAULT_POPOVER_KEEP))
@@ -207,9 +189,11 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
         sessions,
         engine: handle,
         popover: PopoverLife::new(keep),
-        sandbox: EmbeddedSandbox(Mutex::new(embedded)),
+        demo,
         alerts: Some(alerts),
         signed_in,
+        resend_delay: lattica_app::payment::RESEND_DELAY,
+        automation,
     })
 }
 
@@ -218,7 +202,7 @@ pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
 /// the keychain like any token.
 async fn sign_in_to_demo(
     sessions: &Sessions,
-    running: &RunningSandbox,
+    demo: &DemoSandbox,
     stored: Option<lattica_client::LatticaClient>,
 ) -> Option<lattica_client::LatticaClient> {
     if let Some(client) = stored {
@@ -229,14 +213,7 @@ async fn sign_in_to_demo(
             }
         }
     }
-    let demo = match SessionToken::parse(running.demo_token()) {
-        Ok(token) => token,
-        Err(error) => {
-            tracing::error!(%error, "the sandbox's demo token is unusable");
-            return None;
-        }
-    };
-    match sessions.sign_in(demo.expose_secret()).await {
+    match sessions.sign_in(demo.demo_token().expose_secret()).await {
         Ok((client, _)) => Some(client),
         Err(error) => {
             tracing::error!(%error, "cannot sign in to the sandbox's demo account");

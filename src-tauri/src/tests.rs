@@ -2,6 +2,7 @@
 //! each window may call, and what the commands answer.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use lattica_core::settings::Settings;
@@ -10,15 +11,15 @@ use serde_json::json;
 use tauri::test::{MockRuntime, mock_builder};
 use tauri::{App, Manager};
 
-use crate::backend::Backend;
-use crate::engine::{Engine, EngineState};
-use crate::keychain::{MemoryVault, TokenVault};
-use crate::prefs::Preferences;
-use crate::session::Sessions;
-use crate::startup::EmbeddedSandbox;
+use lattica_app::backend::Backend;
+use lattica_app::engine::{Engine, EngineHandle, EngineState};
+use lattica_app::paths::AppPaths;
+use lattica_app::prefs::Preferences;
+use lattica_app::session::{MemoryVault, Sessions, TokenVault};
+
 use crate::test_ipc::{invoke, window};
 use crate::windows::PopoverLife;
-use crate::{Parts, build, install};
+use crate::{Automation, Parts, build, install};
 
 struct TestApp {
     app: App<MockRuntime>,
@@ -30,7 +31,7 @@ struct TestApp {
 /// does not answer (port 9, discard): nothing here may depend on the network.
 fn app_with(state: EngineState) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let paths = crate::paths::AppPaths {
+    let paths = AppPaths {
         config_dir: dir.path().join("config"),
         data_dir: dir.path().join("data"),
         log_dir: dir.path().join("logs"),
@@ -42,15 +43,19 @@ fn app_with(state: EngineState) -> TestApp {
         Arc::new(move |_: &Backend| Arc::clone(&shared) as Arc<dyn TokenVault>),
     );
     let signed_in = state.session == Session::SignedIn;
-    let (_engine, handle) = Engine::new(state, None, None, None);
+    // The loop runs (commands reach it) but has no client: it never refreshes.
+    let (engine, handle) = Engine::new(state, None, None, None);
+    tauri::async_runtime::spawn(engine.run());
     let parts = Parts {
         prefs: Preferences::load(&paths),
         sessions,
         engine: handle,
         popover: PopoverLife::new(Some(std::time::Duration::from_secs(30))),
-        sandbox: EmbeddedSandbox::default(),
+        demo: None,
         alerts: None,
         signed_in,
+        resend_delay: Duration::from_millis(50),
+        automation: Automation(false),
     };
     let app = build(mock_builder())
         .build(tauri::generate_context!())
@@ -87,7 +92,12 @@ fn the_popover_gets_the_cached_view_at_once() {
     assert_eq!(view["signedIn"], true);
     assert_eq!(view["balance"], "249.51");
     assert_eq!(view["state"], "ok");
-    assert!(view["fetchedAt"].is_i64(), "{view}");
+    assert!(
+        view["updatedAgo"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Updated ")),
+        "{view}"
+    );
 }
 
 #[test]
@@ -139,7 +149,13 @@ fn each_window_gets_only_its_own_commands() {
         invoke(&popover, "sign_in", json!({ "token": "x" }))
             .is_err_and(|e| e.to_string().contains("not allowed"))
     );
-    assert!(invoke(&popover, "save_settings", json!({})).is_err());
+    // A well-formed call, refused only because the popover may not make it.
+    let form = invoke(&window(&test.app, "settings"), "get_settings", json!({})).unwrap()["form"]
+        .clone();
+    assert!(
+        invoke(&popover, "save_settings", json!({ "form": form }))
+            .is_err_and(|e| e.to_string().contains("not allowed"))
+    );
     assert!(invoke(&signin, "next_view", json!({ "after": 0 })).is_err());
     assert!(invoke(&wizard, "next_view", json!({ "after": 0 })).is_err());
     assert!(invoke(&signin, "sign_in_context", json!({})).is_ok());
@@ -198,4 +214,21 @@ fn valid_settings_are_saved_and_applied() {
     let saved = invoke(&settings, "save_settings", json!({ "form": form })).unwrap();
     assert_eq!(saved["form"]["refreshIntervalSecs"], "120");
     assert_eq!(saved["form"]["lowThreshold"], "50");
+    // Applied: the refresh loop runs with them, and a restart reads them back.
+    let engine = test.app.state::<EngineHandle>();
+    let mut changes = engine.subscribe();
+    let applied = tauri::async_runtime::block_on(tokio::time::timeout(
+        Duration::from_secs(5),
+        changes.wait_for(|s| s.settings.refresh_interval() == Duration::from_secs(120)),
+    ));
+    assert!(applied.is_ok_and(|r| r.is_ok()), "the loop took the settings");
+    let paths = AppPaths {
+        config_dir: test._dir.path().join("config"),
+        data_dir: test._dir.path().join("data"),
+        log_dir: test._dir.path().join("logs"),
+    };
+    assert_eq!(
+        Preferences::load(&paths).get().refresh_interval(),
+        Duration::from_secs(120)
+    );
 }

@@ -9,7 +9,7 @@ use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, Tray
 use tauri::{AppHandle, Runtime};
 
 use crate::actions;
-use lattica_core::view::TrayState;
+use lattica_core::view::TrayView;
 
 use crate::icons::tray_icon;
 use crate::ipc::menu;
@@ -17,39 +17,6 @@ use crate::ipc::menu;
 /// The tray item's id; on Linux it also names the icon files tray-icon writes.
 const TRAY_ID: &str = "lattica";
 
-/// Everything the tray shows, computed from the account's state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrayModel {
-    pub state: TrayState,
-    /// The compact balance next to the icon (`XAyatanaLabel` on Linux).
-    pub label: String,
-    pub tooltip: String,
-    pub balance_row: String,
-    pub estimate_row: String,
-    pub last_payment_row: String,
-    /// How fresh the figures are, or why there are none.
-    pub status_row: String,
-    /// Selects "Sign out" or "Sign in…".
-    pub signed_in: bool,
-}
-
-impl TrayModel {
-    /// What the tray shows while the app starts: the session is not known yet.
-    pub fn starting() -> Self {
-        Self {
-            state: TrayState::Stale,
-            label: String::new(),
-            tooltip: "Lattica: starting".to_owned(),
-            balance_row: "Balance: loading…".to_owned(),
-            estimate_row: "Usage time: loading…".to_owned(),
-            last_payment_row: "Last payment: loading…".to_owned(),
-            status_row: "Starting…".to_owned(),
-            signed_in: true,
-        }
-    }
-}
-
-/// The info rows, kept so they can be rewritten without rebuilding the menu.
 struct Rows<R: Runtime> {
     balance: MenuItem<R>,
     estimate: MenuItem<R>,
@@ -60,7 +27,7 @@ struct Rows<R: Runtime> {
 struct Parts<R: Runtime> {
     icon: TrayIcon<R>,
     rows: Rows<R>,
-    shown: TrayModel,
+    shown: TrayView,
 }
 
 /// The app's tray item, managed as state.
@@ -74,7 +41,7 @@ impl<R: Runtime> std::fmt::Debug for Tray<R> {
 
 impl<R: Runtime> Tray<R> {
     /// Creates the tray item showing `model`.
-    pub fn create(app: &AppHandle<R>, model: TrayModel) -> tauri::Result<Self> {
+    pub fn create(app: &AppHandle<R>, model: TrayView) -> tauri::Result<Self> {
         let (menu, rows) = build_menu(app, &model)?;
         let icon = TrayIconBuilder::with_id(TRAY_ID)
             .icon(tray_icon(model.state)?)
@@ -95,7 +62,7 @@ impl<R: Runtime> Tray<R> {
     }
 
     /// Shows `model`, touching only what changed: each change is a D-Bus round trip on Linux.
-    pub fn show(&self, app: &AppHandle<R>, model: &TrayModel) -> tauri::Result<()> {
+    pub fn show(&self, app: &AppHandle<R>, model: &TrayView) -> tauri::Result<()> {
         let mut guard = self
             .0
             .lock()
@@ -156,7 +123,7 @@ impl<R: Runtime> Tray<R> {
 
 fn build_menu<R: Runtime>(
     app: &AppHandle<R>,
-    model: &TrayModel,
+    model: &TrayView,
 ) -> tauri::Result<(Menu<R>, Rows<R>)> {
     let info = |id: &str, text: &str| MenuItem::with_id(app, id, text, false, None::<&str>);
     let action = |id: &str, text: &str| MenuItem::with_id(app, id, text, true, None::<&str>);

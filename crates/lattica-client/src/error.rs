@@ -13,6 +13,12 @@ pub const CLIENT_VERSION_INCOMPATIBLE: &str = "CLIENT_VERSION_INCOMPATIBLE";
 pub const TOKEN_EXPIRED: &str = "TOKEN_EXPIRED";
 /// `error_code` for a token the account owner revoked.
 pub const TOKEN_REVOKED: &str = "TOKEN_REVOKED";
+/// `error_code` (payments, sandbox design): the same idempotency key is still being handled.
+pub const IDEMPOTENCY_KEY_IN_FLIGHT: &str = "IDEMPOTENCY_KEY_IN_FLIGHT";
+/// `error_code` (payments, sandbox design): the payment is not in a state for this request.
+pub const INVALID_PAYMENT_STATE: &str = "INVALID_PAYMENT_STATE";
+/// `error_code` for an object (a payment, a saved card) the platform does not know.
+pub const NOT_FOUND: &str = "NOT_FOUND";
 
 /// Everything that can go wrong talking to the platform.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -27,6 +27,9 @@ pub use samples::MIN_BURN_SPAN;
 /// Days of history the popover chart shows by default.
 pub const CHART_DAYS: u32 = 7;
 
+/// How far back the observed burn rate looks ([`History::observed_burn_per_hour`]).
+pub const BURN_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(6);
+
 /// One balance reading as stored. Times are kept to the millisecond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sample {

@@ -92,6 +92,10 @@ pub struct ViewInput<'a, Tz: TimeZone> {
     /// The burn rate seen in the local history, used when prices cannot say.
     pub observed_burn_per_hour: Option<Decimal>,
     pub settings: &'a Settings,
+    /// A refresh is in flight.
+    pub refreshing: bool,
+    /// The OS keychain could not be used: what is missing. It wins over every other state.
+    pub keychain_problem: Option<&'a str>,
     pub now: DateTime<Utc>,
     pub tz: &'a Tz,
 }
@@ -150,6 +154,11 @@ impl<'a, Tz: TimeZone> ViewInput<'a, Tz> {
     /// The estimate for the balance on display, if any.
     pub fn estimate(&self) -> Option<Estimate> {
         self.shown().map(|s| s.estimate)
+    }
+
+    /// The estimated usage time as the popover words it (`about 5 h`), if there is data.
+    pub fn estimate_text(&self) -> Option<String> {
+        self.shown().map(|s| texts::estimate(&s.estimate, self.now))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `lattica-sandbox` binary: parses flags, starts the library's sandbox, prints one JSON
 //! line (`{"url", "payments_url", "token", "data"}`) to stdout, logs to stderr, and shuts
-//! down gracefully on SIGINT or SIGTERM.
+//! down gracefully on SIGINT or SIGTERM (and, with `--exit-with-stdin`, when its standard
+//! input closes: how the tray app's demo stops it, even if the app itself dies).
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -41,6 +42,10 @@ struct Args {
         default_values = lattica_sandbox::payments::DEFAULT_ALLOWED_ORIGINS
     )]
     payments_allow_origins: Vec<String>,
+    /// Shut down when standard input reaches its end (a parent holding a pipe to it exited
+    /// or closed it).
+    #[arg(long)]
+    exit_with_stdin: bool,
 }
 
 #[tokio::main]
@@ -90,10 +95,25 @@ async fn main() -> ExitCode {
     }
     drop(stdout);
 
-    wait_for_signal().await;
+    if args.exit_with_stdin {
+        tokio::select! {
+            () = wait_for_signal() => {}
+            () = stdin_closed() => tracing::info!("standard input closed"),
+        }
+    } else {
+        wait_for_signal().await;
+    }
     tracing::info!("shutting down");
     sandbox.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Resolves once standard input reaches its end (or fails).
+async fn stdin_closed() {
+    use tokio::io::AsyncReadExt;
+    let mut stdin = tokio::io::stdin();
+    let mut buffer = [0_u8; 256];
+    while matches!(stdin.read(&mut buffer).await, Ok(n) if n > 0) {}
 }
 
 #[cfg(unix)]

@@ -3,7 +3,7 @@
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::actions;
-use crate::error::AppError;
+use crate::error::IpcError;
 use crate::ipc::WindowId;
 use crate::presenter::{self, NumberedView, Views};
 use crate::windows;
@@ -35,22 +35,22 @@ pub fn hide_popover<R: Runtime>(app: AppHandle<R>) {
 // where creating a webview can deadlock.
 
 #[tauri::command]
-pub async fn open_settings<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
+pub async fn open_settings<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
     open(&app, WindowId::Settings)
 }
 
 #[tauri::command]
-pub async fn open_add_credit<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
+pub async fn open_add_credit<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
     open(&app, WindowId::Wizard)
 }
 
 #[tauri::command]
-pub async fn open_sign_in<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
+pub async fn open_sign_in<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
     open(&app, WindowId::SignIn)
 }
 
-fn open<R: Runtime>(app: &AppHandle<R>, window: WindowId) -> Result<(), AppError> {
+fn open<R: Runtime>(app: &AppHandle<R>, window: WindowId) -> Result<(), IpcError> {
     windows::open(app, window)
         .map(drop)
-        .map_err(AppError::internal)
+        .map_err(IpcError::internal)
 }

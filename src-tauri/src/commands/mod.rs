@@ -1,5 +1,5 @@
 //! The IPC commands, one module per domain. Each is thin: it parses, delegates and maps the
-//! error to [`crate::error::AppError`]. `build.rs` lists them and `capabilities/*.json` grant
+//! error to [`crate::error::IpcError`]. `build.rs` lists them and `capabilities/*.json` grant
 //! each window only its own.
 
 pub mod account;

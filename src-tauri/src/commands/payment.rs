@@ -1,99 +1,92 @@
 //! The add-credit commands: the wizard's steps and the popover's quick top-up. Each step runs
-//! in Rust, in a task that outlives the window that asked for it; a card arrives only as the
-//! payment service's token, never as a number.
+//! in the payment service, in a task that outlives the window that asked for it; a card
+//! arrives only as the payment service's token, never as a number.
 
-use tauri::{AppHandle, Runtime};
+use lattica_app::payment::{self, AttemptView, Payments, QuickOffer, Quote, Step, WizardContext};
+use lattica_client::PaymentMethod;
+use tauri::State;
 
-use crate::error::AppError;
-use crate::payment::{self, AttemptView, Card, QuickOffer, Quote, Step, WizardContext};
+use crate::error::IpcError;
 
-/// Prices, limits, suggestions, saved cards, and the attempt to resume.
+/// The wizard's starting point.
 #[tauri::command]
-pub async fn payment_context<R: Runtime>(app: AppHandle<R>) -> Result<WizardContext, AppError> {
-    payment::wizard(&app).await
+pub async fn payment_context(payments: State<'_, Payments>) -> Result<WizardContext, IpcError> {
+    Ok(payments.wizard().await?)
 }
 
-/// Prices an amount as typed, or says what is wrong with it (`invalid_amount`).
+/// The price of an amount as typed, and what it buys.
 #[tauri::command]
-pub async fn payment_quote<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn payment_quote(
+    payments: State<'_, Payments>,
     credits: String,
-) -> Result<Quote, AppError> {
-    payment::quote(&app, &credits).await
+) -> Result<Quote, IpcError> {
+    Ok(payments.quote(&credits).await?)
 }
 
-/// The amount is chosen: opens a payment for it (nothing is charged yet).
+/// The amount is chosen: a payment is opened for it.
 #[tauri::command]
-pub async fn payment_begin<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn payment_begin(
+    payments: State<'_, Payments>,
     credits: String,
-) -> Result<Option<AttemptView>, AppError> {
-    let purchase = payment::purchase(&app, &credits).await?;
-    payment::run(&app, Step::Begin(purchase)).await
+) -> Result<Option<AttemptView>, IpcError> {
+    let purchase = payments.purchase(&credits).await?;
+    Ok(payments.run(Step::Begin(purchase)).await?)
 }
 
-/// "Pay": confirms the payment with a saved card or the hosted form's token.
+/// "Pay" with a card token from the payment service's form, or a saved card.
 #[tauri::command]
-pub async fn payment_pay<R: Runtime>(
-    app: AppHandle<R>,
-    card: Card,
+pub async fn payment_pay(
+    payments: State<'_, Payments>,
+    card: PaymentMethod,
     save: bool,
-) -> Result<Option<AttemptView>, AppError> {
-    let card = card.checked().map_err(AppError::Payment)?;
-    payment::run(&app, Step::Pay { card, save }).await
+) -> Result<Option<AttemptView>, IpcError> {
+    let card = payment::check_card(card)?;
+    Ok(payments.run(Step::Pay { card, save }).await?)
 }
 
-/// The 3-D Secure page says payment `payment_id` no longer waits.
+/// The 3-D Secure page reported that the payment no longer waits.
 #[tauri::command]
-pub async fn payment_authenticated<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn payment_authenticated(
+    payments: State<'_, Payments>,
     payment_id: String,
-) -> Result<Option<AttemptView>, AppError> {
-    payment::run(&app, Step::Authenticated(payment_id)).await
+) -> Result<Option<AttemptView>, IpcError> {
+    Ok(payments.run(Step::Authenticated(payment_id)).await?)
 }
 
-/// Learns an outcome that is not known yet (the same request again, same key).
+/// Learns an outcome that is not known yet.
 #[tauri::command]
-pub async fn payment_check_again<R: Runtime>(
-    app: AppHandle<R>,
-) -> Result<Option<AttemptView>, AppError> {
-    payment::run(&app, Step::CheckAgain).await
+pub async fn payment_check_again(
+    payments: State<'_, Payments>,
+) -> Result<Option<AttemptView>, IpcError> {
+    Ok(payments.run(Step::CheckAgain).await?)
 }
 
-/// Cancels the payment if it was not confirmed; answers the attempt if it cannot be.
 #[tauri::command]
-pub async fn payment_cancel<R: Runtime>(
-    app: AppHandle<R>,
-) -> Result<Option<AttemptView>, AppError> {
-    payment::run(&app, Step::Cancel).await
+pub async fn payment_cancel(
+    payments: State<'_, Payments>,
+) -> Result<Option<AttemptView>, IpcError> {
+    Ok(payments.run(Step::Cancel).await?)
 }
 
-/// The outcome was seen: the next wizard starts afresh.
+/// The result was seen.
 #[tauri::command]
-pub async fn payment_done<R: Runtime>(app: AppHandle<R>) -> Result<Option<AttemptView>, AppError> {
-    payment::run(&app, Step::Done).await
+pub async fn payment_done(payments: State<'_, Payments>) -> Result<Option<AttemptView>, IpcError> {
+    Ok(payments.run(Step::Done).await?)
 }
 
-/// The attempt as last published, without waiting for a step in progress.
+/// The popover's one-click top-up offer, if a usable card is saved.
 #[tauri::command]
-pub fn payment_status<R: Runtime>(app: AppHandle<R>) -> Option<AttemptView> {
-    payment::latest(&app)
+pub async fn quick_top_up_offer(
+    payments: State<'_, Payments>,
+) -> Result<Option<QuickOffer>, IpcError> {
+    Ok(payments.quick_offer().await?)
 }
 
-/// The popover's one-click top-up, if a card is saved.
 #[tauri::command]
-pub async fn quick_top_up_offer<R: Runtime>(
-    app: AppHandle<R>,
-) -> Result<Option<QuickOffer>, AppError> {
-    payment::quick_offer(&app).await
-}
-
-/// Buys `credits` with the saved card `payment_method_id` (confirmed in the popover).
-#[tauri::command]
-pub async fn quick_top_up<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn quick_top_up(
+    payments: State<'_, Payments>,
     credits: String,
     payment_method_id: String,
-) -> Result<Option<AttemptView>, AppError> {
-    payment::quick_top_up(&app, &credits, &payment_method_id).await
+) -> Result<Option<AttemptView>, IpcError> {
+    Ok(payments.quick_top_up(&credits, &payment_method_id).await?)
 }

@@ -5,9 +5,9 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::actions;
-use crate::engine::EngineHandle;
-use crate::error::AppError;
-use crate::session::{SessionInfo, Sessions};
+use lattica_app::engine::EngineHandle;
+use crate::error::IpcError;
+use lattica_app::session::{SessionInfo, Sessions};
 
 /// Checks `token` with the platform and, if accepted, stores it in the keychain and signs in.
 #[tauri::command]
@@ -15,9 +15,9 @@ pub async fn sign_in<R: Runtime>(
     app: AppHandle<R>,
     sessions: State<'_, Sessions>,
     token: String,
-) -> Result<SessionInfo, AppError> {
+) -> Result<SessionInfo, IpcError> {
     let (client, info) = sessions.sign_in(&token).await?;
-    actions::signed_in(&app, client, &info);
+    actions::signed_in(&app, client);
     Ok(info)
 }
 
@@ -54,6 +54,6 @@ pub fn sign_in_context(
 }
 
 #[tauri::command]
-pub async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
+pub async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
     actions::sign_out(&app).await
 }

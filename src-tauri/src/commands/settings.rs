@@ -5,11 +5,12 @@ use lattica_core::view::{Session, SignOutReason};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use crate::backend::Backend;
-use crate::engine::{Command, EngineHandle};
-use crate::error::AppError;
-use crate::prefs::Preferences;
-use crate::session::Sessions;
+use lattica_app::backend::Backend;
+use lattica_app::engine::{Command, EngineHandle};
+use crate::error::IpcError;
+use lattica_app::AppError;
+use lattica_app::prefs::Preferences;
+use lattica_app::session::Sessions;
 
 /// What the settings window shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,7 +41,7 @@ pub fn get_settings(
 pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
     form: SettingsForm,
-) -> Result<SettingsView, AppError> {
+) -> Result<SettingsView, IpcError> {
     let settings = Settings::from_form(&form).map_err(AppError::InvalidSettings)?;
     let (prefs, sessions, engine) = (
         app.state::<Preferences>(),
@@ -68,7 +69,7 @@ pub async fn save_settings<R: Runtime>(
     Ok(view(&settings, &sessions.backend(), &engine))
 }
 
-fn set_launch_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), AppError> {
+fn set_launch_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), IpcError> {
     use tauri_plugin_autostart::ManagerExt;
     // Absent in unit tests, which build the app without plugins.
     if app
@@ -78,7 +79,9 @@ fn set_launch_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), A
         return Ok(());
     }
     let failed = |e: tauri_plugin_autostart::Error| {
-        AppError::Storage(format!("could not change launch at login: {e}"))
+        IpcError(AppError::Storage(format!(
+            "could not change launch at login: {e}"
+        )))
     };
     let launcher = app.autolaunch();
     if launcher.is_enabled().map_err(failed)? == on {

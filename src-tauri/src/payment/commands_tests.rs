@@ -10,17 +10,17 @@ use lattica_core::settings::Settings;
 use lattica_sandbox::{RunningSandbox, SandboxConfig};
 use serde_json::{Value, json};
 use tauri::test::{MockRuntime, mock_builder};
-use tauri::{App, WebviewWindow};
+use tauri::{App, Listener, WebviewWindow};
 
-use crate::backend::Backend;
-use crate::engine::{Engine, EngineState};
-use crate::keychain::{MemoryVault, TokenVault};
-use crate::prefs::Preferences;
-use crate::session::Sessions;
-use crate::startup::EmbeddedSandbox;
+use lattica_app::backend::Backend;
+use lattica_app::engine::{Engine, EngineState};
+use lattica_app::paths::AppPaths;
+use lattica_app::prefs::Preferences;
+use lattica_app::session::{MemoryVault, Sessions, TokenVault};
+
 use crate::test_ipc::{invoke, window};
 use crate::windows::PopoverLife;
-use crate::{Parts, build, install};
+use crate::{Automation, Parts, build, install};
 
 struct TestApp {
     app: App<MockRuntime>,
@@ -53,7 +53,7 @@ fn signed_in_app() -> TestApp {
         None,
     );
     tauri::async_runtime::spawn(engine.run());
-    let paths = crate::paths::AppPaths {
+    let paths = AppPaths {
         config_dir: dir.path().join("config"),
         data_dir: dir.path().join("data"),
         log_dir: dir.path().join("logs"),
@@ -63,9 +63,11 @@ fn signed_in_app() -> TestApp {
         sessions,
         engine: handle,
         popover: PopoverLife::new(Some(Duration::from_secs(30))),
-        sandbox: EmbeddedSandbox::default(),
+        demo: None,
         alerts: None,
         signed_in: true,
+        resend_delay: Duration::from_millis(50),
+        automation: Automation(false),
     };
     let app = build(mock_builder())
         .build(tauri::generate_context!())
@@ -116,6 +118,13 @@ fn each_window_gets_only_its_payment_commands() {
 fn a_purchase_through_the_wizards_commands() {
     let test = signed_in_app();
     let wizard = window(&test.app, "wizard");
+    // Every view of the attempt the windows are sent.
+    let (sender, updates) = std::sync::mpsc::channel::<Value>();
+    test.app.listen_any(crate::ipc::event::PAYMENT_UPDATED, move |event| {
+        if let Ok(view) = serde_json::from_str(event.payload()) {
+            let _ = sender.send(view);
+        }
+    });
     let context = invoke(&wizard, "payment_context", json!({})).unwrap();
     assert_eq!(
         context["paymentsOrigin"],
@@ -161,14 +170,15 @@ fn a_purchase_through_the_wizards_commands() {
     assert_eq!(paid["charged"], "$40.00");
     assert!(paid["receipt"].is_string());
 
-    // The balance is the platform's, read back by a refresh.
+    // The balance is the platform's, read back by a refresh, and sent to the windows.
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
-        let status = invoke(&wizard, "payment_status", json!({})).unwrap();
-        if status["newBalance"].is_string() || Instant::now() > deadline {
+        let status = updates
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the read-back balance is sent");
+        if status["newBalance"].is_string() {
             break status;
         }
-        std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status["newBalance"], "140.00", "{status}");
 

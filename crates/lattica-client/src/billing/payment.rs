@@ -65,8 +65,9 @@ impl<'de> Deserialize<'de> for PaymentStatus {
     }
 }
 
-/// A saved or freshly tokenised card, as the payment service describes it: never the number.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A saved or freshly tokenised card, as the payment service describes it: its opaque `pm_…`
+/// token with the brand, the last four digits and the expiry; never the number.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentMethod {
     #[serde(deserialize_with = "ids::required")]
@@ -79,6 +80,55 @@ pub struct PaymentMethod {
     pub exp_month: Option<u32>,
     #[serde(default)]
     pub exp_year: Option<u32>,
+}
+
+// The token is not card data, but it can charge a saved card: it stays out of logs.
+impl fmt::Debug for PaymentMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaymentMethod")
+            .field("brand", &self.brand)
+            .field("last4", &self.last4)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PaymentMethod {
+    /// `Visa •••• 4242`.
+    pub fn label(&self) -> String {
+        let brand = self.brand.as_deref().map_or("Card", brand_name);
+        match &self.last4 {
+            Some(last4) => format!("{brand} •••• {last4}"),
+            None => brand.to_owned(),
+        }
+    }
+
+    /// `04/27`.
+    pub fn expiry(&self) -> Option<String> {
+        let (month, year) = (self.exp_month?, self.exp_year?);
+        Some(format!("{month:02}/{:02}", year % 100))
+    }
+
+    /// Still usable in the month of `(year, month)`; a card without an expiry is.
+    pub fn valid_in(&self, year: u32, month: u32) -> bool {
+        match (self.exp_year, self.exp_month) {
+            (Some(exp_year), Some(exp_month)) => (exp_year, exp_month) >= (year, month),
+            _ => true,
+        }
+    }
+}
+
+/// The display name of a card brand as the payment service spells it (`visa`).
+pub fn brand_name(brand: &str) -> &str {
+    match brand {
+        "visa" => "Visa",
+        "mastercard" => "Mastercard",
+        "amex" => "American Express",
+        "discover" => "Discover",
+        "diners" => "Diners Club",
+        "jcb" => "JCB",
+        "unionpay" => "UnionPay",
+        _ => "Card",
+    }
 }
 
 /// What the user must do before the payment can go on: `redirect` to a 3-D Secure page.

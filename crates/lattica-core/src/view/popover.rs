@@ -75,6 +75,8 @@ pub struct ChartPoint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StaleBanner {
+    /// The banner: `Cannot reach the platform. Figures from 5 min ago.`
+    pub text: String,
     /// `Data from 5 min ago`.
     pub age_text: String,
     pub reason: String,
@@ -82,6 +84,14 @@ pub struct StaleBanner {
 
 impl<Tz: TimeZone> ViewInput<'_, Tz> {
     pub fn popover(&self) -> PopoverView {
+        let mut view = self.popover_parts();
+        if let Some(problem) = self.keychain_problem {
+            view.error = Some(problem.to_owned());
+        }
+        view
+    }
+
+    fn popover_parts(&self) -> PopoverView {
         let state = self.tray_state();
         let mut view = PopoverView {
             state,
@@ -130,16 +140,23 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
                 credits: format::credits(payment.credits),
             });
         view.chart = chart(self.history, self.now);
-        view.updated_ago = Some(format!(
-            "Updated {}",
-            format::ago(snapshot.fetched_at, self.now)
-        ));
+        let age = format::ago(snapshot.fetched_at, self.now);
+        view.updated_ago = Some(format!("Updated {age}"));
         if view.state == TrayState::Stale {
-            let age = format::ago(snapshot.fetched_at, self.now);
+            let reason = texts::failure(self.connection)
+                .unwrap_or_else(|| "Waiting for the next refresh.".to_owned());
+            let when = if age == "just now" {
+                "Figures from a moment ago.".to_owned()
+            } else {
+                format!("Figures from {age}.")
+            };
             view.stale = Some(StaleBanner {
+                text: format!(
+                    "{}. {when}",
+                    reason.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+                ),
                 age_text: format!("Data from {age}"),
-                reason: texts::failure(self.connection)
-                    .unwrap_or_else(|| "Waiting for the next refresh.".to_owned()),
+                reason,
             });
         }
         view.token_warning = snapshot

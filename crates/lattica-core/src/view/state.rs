@@ -29,18 +29,16 @@ pub enum TrayState {
 pub const STALE_AFTER_INTERVALS: u32 = 3;
 
 impl TrayState {
-    /// The icon for this state: `icons/tray/<name>.png` in the shell.
-    pub fn icon_name(self) -> &'static str {
-        match self {
-            TrayState::Ok => "tray-ok",
-            TrayState::Low => "tray-low",
-            TrayState::Critical => "tray-critical",
-            TrayState::Empty => "tray-empty",
-            TrayState::Stale => "tray-stale",
-            TrayState::SignedOut => "tray-signed-out",
-            TrayState::Error => "tray-error",
-        }
-    }
+    /// Every state, once each.
+    pub const ALL: [TrayState; 7] = [
+        TrayState::Ok,
+        TrayState::Low,
+        TrayState::Critical,
+        TrayState::Empty,
+        TrayState::Stale,
+        TrayState::SignedOut,
+        TrayState::Error,
+    ];
 
     pub fn from_level(level: Level) -> Self {
         match level {
@@ -180,18 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn icon_names_are_distinct() {
-        let all = [
-            TrayState::Ok,
-            TrayState::Low,
-            TrayState::Critical,
-            TrayState::Empty,
-            TrayState::Stale,
-            TrayState::SignedOut,
-            TrayState::Error,
-        ];
-        let names: std::collections::HashSet<_> = all.iter().map(|s| s.icon_name()).collect();
-        assert_eq!(names.len(), all.len());
+    fn states_serialize_in_camel_case() {
         assert_eq!(
             serde_json::to_value(TrayState::SignedOut).unwrap(),
             "signedOut"

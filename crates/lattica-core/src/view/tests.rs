@@ -71,6 +71,8 @@ impl Case {
             history: &self.history,
             observed_burn_per_hour: None,
             settings: &self.settings,
+            refreshing: false,
+            keychain_problem: None,
             now: now(),
             tz: &self.tz,
         }
@@ -89,7 +91,11 @@ fn running_workers_fill_tray_and_popover() {
         "Lattica: 1,234.50 credits, about 5 d 8 h left"
     );
     assert_eq!(
-        tray.menu_rows,
+        [
+            tray.balance_row.as_str(),
+            &tray.estimate_row,
+            &tray.last_payment_row
+        ],
         [
             "Balance: 1,234.50 credits",
             "Estimated usage time: about 5 d 8 h",
@@ -146,7 +152,7 @@ fn idle_account_explains_the_hypothetical_worker() {
     assert_eq!(tray.state, TrayState::Low);
     assert_eq!(tray.tooltip, "Lattica: 24.00 credits, no workers running");
     assert_eq!(
-        tray.menu_rows[1],
+        tray.estimate_row,
         "Estimated usage time: about 20 h for 1 worker (none running)"
     );
 }
@@ -163,8 +169,8 @@ fn critical_and_empty_levels_reach_the_tray() {
         (tray.state, tray.label.as_str()),
         (TrayState::Empty, "0 cr")
     );
-    assert_eq!(tray.menu_rows[1], "Estimated usage time: none left");
-    assert_eq!(tray.menu_rows[2], "Last payment: none");
+    assert_eq!(tray.estimate_row, "Estimated usage time: none left");
+    assert_eq!(tray.last_payment_row, "Last payment: none");
     assert_eq!(case.input().popover().estimate.unwrap().text, "none left");
 }
 
@@ -192,7 +198,7 @@ fn failed_refresh_shows_stale_data_with_its_age() {
     assert_eq!(tray.state, TrayState::Stale);
     assert_eq!(tray.label, "500 cr");
     assert_eq!(
-        tray.menu_rows[0],
+        tray.balance_row,
         "Balance: 500.00 credits (as of 5 min ago)"
     );
     assert!(
@@ -204,6 +210,10 @@ fn failed_refresh_shows_stale_data_with_its_age() {
     let banner = popover.stale.unwrap();
     assert_eq!(banner.age_text, "Data from 5 min ago");
     assert_eq!(banner.reason, "Offline: can't reach Lattica.");
+    assert_eq!(
+        banner.text,
+        "Offline: can't reach Lattica. Figures from 5 min ago."
+    );
     // 500 / 1.2 h = 416 h 40 min from the fetch, 5 min of which have passed since.
     assert_eq!(popover.estimate.unwrap().text, "about 17 d 8 h");
 
@@ -242,7 +252,7 @@ fn signed_out_hides_the_data() {
         (TrayState::SignedOut, "signed out")
     );
     assert_eq!(tray.tooltip, "Lattica: signed out (session token expired)");
-    assert_eq!(tray.menu_rows[0], "Signed out (session token expired)");
+    assert_eq!(tray.balance_row, "Signed out (session token expired)");
     let popover = case.input().popover();
     assert_eq!(popover.balance, None);
     assert_eq!(popover.estimate, None);
@@ -253,7 +263,7 @@ fn signed_out_hides_the_data() {
     case.session = Session::SignedOut {
         reason: SignOutReason::NoToken,
     };
-    assert_eq!(case.input().tray().menu_rows[0], "Not signed in");
+    assert_eq!(case.input().tray().balance_row, "Not signed in");
 }
 
 #[test]
@@ -263,7 +273,8 @@ fn no_data_is_loading_or_an_error() {
     let tray = case.input().tray();
     assert_eq!((tray.state, tray.label.as_str()), (TrayState::Stale, "—"));
     assert_eq!(tray.tooltip, "Lattica: loading…");
-    assert_eq!(tray.menu_rows.len(), 3);
+    assert_eq!(tray.balance_row, "Balance: —");
+    assert_eq!(tray.status_row, "Loading…");
     let popover = case.input().popover();
     assert!(popover.loading);
     assert_eq!(popover.error, None);
@@ -355,4 +366,44 @@ fn popover_serializes_in_camel_case() {
     assert!(json["signedOut"].is_null());
     let tray = serde_json::to_value(case.input().tray()).unwrap();
     assert_eq!(tray["menuRows"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn the_status_row_says_where_the_figures_stand() {
+    let mut case = Case::new(Some(snapshot("500", &[])));
+    let tray = case.input().tray();
+    assert!(tray.signed_in);
+    assert!(tray.status_row.starts_with("Updated at "), "{}", tray.status_row);
+    let mut input = case.input();
+    input.refreshing = true;
+    assert_eq!(input.tray().status_row, "Refreshing…");
+    case.connection = Connection::Failed {
+        message: "cannot reach the platform".into(),
+        offline: true,
+    };
+    assert_eq!(
+        case.input().tray().status_row,
+        "Cannot reach the platform; retrying"
+    );
+    case.session = Session::SignedOut {
+        reason: SignOutReason::SignedOut,
+    };
+    let tray = case.input().tray();
+    assert!(!tray.signed_in);
+    assert_eq!(tray.status_row, "No figures while signed out");
+}
+
+#[test]
+fn a_missing_keychain_is_an_error_everywhere() {
+    let case = Case::new(Some(snapshot("500", &[])));
+    let mut input = case.input();
+    input.keychain_problem = Some("no keychain available");
+    let tray = input.tray();
+    assert_eq!(tray.state, TrayState::Error);
+    assert_eq!(tray.tooltip, "Lattica: no keychain available");
+    assert_eq!(tray.status_row, "Keychain unavailable: see the sign-in window");
+    assert_eq!(
+        input.popover().error.as_deref(),
+        Some("no keychain available")
+    );
 }

@@ -3,7 +3,7 @@
 use chrono::TimeZone;
 use serde::Serialize;
 
-use super::{Session, Shown, TrayState, ViewInput, texts};
+use super::{Connection, Session, Shown, TrayState, ViewInput, texts};
 use crate::estimate::Estimate;
 use crate::format;
 
@@ -15,43 +15,121 @@ pub struct TrayView {
     /// The compact balance (`1.2k cr`), `—` without data, `signed out` when signed out.
     pub label: String,
     pub tooltip: String,
-    /// Always three rows, in this order: balance, estimated usage time, last payment; a
-    /// fixed shape so the shell can update its menu items in place.
-    pub menu_rows: Vec<String>,
+    /// The menu's info rows, updated in place: `Balance: 1,234.50 credits`.
+    pub balance_row: String,
+    /// `Estimated usage time: about 5 h`.
+    pub estimate_row: String,
+    /// `Last payment: 2 days ago, $25.00`.
+    pub last_payment_row: String,
+    /// Where the figures stand: `Updated at 14:05`, `Refreshing…`, `Cannot reach …; retrying`.
+    pub status_row: String,
+    /// The menu offers "Sign out" when signed in, "Sign in…" otherwise.
+    pub signed_in: bool,
+}
+
+impl TrayView {
+    /// What the tray shows before the app has read anything.
+    pub fn starting() -> Self {
+        Self {
+            state: TrayState::Stale,
+            label: String::new(),
+            tooltip: "Lattica: starting".to_owned(),
+            balance_row: "Balance: loading…".to_owned(),
+            estimate_row: "Usage time: loading…".to_owned(),
+            last_payment_row: "Last payment: loading…".to_owned(),
+            status_row: "Starting…".to_owned(),
+            signed_in: true,
+        }
+    }
+}
+
+/// The three figure rows of the menu.
+struct Rows {
+    balance: String,
+    estimate: String,
+    last_payment: String,
 }
 
 const NO_VALUE: &str = "—";
 
 impl<Tz: TimeZone> ViewInput<'_, Tz> {
     pub fn tray(&self) -> TrayView {
+        let (state, label, tooltip, rows) = self.tray_parts();
+        let mut view = TrayView {
+            state,
+            label,
+            tooltip,
+            balance_row: rows.balance,
+            estimate_row: rows.estimate,
+            last_payment_row: rows.last_payment,
+            status_row: self.status_row(),
+            signed_in: self.session == Session::SignedIn,
+        };
+        if let Some(problem) = self.keychain_problem {
+            view.state = TrayState::Error;
+            view.status_row = "Keychain unavailable: see the sign-in window".to_owned();
+            view.tooltip = format!("Lattica: {problem}");
+        }
+        view
+    }
+
+    fn status_row(&self) -> String {
+        if let Session::SignedOut { .. } = self.session {
+            return "No figures while signed out".to_owned();
+        }
+        if self.refreshing {
+            return "Refreshing…".to_owned();
+        }
+        match (self.connection, self.snapshot) {
+            (Connection::Failed { message, .. }, _) => {
+                // Sentence case for a menu row; the message is written to follow a colon.
+                sentence_case(&format!("{message}; retrying"))
+            }
+            (_, Some(snapshot)) => format!(
+                "Updated at {}",
+                snapshot
+                    .fetched_at
+                    .with_timezone(self.tz)
+                    .naive_local()
+                    .format("%H:%M")
+            ),
+            (_, None) => "Loading…".to_owned(),
+        }
+    }
+
+    fn tray_parts(&self) -> (TrayState, String, String, Rows) {
         let state = self.tray_state();
         match (self.session, self.shown()) {
             (Session::SignedOut { reason }, _) => {
                 let status = texts::signed_out_short(reason);
-                TrayView {
+                (
                     state,
-                    label: "signed out".to_owned(),
-                    tooltip: format!("Lattica: {status}"),
-                    menu_rows: rows(sentence_case(status), NO_VALUE, NO_VALUE),
-                }
+                    "signed out".to_owned(),
+                    format!("Lattica: {status}"),
+                    rows(sentence_case(status), NO_VALUE, NO_VALUE),
+                )
             }
             (Session::SignedIn, None) => {
                 let tooltip = match texts::failure(self.connection) {
                     Some(failure) => format!("Lattica: no balance yet. {failure}"),
                     None => "Lattica: loading…".to_owned(),
                 };
-                TrayView {
+                (
                     state,
-                    label: NO_VALUE.to_owned(),
+                    NO_VALUE.to_owned(),
                     tooltip,
-                    menu_rows: rows(format!("Balance: {NO_VALUE}"), NO_VALUE, NO_VALUE),
-                }
+                    rows(format!("Balance: {NO_VALUE}"), NO_VALUE, NO_VALUE),
+                )
             }
             (Session::SignedIn, Some(shown)) => self.tray_with_data(state, &shown),
         }
     }
 
-    fn tray_with_data(&self, state: TrayState, shown: &Shown<'_>) -> TrayView {
+    fn tray_with_data(
+        &self,
+        state: TrayState,
+        shown: &Shown<'_>,
+    ) -> (TrayState, String, String, Rows) {
         let snapshot = shown.snapshot;
         let credits = format::credits(snapshot.balance);
         let estimate = texts::estimate(&shown.estimate, self.now);
@@ -78,21 +156,21 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             || "none".to_owned(),
             |payment| texts::last_payment(payment, self.now),
         );
-        TrayView {
+        (
             state,
-            label: format::compact_credits(snapshot.balance),
+            format::compact_credits(snapshot.balance),
             tooltip,
-            menu_rows: rows(balance_row, &estimate_row, &payment_row),
-        }
+            rows(balance_row, &estimate_row, &payment_row),
+        )
     }
 }
 
-fn rows(balance: String, estimate: &str, last_payment: &str) -> Vec<String> {
-    vec![
+fn rows(balance: String, estimate: &str, last_payment: &str) -> Rows {
+    Rows {
         balance,
-        format!("Estimated usage time: {estimate}"),
-        format!("Last payment: {last_payment}"),
-    ]
+        estimate: format!("Estimated usage time: {estimate}"),
+        last_payment: format!("Last payment: {last_payment}"),
+    }
 }
 
 /// `signed out` → `Signed out`, for a text that starts a menu row.

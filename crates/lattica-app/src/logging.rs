@@ -18,7 +18,7 @@ pub fn init(log_file: &Path, stderr_level: &str) {
     let env_or = |default: &str| {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default))
     };
-    let file_filter = "warn,lattica_tray=info,lattica_client=info,lattica_core=info,\
+    let file_filter = "warn,lattica_tray=info,lattica_app=info,lattica_client=info,lattica_core=info,\
                        lattica_sandbox=info";
     let stderr_filter = if stderr_level == "info" {
         file_filter

@@ -1,5 +1,6 @@
 //! The command line: `lattica-tray [--sandbox]` runs the tray app; `login`, `logout` and
-//! `status` serve scripts and never start GTK, so they work without a display.
+//! `status` serve scripts. They run in the `lattica-tray` launcher, which links no GUI
+//! library, so they work without a display and start in a few milliseconds.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Local, Utc};
 use clap::{Parser, Subcommand};
 use lattica_client::LatticaClient;
-use lattica_core::history::History;
+use lattica_core::history::{BURN_WINDOW, History};
 use lattica_core::settings::SettingsStore;
 use lattica_core::view::{Connection, Session, Snapshot, ViewInput};
 use serde::Serialize;
@@ -17,6 +18,14 @@ use crate::error::AppError;
 use crate::fetch;
 use crate::paths::AppPaths;
 use crate::session::Sessions;
+
+/// The tray app's program, which `lattica-tray` starts when given no subcommand.
+pub const TRAY_APP: &str = "lattica-tray-app";
+
+/// [`TRAY_APP`] beside the running binary, else from `PATH`.
+pub fn tray_app_program() -> std::path::PathBuf {
+    crate::paths::program_beside(TRAY_APP)
+}
 
 /// Exit codes, so scripts can tell failures apart.
 pub mod exit {
@@ -110,10 +119,11 @@ fn fail(code: u8, message: &str) -> ExitCode {
 fn code_of(error: &AppError) -> u8 {
     match error {
         AppError::InvalidToken(_) => exit::USAGE,
-        AppError::TokenRejected(_) | AppError::TokenExpired(_) | AppError::NotSignedIn => {
-            exit::NOT_SIGNED_IN
-        }
-        AppError::KeychainUnavailable(_) => exit::KEYCHAIN,
+        AppError::TokenRejected
+        | AppError::TokenRevoked
+        | AppError::TokenExpired
+        | AppError::NotSignedIn => exit::NOT_SIGNED_IN,
+        AppError::Keychain(_) => exit::KEYCHAIN,
         AppError::Network(_) | AppError::Server(_) => exit::UNAVAILABLE,
         _ => exit::FAILURE,
     }
@@ -228,8 +238,7 @@ async fn status(
     let burn = history
         .as_ref()
         .and_then(|h| {
-            h.observed_burn_per_hour(now, chrono::TimeDelta::hours(6))
-                .ok()
+            h.observed_burn_per_hour(now, BURN_WINDOW).ok()
         })
         .flatten();
     let connection = match &error {
@@ -246,6 +255,8 @@ async fn status(
         history: &[],
         observed_burn_per_hour: burn,
         settings,
+        refreshing: false,
+        keychain_problem: None,
         now,
         tz: &Local,
     };

@@ -57,6 +57,8 @@ impl Alerts {
             history: &[],
             observed_burn_per_hour,
             settings,
+            refreshing: false,
+            keychain_problem: None,
             now: snapshot.fetched_at,
             tz: &Local,
         };
@@ -64,7 +66,7 @@ impl Alerts {
             at: snapshot.fetched_at,
             balance: snapshot.balance,
             hours_left: input.estimate().and_then(|e| e.hours_left()),
-            estimate_text: input.popover().estimate.map(|e| e.text),
+            estimate_text: input.estimate_text(),
             first_after_start: std::mem::take(&mut self.first),
         };
         let mut notifications =

@@ -12,6 +12,25 @@ use serde::Serialize;
 /// Most decimals of a purchase: the platform charges whole cents.
 const MAX_DECIMALS: u32 = 2;
 
+/// Why an amount cannot be bought. Each names what to change; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("Enter a number of credits.")]
+    Empty,
+    #[error("Enter a number of credits, like 50 or 12.5.")]
+    NotANumber,
+    #[error("Use at most two decimals.")]
+    TooManyDecimals,
+    #[error("The smallest purchase is {} credits.", credits_text(*.0))]
+    BelowMinimum(Decimal),
+    #[error("At most {} credits can be bought at once.", credits_text(*.0))]
+    AboveMaximum(Decimal),
+    #[error("Enter a number of credits above zero.")]
+    NotPositive,
+    #[error("This amount cannot be priced in whole cents.")]
+    NotPriceable,
+}
+
 /// A valid purchase: credits within the limits, and their exact price.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Purchase {
@@ -22,10 +41,10 @@ pub struct Purchase {
 impl Purchase {
     /// Parses what the user typed ("50", "12.5", "1,000") and checks it against `pricing`.
     /// The error is a sentence for the user.
-    pub fn parse(text: &str, pricing: &Pricing) -> Result<Self, String> {
+    pub fn parse(text: &str, pricing: &Pricing) -> Result<Self, AmountError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("Enter a number of credits.".to_owned());
+            return Err(AmountError::Empty);
         }
         let plain: String = text.chars().filter(|c| *c != ',').collect();
         let well_formed = plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
@@ -34,35 +53,29 @@ impl Purchase {
         let credits = well_formed
             .then(|| Decimal::from_str_exact(&plain).ok())
             .flatten()
-            .ok_or_else(|| "Enter a number of credits, like 50 or 12.5.".to_owned())?;
+            .ok_or(AmountError::NotANumber)?;
         Self::new(credits, pricing)
     }
 
     /// Checks `credits` against `pricing`'s limits and prices it.
-    pub fn new(credits: Decimal, pricing: &Pricing) -> Result<Self, String> {
+    pub fn new(credits: Decimal, pricing: &Pricing) -> Result<Self, AmountError> {
         if credits.normalize().scale() > MAX_DECIMALS {
-            return Err("Use at most two decimals.".to_owned());
+            return Err(AmountError::TooManyDecimals);
         }
         if let Some(limits) = pricing.limits {
             if credits < limits.min_credits {
-                return Err(format!(
-                    "The smallest purchase is {} credits.",
-                    credits_text(limits.min_credits)
-                ));
+                return Err(AmountError::BelowMinimum(limits.min_credits));
             }
             if credits > limits.max_credits {
-                return Err(format!(
-                    "At most {} credits can be bought at once.",
-                    credits_text(limits.max_credits)
-                ));
+                return Err(AmountError::AboveMaximum(limits.max_credits));
             }
         }
         if credits <= Decimal::ZERO {
-            return Err("Enter a number of credits above zero.".to_owned());
+            return Err(AmountError::NotPositive);
         }
         let price = pricing
             .price_of(credits)
-            .ok_or_else(|| "This amount cannot be priced in whole cents.".to_owned())?;
+            .ok_or(AmountError::NotPriceable)?;
         Ok(Self {
             credits: credits.normalize(),
             price,
@@ -158,7 +171,7 @@ mod tests {
     }
 
     fn error(text: &str) -> String {
-        Purchase::parse(text, &pricing()).unwrap_err()
+        Purchase::parse(text, &pricing()).unwrap_err().to_string()
     }
 
     #[test]

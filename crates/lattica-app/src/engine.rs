@@ -13,10 +13,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use lattica_client::{ClientError, LatticaClient};
 use lattica_core::alerts::{Notification, PaymentOutcome, SnoozeFor};
-use lattica_core::history::{CHART_DAYS, History, Sample};
+use lattica_core::history::{BURN_WINDOW, CHART_DAYS, History, Sample};
 use lattica_core::settings::Settings;
 use lattica_core::view::{CHART_MAX_POINTS, Connection, Session, SignOutReason, Snapshot};
 use rust_decimal::Decimal;
@@ -31,8 +31,6 @@ pub const POPOVER_THROTTLE: Duration = Duration::from_secs(10);
 /// The first retry after a failure; each further failure doubles it, up to [`MAX_BACKOFF`].
 pub const FIRST_BACKOFF: Duration = Duration::from_secs(15);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(10 * 60);
-/// How far back the observed burn rate looks.
-const BURN_WINDOW: TimeDelta = TimeDelta::hours(6);
 /// How often the local history's retention runs (also once at the first refresh).
 const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 
@@ -426,6 +424,9 @@ fn burn(history: &History, now: chrono::DateTime<Utc>) -> Option<Decimal> {
         .ok()
         .flatten()
 }
+
+#[cfg(test)]
+mod loop_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! Adding credit: the amount and its price, one attempt's payment flow with its idempotency
-//! keys, and the shell around it (one attempt at a time in Rust state, surviving the wizard
-//! window; the balance read back after a success; alerts).
+//! keys, and the service around it (one attempt at a time, surviving the wizard window; the
+//! balance read back after a success; alerts).
 //!
 //! Card numbers and security codes never come here: the card is entered in the payment
 //! service's own page, framed by the wizard, which hands over only an opaque `pm_…` token
@@ -16,15 +16,14 @@ mod service;
 mod view;
 
 #[cfg(test)]
-mod commands_tests;
-#[cfg(test)]
 mod flow_tests;
 #[cfg(test)]
 mod readback_tests;
 
-pub use card::Card;
-pub use context::{purchase, quick_offer, quick_top_up, quote, wizard};
-pub use service::{Payments, Step, latest, on_window_event, run};
+pub use amount::{AmountError, Purchase, Quote};
+pub use card::{CardError, CardView, check as check_card};
+pub use decline::Decline;
+pub use flow::{FlowError, Origin, RESEND_DELAY};
+pub use readback::refreshed_balance;
+pub use service::{PaymentWindows, Payments, Step};
 pub use view::{AttemptView, QuickOffer, WizardContext};
-
-pub use amount::Quote;

@@ -65,3 +65,16 @@ impl AppPaths {
         self.log_dir.join("lattica-tray.log")
     }
 }
+
+/// The program `name` beside the running binary (a build folder, `/usr/bin`), else `name`
+/// alone, for the system to find on `PATH`.
+pub fn program_beside(name: &str) -> PathBuf {
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(name)))
+        .map(|path| path.with_extension(std::env::consts::EXE_EXTENSION));
+    match beside {
+        Some(path) if path.is_file() => path,
+        _ => PathBuf::from(name),
+    }
+}

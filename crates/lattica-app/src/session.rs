@@ -1,16 +1,23 @@
-//! The session: which platform, which keychain entry, and signing in and out. The token is
-//! taken from the user once, checked with the platform, stored in the keychain and handed to
-//! the client; it is never returned to a webview or written anywhere else.
+//! The session: which platform, which keychain entry, and the one signed-in client. The token
+//! is taken from the user once, checked with the platform, stored in the keychain and handed
+//! to the client; it is never returned to a webview or written anywhere else.
+//!
+//! [`Sessions`] owns the signed-in [`LatticaClient`]: it is built once, at sign-in or when the
+//! stored token is restored, and every user of it (the refresh engine, each payment step)
+//! takes a cheap clone of the same connection pool instead of reading the keychain again.
 
-use std::sync::{Arc, Mutex, PoisonError};
+mod vault;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use lattica_client::{AccountInfo, LatticaClient, SessionToken};
 use serde::Serialize;
 
+pub use vault::{KeychainError, MemoryVault, OsKeychain, SERVICE, TokenVault};
+
 use crate::backend::Backend;
 use crate::error::AppError;
-use crate::keychain::{KeychainError, OsKeychain, TokenVault};
 
 /// Builds the vault for a platform: the OS keychain in the app, a map in unit tests.
 pub type VaultFactory = Arc<dyn Fn(&Backend) -> Arc<dyn TokenVault> + Send + Sync>;
@@ -35,15 +42,21 @@ impl From<&AccountInfo> for SessionInfo {
 struct Current {
     backend: Backend,
     vault: Arc<dyn TokenVault>,
+    /// The client of the signed-in token, if there is one.
+    client: Option<LatticaClient>,
     /// The keychain could not be used: what is missing, for the tray and the sign-in window.
     problem: Option<String>,
 }
 
-/// The session state, managed by Tauri.
-pub struct Sessions {
+struct Inner {
     current: Mutex<Current>,
     vault_for: VaultFactory,
 }
+
+/// The session state, shared by the shell, the engine's owner and the payment service
+/// (clones share one state).
+#[derive(Clone)]
+pub struct Sessions(Arc<Inner>);
 
 impl std::fmt::Debug for Sessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -56,14 +69,15 @@ impl std::fmt::Debug for Sessions {
 impl Sessions {
     pub fn new(backend: Backend, vault_for: VaultFactory) -> Self {
         let vault = vault_for(&backend);
-        Self {
+        Self(Arc::new(Inner {
             current: Mutex::new(Current {
                 backend,
                 vault,
+                client: None,
                 problem: None,
             }),
             vault_for,
-        }
+        }))
     }
 
     /// The OS keychain, one entry per platform.
@@ -73,18 +87,19 @@ impl Sessions {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Current> {
+    fn lock(&self) -> MutexGuard<'_, Current> {
         // The guarded data stays consistent under a panic (plain assignments), so a poisoned
         // lock is still usable.
-        self.current.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0.current.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn backend(&self) -> Backend {
         self.lock().backend.clone()
     }
 
-    pub fn vault(&self) -> Arc<dyn TokenVault> {
-        Arc::clone(&self.lock().vault)
+    /// The signed-in client: `None` before sign-in or restore, and after sign-out.
+    pub fn client(&self) -> Option<LatticaClient> {
+        self.lock().client.clone()
     }
 
     /// What is wrong with the keychain, if anything.
@@ -102,53 +117,62 @@ impl Sessions {
 
     /// Switches to another platform (the backend URL changed); the caller restores its token.
     pub fn switch_backend(&self, backend: Backend) {
-        let vault = (self.vault_for)(&backend);
+        let vault = (self.0.vault_for)(&backend);
         let mut current = self.lock();
         current.backend = backend;
         current.vault = vault;
+        current.client = None;
     }
 
-    /// A client for the stored token, if there is one. Not checked with the platform here:
-    /// the first refresh does that, and a refused token ends the session there.
+    /// The client of the stored token, if there is one, now the session's client. Not
+    /// checked with the platform here: the first refresh does that, and a refused token ends
+    /// the session there.
     pub async fn restore(&self) -> Result<Option<LatticaClient>, AppError> {
-        let vault = self.vault();
+        let vault = Arc::clone(&self.lock().vault);
         let loaded = blocking(move || vault.load()).await?;
         self.note(&loaded);
-        match loaded? {
-            Some(token) => Ok(Some(LatticaClient::new(
-                self.backend().config().clone(),
-                token,
-            )?)),
-            None => Ok(None),
-        }
+        let client = match loaded? {
+            Some(token) => Some(self.client_for(token)?),
+            None => None,
+        };
+        self.lock().client.clone_from(&client);
+        Ok(client)
     }
 
-    /// Checks `raw` with the platform and, only if it is accepted, stores it.
+    /// Checks `raw` with the platform and, only if it is accepted, stores it; its client is
+    /// the session's from then on.
     pub async fn sign_in(&self, raw: &str) -> Result<(LatticaClient, SessionInfo), AppError> {
         let token = SessionToken::parse(raw)?;
-        let client = LatticaClient::new(self.backend().config().clone(), token.clone())?;
+        let client = self.client_for(token.clone())?;
         let account = client.get_account_info().await?;
-        self.store(token).await?;
+        let vault = Arc::clone(&self.lock().vault);
+        let stored = blocking(move || vault.store(&token)).await?;
+        self.note(&stored);
+        stored?;
+        self.lock().client = Some(client.clone());
         tracing::info!(backend = self.backend().url(), "signed in");
         Ok((client, SessionInfo::from(&account)))
     }
 
-    /// Stores an already validated token (the sandbox's demo token).
-    pub async fn store(&self, token: SessionToken) -> Result<(), AppError> {
-        let vault = self.vault();
-        let stored = blocking(move || vault.store(&token)).await?;
-        self.note(&stored);
-        Ok(stored?)
-    }
-
-    /// Removes the stored token.
+    /// Removes the stored token and forgets its client.
     pub async fn sign_out(&self) -> Result<(), AppError> {
-        let vault = self.vault();
+        self.lock().client = None;
+        let vault = Arc::clone(&self.lock().vault);
         let removed = blocking(move || vault.remove()).await?;
         self.note(&removed);
         removed?;
         tracing::info!("signed out");
         Ok(())
+    }
+
+    /// A client for `token` on the current platform, sharing the connection pool of the
+    /// client there is already.
+    fn client_for(&self, token: SessionToken) -> Result<LatticaClient, AppError> {
+        let current = self.lock();
+        Ok(match &current.client {
+            Some(client) => client.with_token(token)?,
+            None => LatticaClient::new(current.backend.config().clone(), token)?,
+        })
     }
 }
 
@@ -156,7 +180,7 @@ impl Sessions {
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    tauri::async_runtime::spawn_blocking(f)
+    tokio::task::spawn_blocking(f)
         .await
         .map_err(AppError::internal)
 }

@@ -105,7 +105,7 @@ impl AttemptView {
             step,
             origin: attempt.origin(),
             quote,
-            card: attempt.card().map(|c| c.view()),
+            card: attempt.card().map(CardView::from),
             saves_card: attempt.saves_card(),
             decline,
             problem,

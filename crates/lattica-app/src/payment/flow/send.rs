@@ -2,13 +2,12 @@
 //! the flow where answers get lost (see the parent module on keys and unknown outcomes).
 
 use std::future::Future;
+use std::time::Duration;
 
+use lattica_client::error::{IDEMPOTENCY_KEY_IN_FLIGHT, INVALID_PAYMENT_STATE, NOT_FOUND};
 use lattica_client::{ClientError, LatticaClient, Payment, PaymentStatus};
 
-use super::{
-    Attempt, CLOCK_SLACK, Confirmation, FlowError, IN_FLIGHT, INVALID_STATE, NOT_FOUND, Progress,
-    RESEND_DELAY, RESENDS, Stage,
-};
+use super::{Attempt, CLOCK_SLACK, Confirmation, FlowError, Progress, RESENDS, Stage};
 use crate::payment::decline::Decline;
 
 impl Attempt {
@@ -23,7 +22,7 @@ impl Attempt {
         };
         for send in 1..=RESENDS + 1 {
             if send > 1 {
-                tokio::time::sleep(RESEND_DELAY * (send - 1)).await;
+                tokio::time::sleep(self.resend_delay * (send - 1)).await;
             }
             self.stage = Stage::Confirming { sends: send };
             progress(self);
@@ -56,7 +55,7 @@ impl Attempt {
         match error.code() {
             // The payment moved on without this send (the lost answer of an earlier one, or
             // another device): read where it is.
-            Some(INVALID_STATE) if self.payment.is_some() => {
+            Some(INVALID_PAYMENT_STATE) if self.payment.is_some() => {
                 if let Err(read) = self.read_back(client).await {
                     self.stage = Stage::Unknown {
                         problem: read.to_string(),
@@ -135,12 +134,12 @@ impl Attempt {
 /// An error after which the request may or may not have been processed, or is still being
 /// processed: only the same request with the same key can tell.
 fn lost(error: &ClientError) -> bool {
-    error.is_retryable() || error.code() == Some(IN_FLIGHT)
+    error.is_retryable() || error.code() == Some(IDEMPOTENCY_KEY_IN_FLIGHT)
 }
 
 /// Sends a keyed request (or a read) until it is answered, up to [`RESENDS`] more times after
-/// the client's own retries, always the same request.
-pub(super) async fn resend<T, F, Fut>(mut call: F) -> Result<T, FlowError>
+/// the client's own retries, always the same request, waiting `delay` longer before each.
+pub(super) async fn resend<T, F, Fut>(delay: Duration, mut call: F) -> Result<T, FlowError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ClientError>>,
@@ -149,7 +148,7 @@ where
     loop {
         match call().await {
             Err(error) if sends <= RESENDS && lost(&error) => {
-                tokio::time::sleep(RESEND_DELAY * sends).await;
+                tokio::time::sleep(delay * sends).await;
                 sends += 1;
             }
             answer => return answer.map_err(FlowError::from),

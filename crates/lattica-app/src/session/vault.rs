@@ -85,24 +85,29 @@ fn map_error(error: keyring::Error) -> KeychainError {
     }
 }
 
-/// A vault in memory, for unit tests.
-#[cfg(test)]
+/// A vault in memory: for tests, which must not touch the user's keychain.
 #[derive(Debug, Default)]
 pub struct MemoryVault(std::sync::Mutex<Option<SessionToken>>);
 
-#[cfg(test)]
+impl MemoryVault {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<SessionToken>> {
+        // One assignment at a time: the slot stays consistent under a panic.
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 impl TokenVault for MemoryVault {
     fn load(&self) -> Result<Option<SessionToken>, KeychainError> {
-        Ok(self.0.lock().unwrap().clone())
+        Ok(self.slot().clone())
     }
 
     fn store(&self, token: &SessionToken) -> Result<(), KeychainError> {
-        *self.0.lock().unwrap() = Some(token.clone());
+        *self.slot() = Some(token.clone());
         Ok(())
     }
 
     fn remove(&self) -> Result<(), KeychainError> {
-        *self.0.lock().unwrap() = None;
+        *self.slot() = None;
         Ok(())
     }
 }

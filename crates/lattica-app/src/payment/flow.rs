@@ -24,11 +24,13 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use lattica_client::{ClientError, IdempotencyKey, LatticaClient, Payment, PaymentStatus};
+use lattica_client::error::INVALID_PAYMENT_STATE;
+use lattica_client::{
+    ClientError, IdempotencyKey, LatticaClient, Payment, PaymentMethod, PaymentStatus,
+};
 use serde::Serialize;
 
 use super::amount::Purchase;
-use super::card::Card;
 use super::decline::Decline;
 
 mod send;
@@ -37,18 +39,12 @@ use send::resend;
 
 /// Sends of a request beyond the client's own retries before its outcome counts as unknown.
 pub const RESENDS: u32 = 2;
-/// The wait before the first extra send; the next ones wait longer. Short in unit tests.
-const RESEND_DELAY: Duration = if cfg!(test) {
-    Duration::from_millis(50)
-} else {
-    Duration::from_secs(1)
-};
+/// The wait before the first extra send; the next ones wait longer
+/// ([`Attempt::with_resend_delay`] changes it).
+pub const RESEND_DELAY: Duration = Duration::from_secs(1);
 /// A history entry this much older than the attempt may still be its payment (clock skew).
 const CLOCK_SLACK: TimeDelta = TimeDelta::minutes(2);
 
-const IN_FLIGHT: &str = "IDEMPOTENCY_KEY_IN_FLIGHT";
-const INVALID_STATE: &str = "INVALID_PAYMENT_STATE";
-const NOT_FOUND: &str = "NOT_FOUND";
 
 /// Where the attempt was started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,7 +83,7 @@ pub enum Stage {
 #[derive(Debug, Clone)]
 struct Confirmation {
     key: IdempotencyKey,
-    card: Card,
+    card: PaymentMethod,
     save: bool,
     /// The payment's status when the confirmation was decided, to tell its failure from an
     /// earlier one.
@@ -106,6 +102,10 @@ pub enum FlowError {
     OutcomeUnknown,
     #[error("{0}")]
     NotNow(&'static str),
+    #[error("Another payment is in progress. Open the add-credit window to see it.")]
+    AnotherInProgress,
+    #[error("Choose an amount first.")]
+    NoAttempt,
     #[error(transparent)]
     Client(#[from] ClientError),
 }
@@ -123,6 +123,7 @@ pub struct Attempt {
     payment: Option<Payment>,
     confirmation: Option<Confirmation>,
     stage: Stage,
+    resend_delay: Duration,
 }
 
 impl Attempt {
@@ -135,7 +136,16 @@ impl Attempt {
             payment: None,
             confirmation: None,
             stage: Stage::AwaitingMethod { declined: None },
+            resend_delay: RESEND_DELAY,
         }
+    }
+
+    /// Waits `delay` (instead of [`RESEND_DELAY`]) before the first extra send of an
+    /// unanswered request.
+    #[must_use]
+    pub fn with_resend_delay(mut self, delay: Duration) -> Self {
+        self.resend_delay = delay;
+        self
     }
 
     pub fn origin(&self) -> Origin {
@@ -156,7 +166,7 @@ impl Attempt {
     }
 
     /// The card of the latest confirmation.
-    pub fn card(&self) -> Option<&Card> {
+    pub fn card(&self) -> Option<&PaymentMethod> {
         self.confirmation.as_ref().map(|c| &c.card)
     }
 
@@ -186,7 +196,7 @@ impl Attempt {
     pub async fn open(&mut self, client: &LatticaClient) -> Result<(), FlowError> {
         if self.payment.is_none() {
             let (credits, key) = (self.purchase.credits, self.create_key);
-            let payment = resend(|| client.create_payment(credits, &key)).await?;
+            let payment = resend(self.resend_delay, || client.create_payment(credits, &key)).await?;
             self.payment = Some(payment);
         }
         Ok(())
@@ -196,7 +206,7 @@ impl Attempt {
     pub async fn confirm(
         &mut self,
         client: &LatticaClient,
-        card: Card,
+        card: PaymentMethod,
         save: bool,
         progress: Progress<'_>,
     ) -> Result<(), FlowError> {
@@ -271,12 +281,12 @@ impl Attempt {
             return Ok(());
         };
         let key = IdempotencyKey::new();
-        match resend(|| client.cancel_payment(&id, &key)).await {
+        match resend(self.resend_delay, || client.cancel_payment(&id, &key)).await {
             Ok(payment) => {
                 self.adopt(payment);
                 Ok(())
             }
-            Err(FlowError::Client(error)) if error.code() == Some(INVALID_STATE) => {
+            Err(FlowError::Client(error)) if error.code() == Some(INVALID_PAYMENT_STATE) => {
                 self.read_back(client).await
             }
             Err(error) => Err(error),
@@ -285,7 +295,7 @@ impl Attempt {
 
     async fn read_back(&mut self, client: &LatticaClient) -> Result<(), FlowError> {
         if let Some(id) = self.payment_id() {
-            let payment = resend(|| client.get_payment(&id)).await?;
+            let payment = resend(self.resend_delay, || client.get_payment(&id)).await?;
             self.adopt(payment);
         }
         Ok(())

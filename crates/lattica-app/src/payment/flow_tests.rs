@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use lattica_client::{ClientConfig, LatticaClient, RetryPolicy, SessionToken};
+use lattica_client::{ClientConfig, LatticaClient, PaymentMethod, RetryPolicy, SessionToken};
 use lattica_sandbox::{RunningSandbox, SandboxConfig};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::amount::Purchase;
-use super::card::Card;
+use super::card;
 use super::flow::{Attempt, FlowError, Origin, Stage};
 
 const PAYS: &str = "4242424242424242";
@@ -25,6 +25,11 @@ struct Fixture {
 }
 
 fn quiet(_: &Attempt) {}
+
+/// An attempt that waits only briefly before sending an unanswered request again.
+fn new_attempt(origin: Origin, purchase: Purchase) -> Attempt {
+    Attempt::new(origin, purchase).with_resend_delay(Duration::from_millis(50))
+}
 
 async fn start() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
@@ -69,7 +74,7 @@ impl Fixture {
     }
 
     /// Tokenises a test card, as the hosted form does.
-    async fn card(&self, number: &str) -> Card {
+    async fn card(&self, number: &str) -> PaymentMethod {
         let method: Value = self
             .http
             .post(format!(
@@ -86,10 +91,7 @@ impl Fixture {
             .json()
             .await
             .unwrap();
-        serde_json::from_value::<Card>(method)
-            .unwrap()
-            .checked()
-            .unwrap()
+        card::check(serde_json::from_value(method).unwrap()).unwrap()
     }
 
     async fn purchase(&self, credits: &str) -> Purchase {
@@ -120,7 +122,7 @@ impl Fixture {
 async fn a_card_pays_once() {
     let f = start().await;
     let (before, charges) = (f.balance().await, f.charges().await);
-    let mut attempt = Attempt::new(Origin::Wizard, f.purchase("25").await);
+    let mut attempt = new_attempt(Origin::Wizard, f.purchase("25").await);
     attempt.open(&f.client).await.unwrap();
     let id = attempt.payment().unwrap().id.clone();
     attempt
@@ -149,7 +151,7 @@ async fn a_card_pays_once() {
 async fn a_decline_keeps_the_amount_and_another_card_pays() {
     let f = start().await;
     let (before, charges) = (f.balance().await, f.charges().await);
-    let mut attempt = Attempt::new(Origin::Wizard, f.purchase("40").await);
+    let mut attempt = new_attempt(Origin::Wizard, f.purchase("40").await);
     attempt
         .confirm(&f.client, f.card(DECLINED).await, false, &quiet)
         .await
@@ -181,7 +183,7 @@ async fn a_lost_answer_is_sent_again_with_the_same_key() {
     f.faults(2, &["api/finance/confirm_payment"]).await;
     let stages = std::sync::Mutex::new(Vec::new());
     let progress = |a: &Attempt| stages.lock().unwrap().push(a.stage().clone());
-    let mut attempt = Attempt::new(Origin::Wizard, f.purchase("30").await);
+    let mut attempt = new_attempt(Origin::Wizard, f.purchase("30").await);
     attempt
         .confirm(&f.client, f.card(PAYS).await, false, &progress)
         .await
@@ -203,7 +205,7 @@ async fn no_answer_at_all_is_settled_by_reading_the_payment() {
     let f = start().await;
     let before = f.balance().await;
     f.faults(50, &["api/finance/confirm_payment"]).await;
-    let mut attempt = Attempt::new(Origin::Wizard, f.purchase("35").await);
+    let mut attempt = new_attempt(Origin::Wizard, f.purchase("35").await);
     attempt
         .confirm(&f.client, f.card(PAYS).await, false, &quiet)
         .await
@@ -217,7 +219,7 @@ async fn no_answer_at_all_is_settled_by_reading_the_payment() {
 async fn an_unknown_outcome_blocks_a_new_attempt_until_it_is_known() {
     let f = start().await;
     let (before, charges) = (f.balance().await, f.charges().await);
-    let mut attempt = Attempt::new(Origin::Wizard, f.purchase("45").await);
+    let mut attempt = new_attempt(Origin::Wizard, f.purchase("45").await);
     attempt.open(&f.client).await.unwrap();
     f.faults(
         50,
@@ -251,7 +253,7 @@ async fn three_d_secure_approved_pays_and_denied_does_not() {
     let f = start().await;
     let before = f.balance().await;
     for (approve, credits) in [(false, "20"), (true, "60")] {
-        let mut attempt = Attempt::new(Origin::Wizard, f.purchase(credits).await);
+        let mut attempt = new_attempt(Origin::Wizard, f.purchase(credits).await);
         attempt
             .confirm(&f.client, f.card(THREE_DS).await, false, &quiet)
             .await
@@ -286,7 +288,7 @@ async fn three_d_secure_approved_pays_and_denied_does_not() {
 async fn canceling_before_paying_charges_nothing() {
     let f = start().await;
     let before = f.balance().await;
-    let mut opened = Attempt::new(Origin::Wizard, f.purchase("25").await);
+    let mut opened = new_attempt(Origin::Wizard, f.purchase("25").await);
     opened.open(&f.client).await.unwrap();
     opened.cancel(&f.client).await.unwrap();
     assert_eq!(opened.stage(), &Stage::Canceled);
@@ -295,7 +297,7 @@ async fn canceling_before_paying_charges_nothing() {
     assert_eq!(read.status.as_str(), "canceled");
 
     // At the 3-D Secure step too.
-    let mut waiting = Attempt::new(Origin::Wizard, f.purchase("25").await);
+    let mut waiting = new_attempt(Origin::Wizard, f.purchase("25").await);
     waiting
         .confirm(&f.client, f.card(THREE_DS).await, false, &quiet)
         .await
@@ -305,7 +307,7 @@ async fn canceling_before_paying_charges_nothing() {
     assert_eq!(f.balance().await, before);
 
     // Never opened: nothing to tell the platform.
-    let mut draft = Attempt::new(Origin::Wizard, f.purchase("25").await);
+    let mut draft = new_attempt(Origin::Wizard, f.purchase("25").await);
     draft.cancel(&f.client).await.unwrap();
     assert_eq!(draft.stage(), &Stage::Canceled);
     assert!(draft.payment().is_none());
@@ -314,17 +316,17 @@ async fn canceling_before_paying_charges_nothing() {
 #[tokio::test]
 async fn quick_top_up_with_a_saved_card_even_when_its_answer_is_lost() {
     let f = start().await;
-    let mut first = Attempt::new(Origin::Wizard, f.purchase("25").await);
+    let mut first = new_attempt(Origin::Wizard, f.purchase("25").await);
     first
         .confirm(&f.client, f.card(PAYS).await, true, &quiet)
         .await
         .unwrap();
     let saved = f.client.list_payment_methods().await.unwrap();
     assert_eq!(saved.len(), 1, "the card was saved on request");
-    let card = Card::from(saved[0].clone());
+    let card = saved[0].clone();
     let (before, charges) = (f.balance().await, f.charges().await);
 
-    let mut quick = Attempt::new(Origin::QuickTopUp, f.purchase("25").await);
+    let mut quick = new_attempt(Origin::QuickTopUp, f.purchase("25").await);
     quick
         .confirm(&f.client, card.clone(), false, &quiet)
         .await
@@ -334,7 +336,7 @@ async fn quick_top_up_with_a_saved_card_even_when_its_answer_is_lost() {
 
     // No answer at all to add_credits: the history shows the one charge it made.
     f.faults(50, &["api/finance/add_credits"]).await;
-    let mut lost = Attempt::new(Origin::QuickTopUp, f.purchase("26").await);
+    let mut lost = new_attempt(Origin::QuickTopUp, f.purchase("26").await);
     lost.confirm(&f.client, card, false, &quiet).await.unwrap();
     assert_eq!(lost.stage(), &Stage::Succeeded);
     assert_eq!(lost.payment().unwrap().credits, Decimal::from(26));
@@ -345,8 +347,8 @@ async fn quick_top_up_with_a_saved_card_even_when_its_answer_is_lost() {
 #[tokio::test]
 async fn an_unknown_card_is_a_decline_not_a_failure() {
     let f = start().await;
-    let mut attempt = Attempt::new(Origin::Wizard, f.purchase("25").await);
-    let unknown = Card {
+    let mut attempt = new_attempt(Origin::Wizard, f.purchase("25").await);
+    let unknown = PaymentMethod {
         id: "pm_doesnotexist".into(),
         brand: Some("visa".into()),
         last4: Some("4242".into()),

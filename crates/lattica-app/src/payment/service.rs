@@ -1,0 +1,377 @@
+//! The payment service: one attempt at a time, kept in memory and run in tasks of their own, so
+//! closing the wizard in the middle of a payment changes nothing (reopening it shows where the
+//! payment is, and no second charge can follow); every change is sent to the windows through
+//! [`PaymentWindows`]; a success is read back through the refresh loop; outcomes go to the
+//! alert policy.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use lattica_client::{LatticaClient, PaymentMethod, Pricing};
+use lattica_core::alerts::PaymentOutcome;
+use lattica_core::view::Session;
+
+use super::amount::Purchase;
+use super::flow::{Attempt, FlowError, Origin, Stage};
+use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
+use super::view::{AttemptView, QuickOffer, ReadBack};
+use crate::engine::{Command, EngineHandle};
+use crate::error::AppError;
+use crate::session::Sessions;
+
+/// What the payment service needs of the windows: the shell implements it.
+pub trait PaymentWindows: Send + Sync + 'static {
+    /// Sends the attempt's latest view (or `None`: no attempt) to every window.
+    fn publish(&self, view: Option<&AttemptView>);
+    /// The add-credit wizard exists (shown or not).
+    fn wizard_open(&self) -> bool;
+    /// The wizard is visible, focused and not minimized: it shows outcomes itself.
+    fn wizard_in_front(&self) -> bool;
+    /// Opens (or raises) the wizard.
+    fn open_wizard(&self);
+}
+
+/// The payment service; clones share one service.
+#[derive(Clone)]
+pub struct Payments(Arc<Inner>);
+
+struct Inner {
+    /// Locked for a whole step: a second click while a step runs waits for it, then finds
+    /// the attempt where that step left it.
+    slot: tokio::sync::Mutex<Slot>,
+    /// What was last published, and caches, for reads that must not wait for a step.
+    shared: Mutex<Shared>,
+    engine: EngineHandle,
+    sessions: Sessions,
+    windows: Arc<dyn PaymentWindows>,
+    /// Each attempt's wait before sending an unanswered request again.
+    resend_delay: Duration,
+}
+
+impl std::fmt::Debug for Payments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Payments")
+            .field("view", &self.shared().view)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Slot {
+    attempt: Option<Attempt>,
+    read_back: ReadBack,
+    /// Someone saw how the attempt ended (the wizard was open, or the popover asked).
+    shown: bool,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Shared {
+    pub(super) view: Option<AttemptView>,
+    /// The revision of the last view sent.
+    revision: u64,
+    pub(super) pricing: Option<Pricing>,
+    pub(super) offer: Option<(tokio::time::Instant, Option<QuickOffer>)>,
+}
+
+/// A step the user asked for.
+#[derive(Debug)]
+pub enum Step {
+    /// The wizard's amount is chosen: open a payment for it.
+    Begin(Purchase),
+    Pay {
+        card: PaymentMethod,
+        save: bool,
+    },
+    /// The 3-D Secure page reported this payment as no longer waiting.
+    Authenticated(String),
+    CheckAgain,
+    Cancel,
+    /// The result was seen: forget the finished attempt.
+    Done,
+    /// The popover's one-click top-up.
+    QuickTopUp {
+        purchase: Purchase,
+        card: PaymentMethod,
+    },
+    /// The wizard window was closed.
+    WizardClosed,
+}
+
+impl Payments {
+    /// The service for the session of `sessions`, following the figures of `engine`.
+    /// `resend_delay` is each attempt's wait before sending an unanswered request again
+    /// ([`super::RESEND_DELAY`] in the app).
+    pub fn new(
+        engine: EngineHandle,
+        sessions: Sessions,
+        windows: Arc<dyn PaymentWindows>,
+        resend_delay: Duration,
+    ) -> Self {
+        Self(Arc::new(Inner {
+            slot: tokio::sync::Mutex::default(),
+            shared: Mutex::default(),
+            engine,
+            sessions,
+            windows,
+            resend_delay,
+        }))
+    }
+
+    pub(super) fn shared(&self) -> MutexGuard<'_, Shared> {
+        // Plain assignments only: the data stays consistent under a panic.
+        self.0.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn engine(&self) -> &EngineHandle {
+        &self.0.engine
+    }
+
+    /// The session's client, while signed in.
+    pub(super) fn client(&self) -> Result<LatticaClient, AppError> {
+        if self.0.engine.state().session != Session::SignedIn {
+            return Err(AppError::NotSignedIn);
+        }
+        self.0.sessions.client().ok_or(AppError::NotSignedIn)
+    }
+
+    /// Runs `step` in a task of its own, which finishes even if the window that asked for it
+    /// is closed meanwhile; answers with the attempt as the step left it. Call it on the
+    /// async runtime.
+    pub async fn run(&self, step: Step) -> Result<Option<AttemptView>, AppError> {
+        let this = self.clone();
+        tokio::spawn(async move { this.apply(step).await })
+            .await
+            .map_err(AppError::internal)?
+    }
+
+    /// The wizard window is gone: a payment not yet confirmed is canceled and a seen outcome
+    /// forgotten; a payment in progress goes on.
+    pub async fn wizard_closed(&self) {
+        if let Err(error) = self.apply(Step::WizardClosed).await {
+            tracing::warn!(%error, "tidying up after the wizard closed");
+        }
+    }
+
+    async fn apply(&self, step: Step) -> Result<Option<AttemptView>, AppError> {
+        tracing::info!(?step, "payment step");
+        let mut slot = self.0.slot.lock().await;
+        let before = slot.attempt.as_ref().map(|a| a.stage().clone());
+        let sends = matches!(step, Step::Pay { .. } | Step::QuickTopUp { .. });
+        let result = self.take(&mut slot, step).await;
+        if let Some(attempt) = &slot.attempt {
+            let after = attempt.stage().clone();
+            if sends || before.as_ref() != Some(&after) {
+                self.ended(&mut slot, &after);
+            }
+        }
+        let view = self.publish(&slot);
+        result.map(|()| view)
+    }
+
+    fn attempt(&self, origin: Origin, purchase: Purchase) -> Attempt {
+        Attempt::new(origin, purchase).with_resend_delay(self.0.resend_delay)
+    }
+
+    async fn take(&self, slot: &mut Slot, step: Step) -> Result<(), AppError> {
+        let progress = |attempt: &Attempt| {
+            self.emit(Some(self.view_of(attempt, &ReadBack::Pending)));
+        };
+        match step {
+            Step::Begin(purchase) => {
+                let client = self.client()?;
+                let reusable = slot.attempt.as_ref().is_some_and(|a| {
+                    a.origin() == Origin::Wizard
+                        && matches!(a.stage(), Stage::AwaitingMethod { .. })
+                        && a.purchase().credits == purchase.credits
+                });
+                if !reusable {
+                    replace(slot, &client, self.attempt(Origin::Wizard, purchase)).await?;
+                }
+                Ok(current(slot)?.open(&client).await?)
+            }
+            Step::Pay { card, save } => {
+                let client = self.client()?;
+                Ok(current(slot)?
+                    .confirm(&client, card, save, &progress)
+                    .await?)
+            }
+            Step::Authenticated(payment_id) => {
+                let client = self.client()?;
+                Ok(current(slot)?.authenticated(&client, &payment_id).await?)
+            }
+            Step::CheckAgain => {
+                let client = self.client()?;
+                Ok(current(slot)?.check_again(&client, &progress).await?)
+            }
+            Step::Cancel => {
+                if let Some(attempt) = &mut slot.attempt {
+                    attempt.cancel(&self.client()?).await?;
+                }
+                if slot
+                    .attempt
+                    .as_ref()
+                    .is_some_and(|a| *a.stage() == Stage::Canceled)
+                {
+                    *slot = Slot::default();
+                }
+                Ok(())
+            }
+            Step::Done => {
+                if slot.attempt.as_ref().is_some_and(|a| !a.in_flight()) {
+                    *slot = Slot::default();
+                }
+                Ok(())
+            }
+            Step::QuickTopUp { purchase, card } => {
+                let client = self.client()?;
+                replace(slot, &client, self.attempt(Origin::QuickTopUp, purchase)).await?;
+                let attempt = current(slot)?;
+                attempt.confirm(&client, card, false, &progress).await?;
+                if matches!(attempt.stage(), Stage::Authenticating { .. }) {
+                    // The popover cannot show the bank's page; the wizard can.
+                    self.0.windows.open_wizard();
+                }
+                Ok(())
+            }
+            Step::WizardClosed => {
+                if self.0.windows.wizard_open() {
+                    // Opened again while this waited for a step to end: it shows the attempt.
+                    return Ok(());
+                }
+                let abandoned = slot
+                    .attempt
+                    .as_ref()
+                    .is_some_and(|a| matches!(a.stage(), Stage::AwaitingMethod { .. }));
+                if abandoned && let Ok(client) = self.client() {
+                    // Nothing was charged; tell the platform the payment will not be confirmed.
+                    let _ = current(slot)?.cancel(&client).await;
+                }
+                let seen = slot.shown && slot.attempt.as_ref().is_some_and(Attempt::finished);
+                if abandoned || seen {
+                    *slot = Slot::default();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Follows up a step whose outcome is new: alerts, the quick top-up offer, the read-back.
+    fn ended(&self, slot: &mut Slot, stage: &Stage) {
+        let Some(attempt) = &slot.attempt else { return };
+        let outcome = match stage {
+            Stage::Succeeded => PaymentOutcome::Succeeded {
+                credits: attempt.purchase().credits,
+            },
+            Stage::AwaitingMethod {
+                declined: Some(decline),
+            } => PaymentOutcome::Failed {
+                reason: decline.message.clone(),
+            },
+            _ => return,
+        };
+        slot.shown = self.0.windows.wizard_open() || attempt.origin() == Origin::QuickTopUp;
+        self.shared().offer = None;
+        self.0.engine.send(Command::PaymentEnded {
+            outcome,
+            wizard_in_front: self.0.windows.wizard_in_front(),
+        });
+        if *stage == Stage::Succeeded
+            && let Some(id) = attempt.payment().map(|p| p.id.clone())
+        {
+            slot.read_back = ReadBack::Pending;
+            let this = self.clone();
+            tokio::spawn(async move { this.read_back(id).await });
+        }
+    }
+
+    /// Reads the balance back after the success of payment `id` and shows it.
+    async fn read_back(&self, id: String) {
+        let balance = refreshed_balance(&self.0.engine, READ_BACK_DEADLINE).await;
+        tracing::info!(?balance, "the balance after a payment, read back");
+        let slot = self.0.slot.lock().await;
+        let same = slot
+            .attempt
+            .as_ref()
+            .and_then(Attempt::payment)
+            .is_some_and(|p| p.id == id);
+        if same {
+            let mut slot = slot;
+            slot.read_back = balance.map_or(ReadBack::Unavailable, ReadBack::Read);
+            self.publish(&slot);
+        }
+    }
+
+    fn view_of(&self, attempt: &Attempt, read_back: &ReadBack) -> AttemptView {
+        let quote = self.quote_now(attempt.purchase());
+        let origin = self
+            .shared()
+            .pricing
+            .as_ref()
+            .and_then(|p| p.payments_url.clone());
+        AttemptView::of(attempt, quote, read_back, origin.as_ref())
+    }
+
+    /// The attempt's view, remembered and sent to every window.
+    fn publish(&self, slot: &Slot) -> Option<AttemptView> {
+        let view = slot
+            .attempt
+            .as_ref()
+            .map(|a| self.view_of(a, &slot.read_back));
+        self.emit(view)
+    }
+
+    /// Numbers `view`, remembers it and sends it to every window; answers it as sent.
+    fn emit(&self, mut view: Option<AttemptView>) -> Option<AttemptView> {
+        {
+            let mut shared = self.shared();
+            shared.revision += 1;
+            if let Some(view) = &mut view {
+                view.revision = shared.revision;
+            }
+            shared.view.clone_from(&view);
+        }
+        self.0.windows.publish(view.as_ref());
+        view
+    }
+
+    /// The attempt to show when the wizard opens: the one in flight or just finished, unless
+    /// its end was already seen. A step in progress (a payment being confirmed) is not waited
+    /// for: the wizard shows it as last published and follows it from there.
+    pub(super) fn for_wizard(&self) -> Option<AttemptView> {
+        let Ok(mut slot) = self.0.slot.try_lock() else {
+            return self.shared().view.clone();
+        };
+        if slot.shown && slot.attempt.as_ref().is_some_and(Attempt::finished) {
+            *slot = Slot::default();
+        }
+        let view = self.publish(&slot);
+        if slot.attempt.as_ref().is_some_and(Attempt::finished) {
+            slot.shown = true;
+        }
+        view
+    }
+}
+
+fn current(slot: &mut Slot) -> Result<&mut Attempt, AppError> {
+    slot.attempt
+        .as_mut()
+        .ok_or(AppError::Payment(FlowError::NoAttempt))
+}
+
+/// Puts a new attempt in the slot, unless one is in flight. An open payment left behind is
+/// canceled on the way (it was never confirmed, so nothing is charged either way).
+async fn replace(slot: &mut Slot, client: &LatticaClient, next: Attempt) -> Result<(), AppError> {
+    if let Some(previous) = &mut slot.attempt {
+        if previous.in_flight() {
+            return Err(AppError::Payment(FlowError::AnotherInProgress));
+        }
+        if let Err(error) = previous.cancel(client).await {
+            tracing::warn!(%error, "could not cancel an abandoned payment");
+        }
+    }
+    *slot = Slot {
+        attempt: Some(next),
+        ..Slot::default()
+    };
+    Ok(())
+}
