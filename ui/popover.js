@@ -4,7 +4,6 @@ import * as ipc from './lib/ipc.js';
 import { renderChart } from './lib/chart.js';
 import { dataRendered, step } from './lib/paint-mark.js';
 import { initQuickTopUp } from './lib/quick-top-up.js';
-import { age, updatedAgo } from './lib/time.js';
 
 step('script');
 
@@ -13,6 +12,7 @@ const $ = (id) => document.getElementById(id);
 const SPIN_MAX_MS = 15_000;
 
 let view = null;
+let renderedChart = '';
 let spinTimer = 0;
 
 function setText(id, text) {
@@ -28,21 +28,11 @@ function show(id, text) {
 
 const LEVEL_LABELS = Object.freeze({ low: 'Low', critical: 'Critical', empty: 'Empty' });
 
-/** The parts that depend on the clock: "updated N s ago" and the stale banner's age. */
-function tick() {
-  if (!view || !view.signedIn) return;
-  const now = Date.now();
-  const since = view.fetchedAt ? now - view.fetchedAt : null;
-  setText('updated', since === null ? (view.updatedAgo || 'Not updated yet') : updatedAgo(since));
-  if (view.stale) {
-    const a = since === null ? null : age(since);
-    const when = a === null ? `${view.stale.ageText}.`
-      : a === 'just now' ? 'Figures from a moment ago.' : `Figures from ${a} ago.`;
-    const reason = view.stale.reason.replace(/[.\s]*$/, '.');
-    show('stale-banner', `${reason} ${when}`);
-  } else {
-    show('stale-banner', '');
-  }
+/** The parts that depend on the clock, worded by the shell (which sends a new view each
+ * second while the popover is on screen): "Updated 12 s ago" and the stale banner. */
+function showAges(next) {
+  setText('updated', next.updatedAgo || 'Not updated yet');
+  show('stale-banner', next.stale ? next.stale.text : '');
 }
 
 function render(next) {
@@ -74,8 +64,14 @@ function render(next) {
 
   show('token-warning', next.tokenWarning || '');
   show('error-banner', next.error || '');
-  renderChart($('chart'), next.chart || []);
-  tick();
+  // A new view comes every second while the popover is open; the chart changes far less.
+  const points = next.chart || [];
+  const chartKey = JSON.stringify(points);
+  if (chartKey !== renderedChart) {
+    renderedChart = chartKey;
+    renderChart($('chart'), points);
+  }
+  showAges(next);
   if (next.balance) dataRendered();
 
   if (!next.refreshing) stopSpinning();
@@ -117,7 +113,6 @@ function wire() {
       refresh();
     }
   });
-  setInterval(tick, 1000);
   // Banners come and go and change the chart's room: redraw it at its new size.
   new ResizeObserver(() => {
     if (view && view.signedIn) renderChart($('chart'), view.chart || []);

@@ -34,10 +34,7 @@ async function submit(event) {
     $('token').value = '';
   } catch (error) {
     showError(error.message);
-    document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') ipc.closeWindow();
-});
-$('token').focus();
+    $('token').focus();
   } finally {
     $('submit').disabled = false;
     $('submit').textContent = 'Sign in';

@@ -7,11 +7,11 @@ use lattica_client::LatticaClient;
 use lattica_core::view::SignOutReason;
 use tauri::{AppHandle, Manager, Runtime};
 
-use lattica_app::engine::{Command, EngineHandle};
 use crate::error::IpcError;
 use crate::ipc::{WindowId, menu};
-use lattica_app::session::Sessions;
 use crate::windows::{self, Anchor};
+use lattica_app::engine::{Command, EngineHandle};
+use lattica_app::session::Sessions;
 
 /// Something to do once the app is ready.
 type Deferred<R> = Box<dyn FnOnce(&AppHandle<R>) + Send>;

@@ -9,8 +9,8 @@ use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::mpsc;
 
 use crate::actions;
-use lattica_app::engine::{Command, EngineHandle};
 use crate::ipc::WindowId;
+use lattica_app::engine::{Command, EngineHandle};
 use lattica_app::prefs::Preferences;
 
 /// The action id a notification server reports for a click on the notification itself.

@@ -20,7 +20,9 @@ impl<R: Runtime> PaymentWindows for ShellWindows<R> {
     }
 
     fn wizard_open(&self) -> bool {
-        self.0.get_webview_window(WindowId::Wizard.label()).is_some()
+        self.0
+            .get_webview_window(WindowId::Wizard.label())
+            .is_some()
     }
 
     fn wizard_in_front(&self) -> bool {

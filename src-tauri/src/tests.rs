@@ -150,8 +150,8 @@ fn each_window_gets_only_its_own_commands() {
             .is_err_and(|e| e.to_string().contains("not allowed"))
     );
     // A well-formed call, refused only because the popover may not make it.
-    let form = invoke(&window(&test.app, "settings"), "get_settings", json!({})).unwrap()["form"]
-        .clone();
+    let form =
+        invoke(&window(&test.app, "settings"), "get_settings", json!({})).unwrap()["form"].clone();
     assert!(
         invoke(&popover, "save_settings", json!({ "form": form }))
             .is_err_and(|e| e.to_string().contains("not allowed"))
@@ -217,11 +217,15 @@ fn valid_settings_are_saved_and_applied() {
     // Applied: the refresh loop runs with them, and a restart reads them back.
     let engine = test.app.state::<EngineHandle>();
     let mut changes = engine.subscribe();
-    let applied = tauri::async_runtime::block_on(tokio::time::timeout(
-        Duration::from_secs(5),
-        changes.wait_for(|s| s.settings.refresh_interval() == Duration::from_secs(120)),
-    ));
-    assert!(applied.is_ok_and(|r| r.is_ok()), "the loop took the settings");
+    let applied = tauri::async_runtime::block_on(async {
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            changes.wait_for(|s| s.settings.refresh_interval() == Duration::from_secs(120)),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok())
+    });
+    assert!(applied, "the loop took the settings");
     let paths = AppPaths {
         config_dir: test._dir.path().join("config"),
         data_dir: test._dir.path().join("data"),

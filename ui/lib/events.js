@@ -2,8 +2,6 @@
 
 /** Events the shell emits (`domain://action`). */
 export const EVENTS = Object.freeze({
-  /** Signed in or out; payload: `{ signedIn, email, expiresAt, reason }`. */
-  SESSION_CHANGED: 'session://changed',
   /** The payment attempt changed; payload: the attempt (`{ step, quote, … }`) or `null`. */
   PAYMENT_UPDATED: 'payment://updated',
 });

@@ -110,8 +110,6 @@ export const paymentCheckAgain = () => call('payment_check_again');
 export const paymentCancel = () => call('payment_cancel');
 /** The outcome was seen. */
 export const paymentDone = () => call('payment_done');
-/** The attempt as last sent, without waiting for a step in progress. */
-export const paymentStatus = () => call('payment_status');
 // Quick top-up (the popover)
 /** `{ quote, card, label, question }`, or `null` without a saved card. */
 export const quickTopUpOffer = () => call('quick_top_up_offer');
@@ -126,5 +124,3 @@ export const closeWindow = () => tauri.window.getCurrentWindow().close();
 /** Calls `handler(attempt)` whenever the payment attempt changes (`null` once it is gone). */
 export const onPaymentUpdated = (handler) =>
   tauri.event.listen(EVENTS.PAYMENT_UPDATED, (event) => handler(event.payload));
-export const onSessionChanged = (handler) =>
-  tauri.event.listen(EVENTS.SESSION_CHANGED, (event) => handler(event.payload));

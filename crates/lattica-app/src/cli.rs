@@ -237,9 +237,7 @@ async fn status(
     let now = Utc::now();
     let burn = history
         .as_ref()
-        .and_then(|h| {
-            h.observed_burn_per_hour(now, BURN_WINDOW).ok()
-        })
+        .and_then(|h| h.observed_burn_per_hour(now, BURN_WINDOW).ok())
         .flatten();
     let connection = match &error {
         None => Connection::Connected,

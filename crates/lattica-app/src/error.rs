@@ -16,9 +16,7 @@ pub enum AppError {
     #[error("{}", token_problem(.0))]
     InvalidToken(TokenError),
     /// The platform refused the token: unknown, or not all of it was pasted.
-    #[error(
-        "The platform did not accept this session token. Check that you pasted all of it."
-    )]
+    #[error("The platform did not accept this session token. Check that you pasted all of it.")]
     TokenRejected,
     #[error("This session token was revoked. Paste a current token.")]
     TokenRevoked,

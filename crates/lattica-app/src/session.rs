@@ -90,7 +90,10 @@ impl Sessions {
     fn lock(&self) -> MutexGuard<'_, Current> {
         // The guarded data stays consistent under a panic (plain assignments), so a poisoned
         // lock is still usable.
-        self.0.current.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn backend(&self) -> Backend {

@@ -52,15 +52,6 @@ impl LatticaClient {
         })
     }
 
-    /// Checks a token by reading the account it belongs to: `Ok` carries the account (and the
-    /// token's expiry); [`ClientError::Unauthorized`] means the token is not accepted.
-    pub async fn validate_token(
-        config: ClientConfig,
-        token: SessionToken,
-    ) -> Result<AccountInfo, ClientError> {
-        Self::new(config, token)?.get_account_info().await
-    }
-
     /// The same platform and connection pool, another token (after the user renewed it).
     pub fn with_token(&self, token: SessionToken) -> Result<Self, ClientError> {
         let transport = Transport::with_http(

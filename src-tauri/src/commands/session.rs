@@ -5,8 +5,8 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::actions;
-use lattica_app::engine::EngineHandle;
 use crate::error::IpcError;
+use lattica_app::engine::EngineHandle;
 use lattica_app::session::{SessionInfo, Sessions};
 
 /// Checks `token` with the platform and, if accepted, stores it in the keychain and signs in.

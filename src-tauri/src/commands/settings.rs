@@ -5,10 +5,10 @@ use lattica_core::view::{Session, SignOutReason};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use lattica_app::backend::Backend;
-use lattica_app::engine::{Command, EngineHandle};
 use crate::error::IpcError;
 use lattica_app::AppError;
+use lattica_app::backend::Backend;
+use lattica_app::engine::{Command, EngineHandle};
 use lattica_app::prefs::Preferences;
 use lattica_app::session::Sessions;
 

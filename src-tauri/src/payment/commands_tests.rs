@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lattica_client::{LatticaClient, SessionToken};
+use lattica_client::SessionToken;
 use lattica_core::settings::Settings;
 use lattica_sandbox::{RunningSandbox, SandboxConfig};
 use serde_json::{Value, json};
@@ -45,7 +45,10 @@ fn signed_in_app() -> TestApp {
         backend.clone(),
         Arc::new(move |_: &Backend| Arc::clone(&vault) as Arc<dyn TokenVault>),
     );
-    let client = LatticaClient::new(backend.config().clone(), token).unwrap();
+    // Restored from the vault, as at start: the session's one client.
+    let client = tauri::async_runtime::block_on(sessions.restore())
+        .unwrap()
+        .expect("the stored token");
     let (engine, handle) = Engine::new(
         EngineState::new(Settings::default(), true),
         Some(client),
@@ -120,11 +123,12 @@ fn a_purchase_through_the_wizards_commands() {
     let wizard = window(&test.app, "wizard");
     // Every view of the attempt the windows are sent.
     let (sender, updates) = std::sync::mpsc::channel::<Value>();
-    test.app.listen_any(crate::ipc::event::PAYMENT_UPDATED, move |event| {
-        if let Ok(view) = serde_json::from_str(event.payload()) {
-            let _ = sender.send(view);
-        }
-    });
+    test.app
+        .listen_any(crate::ipc::event::PAYMENT_UPDATED, move |event| {
+            if let Ok(view) = serde_json::from_str(event.payload()) {
+                let _ = sender.send(view);
+            }
+        });
     let context = invoke(&wizard, "payment_context", json!({})).unwrap();
     assert_eq!(
         context["paymentsOrigin"],

@@ -73,9 +73,7 @@ impl Purchase {
         if credits <= Decimal::ZERO {
             return Err(AmountError::NotPositive);
         }
-        let price = pricing
-            .price_of(credits)
-            .ok_or(AmountError::NotPriceable)?;
+        let price = pricing.price_of(credits).ok_or(AmountError::NotPriceable)?;
         Ok(Self {
             credits: credits.normalize(),
             price,

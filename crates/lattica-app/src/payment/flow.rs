@@ -45,7 +45,6 @@ pub const RESEND_DELAY: Duration = Duration::from_secs(1);
 /// A history entry this much older than the attempt may still be its payment (clock skew).
 const CLOCK_SLACK: TimeDelta = TimeDelta::minutes(2);
 
-
 /// Where the attempt was started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -196,7 +195,8 @@ impl Attempt {
     pub async fn open(&mut self, client: &LatticaClient) -> Result<(), FlowError> {
         if self.payment.is_none() {
             let (credits, key) = (self.purchase.credits, self.create_key);
-            let payment = resend(self.resend_delay, || client.create_payment(credits, &key)).await?;
+            let payment =
+                resend(self.resend_delay, || client.create_payment(credits, &key)).await?;
             self.payment = Some(payment);
         }
         Ok(())

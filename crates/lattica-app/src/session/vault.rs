@@ -92,7 +92,9 @@ pub struct MemoryVault(std::sync::Mutex<Option<SessionToken>>);
 impl MemoryVault {
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<SessionToken>> {
         // One assignment at a time: the slot stays consistent under a panic.
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

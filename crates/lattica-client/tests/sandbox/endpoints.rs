@@ -53,7 +53,9 @@ async fn account_info_and_token_validation() {
     assert!((29..=30).contains(&days), "token valid for {days} days");
     assert!(info.created_at.unwrap() < Utc::now());
 
-    let validated = LatticaClient::validate_token(h.config(), h.token())
+    let validated = LatticaClient::new(h.config(), h.token())
+        .unwrap()
+        .get_account_info()
         .await
         .unwrap();
     assert_eq!(validated.account_id, info.account_id);

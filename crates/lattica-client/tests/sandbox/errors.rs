@@ -22,10 +22,11 @@ async fn unknown_token_is_unauthorized() {
         "{error:?}"
     );
     assert!(!error.is_retryable());
-    let validation =
-        LatticaClient::validate_token(h.config(), SessionToken::parse("tok_unknown_2").unwrap())
-            .await
-            .unwrap_err();
+    let validation = LatticaClient::new(h.config(), SessionToken::parse("tok_unknown_2").unwrap())
+        .unwrap()
+        .get_account_info()
+        .await
+        .unwrap_err();
     assert_eq!(validation.status(), Some(401));
     h.shutdown().await;
 }
