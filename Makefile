@@ -3,11 +3,16 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: run sandbox test deps-build deps-test lint unit python e2e bench icons
+# Every suite runs from one build of the whole workspace (`--workspace`, dev-dependencies
+# included): selecting fewer packages, or building without the tests, resolves other feature
+# sets and compiles much of the dependency tree again.
+NEXTEST := $(CARGO) nextest run --workspace
+
+.PHONY: run sandbox test deps-build deps-test lint build unit python e2e bench icons
 
 ## run: install what is missing, build, start the app on the embedded sandbox (demo account)
 run: deps-build
-	$(CARGO) build -p lattica-tray
+	$(CARGO) build -p lattica-cli -p lattica-tray -p lattica-sandbox
 	scripts/run-app.sh
 
 ## sandbox: only the sandbox platform, printing the demo account's balance
@@ -16,7 +21,7 @@ sandbox: deps-build
 	scripts/demo-sandbox.sh
 
 ## test: install what is missing, then every check and test suite, headless
-test: deps-test lint unit python e2e
+test: deps-test lint build unit python e2e
 	@echo "make test: all suites passed"
 
 deps-build:
@@ -29,16 +34,19 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-unit:
-	$(CARGO) test --workspace --exclude lattica-e2e
+## build: the binaries (lattica-tray, lattica-tray-app, lattica-sandbox) and every test binary
+build:
+	$(NEXTEST) --no-run
 
-python:
-	$(CARGO) build -p lattica-sandbox
+unit: build
+	$(NEXTEST) --no-fail-fast -E 'not package(lattica-e2e)'
+	$(CARGO) test --workspace --doc
+
+python: build
 	scripts/python-tests.sh
 
-e2e:
-	$(CARGO) build -p lattica-tray -p lattica-sandbox
-	scripts/headless-session.sh $(CARGO) test -p lattica-e2e -- --test-threads=1
+e2e: build
+	scripts/headless-session.sh $(NEXTEST) --no-fail-fast -E 'package(lattica-e2e)' --test-threads=1
 
 icons:
 	icons/generate.sh

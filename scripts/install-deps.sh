@@ -36,6 +36,10 @@ command -v cargo >/dev/null || { echo "install-deps: cargo not found; install Ru
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
 if [ "$what" = test ]; then
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    echo "install-deps: installing cargo-nextest" >&2
+    cargo install cargo-nextest --locked --quiet
+  fi
   if ! command -v tauri-driver >/dev/null || ! tauri-driver --help >/dev/null 2>&1; then
     echo "install-deps: installing tauri-driver" >&2
     cargo install tauri-driver --locked --version '^2' --quiet

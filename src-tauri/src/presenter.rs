@@ -122,18 +122,20 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
         let mut sessions_ended = changes.borrow().sessions_ended;
         let mut tick = tokio::time::interval(RERENDER_VISIBLE);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut rendered = tokio::time::Instant::now();
+        // The first tick comes at once: the tray shows the state the loop starts in.
+        let mut rendered: Option<tokio::time::Instant> = None;
         loop {
             tokio::select! {
                 changed = changes.changed() => if changed.is_err() { break },
                 _ = tick.tick() => {
-                    let due = rendered.elapsed() >= RERENDER || windows::popover_visible(&app);
+                    let due = rendered.is_none_or(|at| at.elapsed() >= RERENDER)
+                        || windows::popover_visible(&app);
                     if !due {
                         continue;
                     }
                 }
             }
-            rendered = tokio::time::Instant::now();
+            rendered = Some(tokio::time::Instant::now());
             let state = std::sync::Arc::clone(&changes.borrow_and_update());
             render(&app, &state);
             if state.sessions_ended != sessions_ended {

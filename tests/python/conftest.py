@@ -6,44 +6,15 @@ meta-path finder stands in empty modules for them. Every line of the clients' HT
 unchanged; only those imports are satisfied by stubs.
 """
 
-import importlib.abc
-import importlib.machinery
 import json
 import os
 import subprocess
-import sys
 import tempfile
-import types
 import urllib.request
 
 import pytest
 
-_HEAVY = ("torch", "safetensors", "lattica_fhe_core")
-
-
-class _StubModule(types.ModuleType):
-    def __getattr__(self, attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return type(attr, (), {"__init__": lambda self, *a, **k: None})
-
-
-class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, name, path, target=None):
-        if name.split(".")[0] in _HEAVY:
-            return importlib.machinery.ModuleSpec(name, self, is_package=True)
-        return None
-
-    def create_module(self, spec):
-        module = _StubModule(spec.name)
-        module.__path__ = []
-        return module
-
-    def exec_module(self, module):
-        pass
-
-
-sys.meta_path.insert(0, _StubFinder())
+import heavy_stubs  # noqa: F401  (installs the stand-ins before any client is imported)
 
 
 class Sandbox:

@@ -52,7 +52,7 @@ impl AppEnv {
             ("TMPDIR".to_owned(), dir("tmp")),
             (
                 "RUST_LOG".to_owned(),
-                "lattica_tray=debug,lattica_client=debug,info".to_owned(),
+                "lattica_tray=debug,lattica_app=debug,lattica_client=debug,info".to_owned(),
             ),
         ];
         vars.extend(self.extra.iter().cloned());
@@ -202,6 +202,20 @@ impl App {
             Ok(TrayItem::registered()?.into_iter().next())
         })
         .await
+    }
+
+    /// The app's process id (under WebDriver: tauri-driver's).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Ends the app without a chance to clean up (SIGKILL), as a crash would.
+    pub fn kill(&mut self) -> Result<()> {
+        if let Some(mut child) = self.child.take() {
+            child.kill()?;
+            child.wait()?;
+        }
+        Ok(())
     }
 
     pub fn log_text(&self) -> String {

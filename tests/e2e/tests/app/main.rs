@@ -3,6 +3,7 @@
 
 mod alerts;
 mod cli;
+mod demo;
 mod payments;
 mod popover;
 mod settings;
