@@ -4,6 +4,8 @@
 //! naming the same commands: a command added, renamed or removed in one place and not the
 //! others fails here.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! The `lattica-tray` launcher as built: it links no GUI library, so `status`, `login` and
 //! `logout` never load GTK or WebKit, and it still answers as the command line.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -18,10 +18,12 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
             return Ok(naive.and_utc());
         }
     }
-    if !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(millis) = text.parse::<i64>() {
-            return from_millis(millis);
-        }
+    if !text.is_empty()
+        && text.len() <= 20
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(millis) = text.parse::<i64>()
+    {
+        return from_millis(millis);
     }
     Err("expected an ISO-8601 timestamp or Unix milliseconds".to_owned())
 }
