@@ -23,7 +23,7 @@ printf '%s' "$LATTICA_TOKEN" | target/release/lattica-tray login >/dev/null
 
 # Both read the same figures: check once before timing.
 ours=$(target/release/lattica-tray status --json | jq -c '{balance, runningWorkers}')
-theirs=$("$python" scripts/bench/status_python.py | jq -c '{runningWorkers}')
+theirs=$("$python" scripts/bench/status_python.py | tail -n 1 | jq -c "{balance, runningWorkers}")
 echo "lattica-tray: $ours; python: $theirs" >&2
 
 measure() { # label, command…: prints "label median_ms median_kib"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The tray app's footprint benchmark (BENCHMARKS.md, "Tray app footprint"): lattica-tray
-# --sandbox side by side with two bare Tauri tray apps (bench/bare-tray), one whose popover
+# The tray app's footprint benchmark (BENCHMARKS.md, "Tray app footprint"): lattica-tray,
+# signed in to a platform of its own process (a sandbox started outside the measured trees),
+# side by side with two bare Tauri tray apps (bench/bare-tray), one whose popover
 # webview is created hidden at start and one that creates it only when opened. Measures launch
 # to tray item registered; "Open" to popover painted with data, cold and warm; summed PSS and
 # process count after idle with the popover hidden; idle CPU; PSS growth over an hour of idle
@@ -57,12 +58,12 @@ for tool in xvfb-run dbus-run-session gnome-keyring-daemon status-notifier-watch
 done
 
 if [ "$build" = 1 ]; then
-  cargo build --release -p lattica-tray -p bare-tray
+  cargo build --release -p lattica-cli -p lattica-tray -p lattica-sandbox -p bare-tray
 fi
 # Run copies: a build elsewhere in this checkout must not swap a binary in the middle of the run.
 export BENCH_BIN=$(mktemp -d -t bench-footprint-bin.XXXXXX)
 trap 'rm -rf "$BENCH_BIN"' EXIT
-for bin in lattica-tray bare-hidden bare-lazy; do
+for bin in lattica-tray lattica-tray-app lattica-sandbox bare-hidden bare-lazy; do
   [ -x "target/release/$bin" ] || { echo "bench-footprint: target/release/$bin is missing" >&2; exit 1; }
   cp "target/release/$bin" "$BENCH_BIN/"
 done

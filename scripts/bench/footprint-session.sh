@@ -3,8 +3,10 @@
 # scripts/headless-session.sh (virtual X, private D-Bus, tray host, keyring, dunst).
 #
 # Three apps, measured alike: the bare tray app with a popover created hidden at start
-# (bare-hidden), the one that creates it only when opened (bare-lazy), and lattica-tray
-# --sandbox. Each app gets its own XDG folders under the session's temporary root.
+# (bare-hidden), the one that creates it only when opened (bare-lazy), and lattica-tray as a
+# real account runs it: signed in (`lattica-tray login`) to a platform outside its process tree
+# (a lattica-sandbox this script starts, as a remote platform would be). Each app gets its own
+# XDG folders under the session's temporary root.
 #  1. Latency, one app at a time: a warm-up launch, then BENCH_REPEATS launches, each measuring
 #     launch -> tray item registered, then "Open" -> popover painted with data (cold), hide,
 #     "Open" again -> painted (warm), hide, "Quit".
@@ -44,6 +46,17 @@ echo "app,metric,run,value,unit" >"$csv"
 
 say() { echo "bench: $*" >&2; }
 fail() { say "FAILED: $*"; exit 1; }
+
+# The platform lattica-tray is signed in to: not part of any measured tree.
+bin=${BENCH_BIN:-$root/target/release}
+mkdir -p "$work/platform"
+coproc PLATFORM { exec "$bin/lattica-sandbox" --listen 127.0.0.1:0 --data "$work/platform" 2>/dev/null; }
+trap 'kill "$PLATFORM_PID" 2>/dev/null || true' EXIT
+read -r platform_line <&"${PLATFORM[0]}" || fail "the platform did not start"
+platform_url=$(jq -r .url <<<"$platform_line")
+jq -r .token <<<"$platform_line" | "$bin/lattica-tray" login >/dev/null 2>&1 \
+  || fail "lattica-tray login to the platform failed"
+export LATTICA_BE_URL=$platform_url
 record() { echo "$1,$2,$3,$4,$5" >>"$csv"; }
 # Other work on the machine shows in every figure: keep the 1-minute load average beside them.
 record_load() { record machine "$1" "$2" "$(cut -d' ' -f1 /proc/loadavg)" load; }
@@ -56,7 +69,6 @@ start_app() { # name log [refresh-secs]
   local name=$1 dir=$work/$1 args=()
   mkdir -p "$dir"/{config,data,cache,state}
   if [ "$name" = lattica-tray ]; then
-    args=(--sandbox)
     mkdir -p "$dir/config/ai.lattica.tray"
     if [ -n "${3:-}" ]; then
       echo "{\"refreshIntervalSecs\": $3}" >"$dir/config/ai.lattica.tray/settings.json"

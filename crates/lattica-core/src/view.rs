@@ -25,6 +25,7 @@ pub use popover::{
     TOKEN_WARNING_WINDOW,
 };
 pub use state::{TrayState, derive_state};
+pub use texts::sign_in_reason;
 pub use tray::TrayView;
 
 /// What the app last learnt about the account, as of `fetched_at`.

@@ -1,6 +1,6 @@
 //! The sign-in window's commands. The token comes in once and is never returned.
 
-use lattica_core::view::{Session, SignOutReason};
+use lattica_core::view::sign_in_reason;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
@@ -37,17 +37,10 @@ pub fn sign_in_context(
     engine: State<'_, EngineHandle>,
 ) -> SignInContext {
     let backend = sessions.backend();
-    let ended = match engine.state().session {
-        Session::SignedOut {
-            reason: SignOutReason::Expired,
-        } => Some("Signed out: session expired. Paste the new token from your Lattica email."),
-        Session::SignedOut {
-            reason: SignOutReason::Revoked,
-        } => Some("Signed out: the platform no longer accepts the stored session token."),
-        _ => None,
-    };
     SignInContext {
-        reason: sessions.problem().or(ended.map(str::to_owned)),
+        reason: sessions
+            .problem()
+            .or_else(|| sign_in_reason(engine.state().session).map(str::to_owned)),
         backend: backend.url().trim_end_matches('/').to_owned(),
         sandbox: backend.is_sandbox(),
     }

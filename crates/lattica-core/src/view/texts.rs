@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::{Connection, LastPayment, SignOutReason};
+use super::{Connection, LastPayment, Session, SignOutReason};
 use crate::estimate::{Basis, Estimate};
 use crate::format;
 
@@ -71,6 +71,19 @@ pub(super) fn last_payment(payment: &LastPayment, now: DateTime<Utc>) -> String 
 }
 
 /// Why the user is signed out and what to do about it.
+/// Why the sign-in window asks again, when the platform ended the session.
+pub fn sign_in_reason(session: Session) -> Option<&'static str> {
+    match session {
+        Session::SignedOut {
+            reason: SignOutReason::Expired,
+        } => Some("Signed out: session expired. Paste the new token from your Lattica email."),
+        Session::SignedOut {
+            reason: SignOutReason::Revoked,
+        } => Some("Signed out: the platform no longer accepts the stored session token."),
+        _ => None,
+    }
+}
+
 pub(super) fn signed_out(reason: SignOutReason) -> String {
     match reason {
         SignOutReason::Expired => {
