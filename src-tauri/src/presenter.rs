@@ -14,7 +14,7 @@ use tokio::sync::watch;
 
 use crate::actions;
 use crate::tray::Tray;
-use crate::windows;
+use crate::windows::PopoverLife;
 
 /// Texts such as "as of 5 min ago" and the stale state depend on the clock, so the views are
 /// rendered again this often even when nothing else changed.
@@ -120,22 +120,23 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     let mut changes = app.state::<EngineHandle>().subscribe();
     tauri::async_runtime::spawn(async move {
         let mut sessions_ended = changes.borrow().sessions_ended;
-        let mut tick = tokio::time::interval(RERENDER_VISIBLE);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // The first tick comes at once: the tray shows the state the loop starts in.
-        let mut rendered: Option<tokio::time::Instant> = None;
+        let mut shown = app.state::<PopoverLife>().watch_shown();
+        // The first pass renders at once: the tray shows the state the loop starts in.
+        let mut first = true;
         loop {
-            tokio::select! {
-                changed = changes.changed() => if changed.is_err() { break },
-                _ = tick.tick() => {
-                    let due = rendered.is_none_or(|at| at.elapsed() >= RERENDER)
-                        || windows::popover_visible(&app);
-                    if !due {
-                        continue;
-                    }
+            let period = if *shown.borrow() {
+                RERENDER_VISIBLE
+            } else {
+                RERENDER
+            };
+            if !std::mem::take(&mut first) {
+                tokio::select! {
+                    changed = changes.changed() => if changed.is_err() { break },
+                    // Shown or hidden: the page gets current ages at once, then every second.
+                    changed = shown.changed() => if changed.is_err() { break },
+                    () = tokio::time::sleep(period) => {}
                 }
             }
-            rendered = Some(tokio::time::Instant::now());
             let state = std::sync::Arc::clone(&changes.borrow_and_update());
             render(&app, &state);
             if state.sessions_ended != sessions_ended {

@@ -40,6 +40,8 @@ pub struct PopoverLife {
     hidden_on_blur: Mutex<Option<Instant>>,
     /// `None`: never destroyed (under WebDriver, whose session is bound to the first webview).
     keep: Option<Duration>,
+    /// Shown (true) or hidden, for whoever follows it (the presenter ticks faster while shown).
+    shown: tokio::sync::watch::Sender<bool>,
 }
 
 impl PopoverLife {
@@ -48,7 +50,13 @@ impl PopoverLife {
             generation: AtomicU64::new(0),
             hidden_on_blur: Mutex::new(None),
             keep,
+            shown: tokio::sync::watch::Sender::new(false),
         }
+    }
+
+    /// Follows whether the popover is on screen.
+    pub fn watch_shown(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.shown.subscribe()
     }
 }
 
@@ -68,6 +76,7 @@ pub fn show_popover<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) -> t
     place(app, &window, anchor)?;
     window.show()?;
     window.set_focus()?;
+    life.shown.send_replace(true);
     Ok(())
 }
 
@@ -110,6 +119,7 @@ pub fn hide_popover<R: Runtime>(app: &AppHandle<R>, on_blur: bool) {
         tracing::warn!(%error, "could not hide the popover");
     }
     let life = app.state::<PopoverLife>();
+    life.shown.send_replace(false);
     if on_blur {
         *life
             .hidden_on_blur
