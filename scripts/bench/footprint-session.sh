@@ -53,10 +53,9 @@ mkdir -p "$work/platform"
 coproc PLATFORM { exec "$bin/lattica-sandbox" --listen 127.0.0.1:0 --data "$work/platform" 2>/dev/null; }
 trap 'kill "$PLATFORM_PID" 2>/dev/null || true' EXIT
 read -r platform_line <&"${PLATFORM[0]}" || fail "the platform did not start"
-platform_url=$(jq -r .url <<<"$platform_line")
-jq -r .token <<<"$platform_line" | "$bin/lattica-tray" login >/dev/null 2>&1 \
+export LATTICA_BE_URL=$(jq -r .url <<<"$platform_line")
+jq -r .token <<<"$platform_line" | "$bin/lattica-tray" login >/dev/null \
   || fail "lattica-tray login to the platform failed"
-export LATTICA_BE_URL=$platform_url
 record() { echo "$1,$2,$3,$4,$5" >>"$csv"; }
 # Other work on the machine shows in every figure: keep the 1-minute load average beside them.
 record_load() { record machine "$1" "$2" "$(cut -d' ' -f1 /proc/loadavg)" load; }
