@@ -164,25 +164,13 @@ mod tests {
 
     use super::*;
     use lattica_core::settings::Settings;
-    use lattica_core::view::{Connection, SignOutReason, Snapshot, TrayState};
+    use lattica_core::view::{SignOutReason, TrayState};
 
-    fn signed_in_with(balance: &str) -> EngineState {
-        let mut state = EngineState::new(Settings::default(), true);
-        state.connection = Connection::Connected;
-        state.snapshot = Some(Snapshot {
-            fetched_at: Utc::now(),
-            balance: balance.parse().unwrap(),
-            running: Vec::new(),
-            prices: None,
-            last_payment: None,
-            token_expires_at: None,
-        });
-        state
-    }
+    use crate::tests::signed_in_with_balance;
 
     #[test]
     fn signed_in_shows_the_balance_everywhere() {
-        let shown = present(&signed_in_with("249.517333"), None, Utc::now());
+        let shown = present(&signed_in_with_balance(), None, Utc::now());
         assert!(shown.tray.signed_in);
         assert!(
             shown.tray.balance_row.contains("249.51"),
@@ -199,7 +187,7 @@ mod tests {
 
     #[test]
     fn signed_out_shows_no_figures() {
-        let mut state = signed_in_with("10");
+        let mut state = signed_in_with_balance();
         state.session = Session::SignedOut {
             reason: SignOutReason::Expired,
         };
