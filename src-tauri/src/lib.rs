@@ -92,7 +92,7 @@ struct Demo(Mutex<Option<DemoSandbox>>);
 /// Runs the tray app until the user quits.
 ///
 /// The tray item comes first: it registers with the panel as soon as the event loop runs, and
-/// everything slower (the embedded sandbox, the token from the keychain, the history) is
+/// everything slower (the demo sandbox, the token from the keychain, the history) is
 /// prepared on another thread meanwhile and installed when ready. A menu click that arrives in
 /// between waits for it ([`actions::when_ready`]).
 pub fn run(sandbox: bool) -> Result<(), StartError> {

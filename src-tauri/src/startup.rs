@@ -1,5 +1,5 @@
 //! Everything prepared before Tauri starts: folders, logging, the display check, settings,
-//! the platform (starting the embedded sandbox for `--sandbox`), the session and the refresh
+//! the platform (starting the demo sandbox process for `--sandbox`), the session and the refresh
 //! loop. Kept apart from the wiring in `lib.rs` so that stays a list of parts.
 
 use std::time::Duration;

@@ -97,10 +97,13 @@ pub fn popover<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>
                 .focused(true)
                 .build()?;
             let handle = app.clone();
-            window.on_window_event(move |event| {
-                if let WindowEvent::Focused(false) = event {
-                    hide_popover(&handle, true);
+            window.on_window_event(move |event| match event {
+                WindowEvent::Focused(false) => hide_popover(&handle, true),
+                // However it went (destroyed after its keep, closed by the driver).
+                WindowEvent::Destroyed => {
+                    handle.state::<PopoverLife>().shown.send_replace(false);
                 }
+                _ => {}
             });
             window
         }

@@ -48,8 +48,8 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(name = "lattica-tray", version, about)]
 pub struct Args {
-    /// Start the local sandbox platform in-process and sign in to its demo account (its data
-    /// is kept in the app's data folder).
+    /// Start the local sandbox platform (a process of its own, stopped with the app) and sign
+    /// in to its demo account (its data is kept in the app's data folder).
     #[arg(long)]
     pub sandbox: bool,
     #[command(subcommand)]

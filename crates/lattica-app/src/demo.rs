@@ -88,33 +88,36 @@ impl DemoSandbox {
             source,
         })?;
         let stdin = child.stdin.take();
-        let line = match child.stdout.take().map(first_line) {
-            Some(Ok(line)) => line,
-            Some(Err(error)) => {
-                stop(&mut child, None);
-                return Err(error);
+        let started = child
+            .stdout
+            .take()
+            .map_or(Ok(String::new()), first_line)
+            .and_then(|line| {
+                let start: StartLine =
+                    serde_json::from_str(&line).map_err(|error| {
+                        match child.try_wait().ok().flatten() {
+                            Some(status) => DemoError::Exited(status.to_string()),
+                            None => DemoError::Unreadable(error.to_string()),
+                        }
+                    })?;
+                Ok((start.url, SessionToken::parse(start.token)?))
+            });
+        match started {
+            Ok((url, token)) => {
+                tracing::info!(%url, pid = child.id(), "demo sandbox started");
+                Ok(Self {
+                    child,
+                    stdin,
+                    url,
+                    token,
+                })
             }
-            None => String::new(),
-        };
-        let start: StartLine = match serde_json::from_str(&line) {
-            Ok(start) => start,
             Err(error) => {
-                stop(&mut child, None);
-                let status = child.try_wait().ok().flatten();
-                return Err(match status {
-                    Some(status) => DemoError::Exited(status.to_string()),
-                    None => DemoError::Unreadable(error.to_string()),
-                });
+                // Told to stop (its input closes), waited for, killed if it hangs.
+                stop(&mut child, stdin);
+                Err(error)
             }
-        };
-        let token = SessionToken::parse(start.token)?;
-        tracing::info!(url = %start.url, pid = child.id(), "demo sandbox started");
-        Ok(Self {
-            child,
-            stdin,
-            url: start.url,
-            token,
-        })
+        }
     }
 
     /// The platform's base URL (`http://127.0.0.1:PORT`).

@@ -46,6 +46,9 @@ struct Current {
     client: Option<LatticaClient>,
     /// The keychain could not be used: what is missing, for the tray and the sign-in window.
     problem: Option<String>,
+    /// Bumped by every sign-in, sign-out and platform switch: a restore or sign-in that was
+    /// overtaken by one while it waited does not install its client.
+    epoch: u64,
 }
 
 struct Inner {
@@ -75,6 +78,7 @@ impl Sessions {
                 vault,
                 client: None,
                 problem: None,
+                epoch: 0,
             }),
             vault_for,
         }))
@@ -125,20 +129,24 @@ impl Sessions {
         current.backend = backend;
         current.vault = vault;
         current.client = None;
+        current.epoch += 1;
     }
 
     /// The client of the stored token, if there is one, now the session's client. Not
     /// checked with the platform here: the first refresh does that, and a refused token ends
     /// the session there.
     pub async fn restore(&self) -> Result<Option<LatticaClient>, AppError> {
-        let vault = Arc::clone(&self.lock().vault);
+        let (vault, backend, epoch) = self.snapshot();
         let loaded = blocking(move || vault.load()).await?;
         self.note(&loaded);
         let client = match loaded? {
-            Some(token) => Some(self.client_for(token)?),
+            Some(token) => Some(self.client_for(&backend, token)?),
             None => None,
         };
-        self.lock().client.clone_from(&client);
+        let mut current = self.lock();
+        if current.epoch == epoch {
+            current.client.clone_from(&client);
+        }
         Ok(client)
     }
 
@@ -146,21 +154,31 @@ impl Sessions {
     /// the session's from then on.
     pub async fn sign_in(&self, raw: &str) -> Result<(LatticaClient, SessionInfo), AppError> {
         let token = SessionToken::parse(raw)?;
-        let client = self.client_for(token.clone())?;
+        let (vault, backend, epoch) = self.snapshot();
+        let client = self.client_for(&backend, token.clone())?;
         let account = client.get_account_info().await?;
-        let vault = Arc::clone(&self.lock().vault);
+        // Into the vault of the platform that accepted it, even if the user switched since.
         let stored = blocking(move || vault.store(&token)).await?;
         self.note(&stored);
         stored?;
-        self.lock().client = Some(client.clone());
-        tracing::info!(backend = self.backend().url(), "signed in");
+        let mut current = self.lock();
+        if current.epoch == epoch {
+            current.client = Some(client.clone());
+            current.epoch += 1;
+        }
+        drop(current);
+        tracing::info!(backend = backend.url(), "signed in");
         Ok((client, SessionInfo::from(&account)))
     }
 
     /// Removes the stored token and forgets its client.
     pub async fn sign_out(&self) -> Result<(), AppError> {
-        self.lock().client = None;
-        let vault = Arc::clone(&self.lock().vault);
+        let vault = {
+            let mut current = self.lock();
+            current.client = None;
+            current.epoch += 1;
+            Arc::clone(&current.vault)
+        };
         let removed = blocking(move || vault.remove()).await?;
         self.note(&removed);
         removed?;
@@ -168,13 +186,29 @@ impl Sessions {
         Ok(())
     }
 
-    /// A client for `token` on the current platform, sharing the connection pool of the
-    /// client there is already.
-    fn client_for(&self, token: SessionToken) -> Result<LatticaClient, AppError> {
+    /// The vault, the platform and the epoch, as of now.
+    fn snapshot(&self) -> (Arc<dyn TokenVault>, Backend, u64) {
+        let current = self.lock();
+        (
+            Arc::clone(&current.vault),
+            current.backend.clone(),
+            current.epoch,
+        )
+    }
+
+    /// A client for `token` on `backend`, sharing the connection pool of the session's client
+    /// when that one talks to the same platform.
+    fn client_for(
+        &self,
+        backend: &Backend,
+        token: SessionToken,
+    ) -> Result<LatticaClient, AppError> {
         let current = self.lock();
         Ok(match &current.client {
-            Some(client) => client.with_token(token)?,
-            None => LatticaClient::new(current.backend.config().clone(), token)?,
+            Some(client) if client.config().base_url() == backend.config().base_url() => {
+                client.with_token(token)?
+            }
+            _ => LatticaClient::new(backend.config().clone(), token)?,
         })
     }
 }
@@ -186,4 +220,62 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(AppError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::mpsc;
+
+    use super::*;
+
+    /// A vault whose `load` waits until the test lets it answer.
+    struct SlowVault {
+        token: SessionToken,
+        release: Mutex<mpsc::Receiver<()>>,
+    }
+
+    impl TokenVault for SlowVault {
+        fn load(&self) -> Result<Option<SessionToken>, KeychainError> {
+            let _ = self.release.lock().unwrap().recv();
+            Ok(Some(self.token.clone()))
+        }
+        fn store(&self, _: &SessionToken) -> Result<(), KeychainError> {
+            Ok(())
+        }
+        fn remove(&self) -> Result<(), KeychainError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_restore_overtaken_by_a_sign_out_installs_no_client() {
+        let (release, waiting) = mpsc::channel();
+        let vault = Arc::new(SlowVault {
+            token: SessionToken::parse("tok_stored").unwrap(),
+            release: Mutex::new(waiting),
+        });
+        let sessions = Sessions::new(
+            Backend::sandbox("http://127.0.0.1:9").unwrap(),
+            Arc::new(move |_: &Backend| Arc::clone(&vault) as Arc<dyn TokenVault>),
+        );
+        let restoring = tokio::spawn({
+            let sessions = sessions.clone();
+            async move { sessions.restore().await }
+        });
+        // The test's runtime runs one task at a time, in order: the restore has read the epoch
+        // and waits in the vault when the sign-out runs.
+        let signing_out = tokio::spawn({
+            let sessions = sessions.clone();
+            async move { sessions.sign_out().await }
+        });
+        signing_out.await.unwrap().unwrap();
+        release.send(()).unwrap();
+        let restored = restoring.await.unwrap().unwrap();
+        assert!(restored.is_some(), "the restore read the token");
+        assert!(
+            sessions.client().is_none(),
+            "but the sign-out that overtook it wins"
+        );
+    }
 }

@@ -108,12 +108,29 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Resolves once standard input reaches its end (or fails).
+/// Resolves once standard input reaches its end (or fails). Read on a thread of its own, not
+/// the runtime's blocking pool: a read cannot be cancelled, and the runtime would wait for it at
+/// exit after a signal.
 async fn stdin_closed() {
-    use tokio::io::AsyncReadExt;
-    let mut stdin = tokio::io::stdin();
-    let mut buffer = [0_u8; 256];
-    while matches!(stdin.read(&mut buffer).await, Ok(n) if n > 0) {}
+    let (closed, on_close) = tokio::sync::oneshot::channel::<()>();
+    let spawned = std::thread::Builder::new()
+        .name("stdin-watch".into())
+        .spawn(move || {
+            use std::io::Read;
+            let mut stdin = std::io::stdin().lock();
+            let mut buffer = [0_u8; 256];
+            while matches!(stdin.read(&mut buffer), Ok(n) if n > 0) {}
+            let _ = closed.send(());
+        });
+    match spawned {
+        Ok(_) => {
+            let _ = on_close.await;
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot watch standard input; only signals stop the sandbox");
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 #[cfg(unix)]

@@ -102,7 +102,7 @@ fn set_launch_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), I
 fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> SettingsView {
     let backend_note = if backend.is_sandbox() {
         Some(
-            "The app runs with its embedded sandbox (--sandbox); this setting applies without it."
+            "The app runs with its demo sandbox (--sandbox); this setting applies without it."
                 .to_owned(),
         )
     } else if std::env::var(lattica_client::config::BASE_URL_ENV)
