@@ -28,12 +28,7 @@ macro_rules! from_app_errors {
     };
 }
 
-from_app_errors!(
-    lattica_client::ClientError,
-    lattica_app::payment::AmountError,
-    lattica_app::payment::CardError,
-    lattica_app::payment::FlowError,
-);
+from_app_errors!(lattica_client::ClientError, lattica_app::payment::CardError);
 
 impl serde::Serialize for IpcError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

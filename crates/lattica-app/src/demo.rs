@@ -130,9 +130,10 @@ impl DemoSandbox {
         &self.token
     }
 
-    /// Stops the sandbox and waits (briefly) until it has persisted its state.
-    pub fn shutdown(mut self) {
-        stop(&mut self.child, self.stdin.take());
+    /// Stops the sandbox and waits (briefly) until it has persisted its state; dropping it
+    /// does the same.
+    pub fn shutdown(self) {
+        drop(self);
     }
 }
 

@@ -24,6 +24,5 @@ pub use amount::{AmountError, Purchase, Quote};
 pub use card::{CardError, CardView, check as check_card};
 pub use decline::Decline;
 pub use flow::{FlowError, Origin, RESEND_DELAY};
-pub use readback::refreshed_balance;
 pub use service::{PaymentWindows, Payments, Step};
 pub use view::{AttemptView, QuickOffer, WizardContext};
