@@ -57,6 +57,9 @@ function render(next) {
   setText('workers', estimate ? estimate.workers : '');
   setText('runs-out', estimate && estimate.runsOut ? ` · ${estimate.runsOut}` : '');
   setText('estimate-note', estimate ? estimate.note : 'Approximate.');
+  setText('estimate-basis', estimate && estimate.basis ? estimate.basis : '');
+  setText('add-credit', next.addCredit || 'Add credit…');
+  show('credits-added', next.creditsAdded || '');
 
   const payment = next.lastPayment;
   setText('last-payment', payment ? `${payment.absolute} · ${payment.amount}` : (next.loading ? '…' : 'None yet'));

@@ -4,7 +4,7 @@
 import * as ipc from './lib/ipc.js';
 
 const $ = (id) => document.getElementById(id);
-const TEXT_FIELDS = ['refreshIntervalSecs', 'lowThreshold', 'criticalThreshold', 'backendUrl'];
+const TEXT_FIELDS = ['refreshIntervalSecs', 'lowThreshold', 'criticalThreshold', 'backendUrl', 'consoleUrl', 'listPrices'];
 const SELECTS = ['lowUnit', 'criticalUnit'];
 const CHECKS = ['notifications', 'launchAtLogin'];
 

@@ -80,7 +80,7 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
 fn dispatch<R: Runtime>(app: &AppHandle<R>, id: &str) {
     match id {
         menu::OPEN => show_popover(app, None),
-        menu::ADD_CREDIT => open(app, WindowId::Wizard),
+        menu::ADD_CREDIT => add_credit(app),
         menu::REFRESH => refresh(app),
         menu::SETTINGS => open(app, WindowId::Settings),
         menu::SIGN_IN => open(app, WindowId::SignIn),
@@ -121,6 +121,41 @@ fn toggle_now<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) {
         }
         Ok(()) => {}
         Err(error) => tracing::error!(%error, "could not toggle the popover"),
+    }
+}
+
+/// "Add credit" from any entry point (menu, popover, notification): the wizard where the
+/// platform takes payments through its API; elsewhere (the published platform) the web
+/// console's finance page in the default browser, after which the app watches for the credit
+/// to land. Signed out, the sign-in window.
+pub fn add_credit<R: Runtime>(app: &AppHandle<R>) {
+    let Some(client) = app.state::<Sessions>().client() else {
+        open(app, WindowId::SignIn);
+        return;
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        match client.offers_payments().await {
+            Ok(false) => open_console(&app),
+            Ok(true) => open(&app, WindowId::Wizard),
+            // Unknown (offline…): the wizard says what is wrong and retries.
+            Err(error) => {
+                tracing::warn!(%error, "could not tell whether the platform takes payments");
+                open(&app, WindowId::Wizard);
+            }
+        }
+    });
+}
+
+/// Opens the web console where credit is added, and refreshes fast until it arrives.
+fn open_console<R: Runtime>(app: &AppHandle<R>) {
+    let url = engine(app).state().settings.console_url();
+    match open::that_detached(url.as_str()) {
+        Ok(()) => {
+            tracing::info!(%url, "opened the web console to add credit");
+            engine(app).send(Command::WatchForCredits);
+        }
+        Err(error) => tracing::error!(%error, %url, "could not open the web console"),
     }
 }
 

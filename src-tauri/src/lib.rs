@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use lattica_app::cli;
-use lattica_app::demo::DemoSandbox;
+use lattica_app::demo::{DemoSandbox, Profile};
 use lattica_app::engine::EngineHandle;
 use lattica_app::payment::Payments;
 use lattica_app::prefs::Preferences;
@@ -44,7 +44,7 @@ pub fn main() -> ExitCode {
     let args = cli::Args::parse();
     match args.command {
         Some(command) => cli::run(command, args.sandbox),
-        None => match run(args.sandbox) {
+        None => match run(args.demo()) {
             Ok(()) => ExitCode::SUCCESS,
             // Printed when it happened.
             Err(StartError::Exited(code)) => {
@@ -95,10 +95,14 @@ struct Demo(Mutex<Option<DemoSandbox>>);
 /// everything slower (the demo sandbox, the token from the keychain, the history) is
 /// prepared on another thread meanwhile and installed when ready. A menu click that arrives in
 /// between waits for it ([`actions::when_ready`]).
-pub fn run(sandbox: bool) -> Result<(), StartError> {
+pub fn run(demo: Option<Profile>) -> Result<(), StartError> {
     let paths = startup::init()?;
     tracing::debug!("logging started");
-    let autostart_args: Vec<&str> = if sandbox { vec!["--sandbox"] } else { vec![] };
+    let autostart_args: Vec<&str> = match demo {
+        None => vec![],
+        Some(Profile::Full) => vec!["--sandbox"],
+        Some(Profile::Published) => vec!["--sandbox", "--published-only"],
+    };
     let builder = Builder::default()
         // First, so a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -120,7 +124,7 @@ pub fn run(sandbox: bool) -> Result<(), StartError> {
     tracing::debug!("tray item created");
     std::thread::Builder::new()
         .name("prepare".into())
-        .spawn(move || prepare_and_install(&handle, &paths, sandbox))
+        .spawn(move || prepare_and_install(&handle, &paths, demo))
         .map_err(StartError::Thread)?;
     match app.run_return(on_run_event) {
         0 => Ok(()),
@@ -130,13 +134,17 @@ pub fn run(sandbox: bool) -> Result<(), StartError> {
 
 /// Prepares the parts off the event loop and installs them on it; a failure ends the app with
 /// the message [`run`] would have printed.
-fn prepare_and_install(app: &AppHandle, paths: &lattica_app::paths::AppPaths, sandbox: bool) {
+fn prepare_and_install(
+    app: &AppHandle,
+    paths: &lattica_app::paths::AppPaths,
+    demo: Option<Profile>,
+) {
     fn fail(app: &AppHandle, error: &dyn std::fmt::Display) {
         tracing::error!(%error, "cannot start");
         eprintln!("lattica-tray: {error}");
         app.exit(i32::from(cli::exit::FAILURE));
     }
-    let parts = match startup::prepare(paths, sandbox) {
+    let parts = match startup::prepare(paths, demo) {
         Ok(parts) => parts,
         Err(error) => return fail(app, &error),
     };

@@ -97,7 +97,7 @@ fn show<R: Runtime>(app: &AppHandle<R>, health: &ServerHealth, notification: &No
 fn on_action<R: Runtime>(app: &AppHandle<R>, action: &str) {
     let engine = || app.state::<EngineHandle>();
     match ActionId::parse(action) {
-        Some(ActionId::AddCredit) => actions::open(app, WindowId::Wizard),
+        Some(ActionId::AddCredit) => actions::add_credit(app),
         Some(ActionId::SnoozeHour) => engine().send(Command::Snooze(SnoozeFor::Hour)),
         Some(ActionId::SnoozeUntilTomorrow) => {
             engine().send(Command::Snooze(SnoozeFor::UntilTomorrow));

@@ -51,6 +51,8 @@ pub fn present(state: &EngineState, problem: Option<&str>, now: DateTime<Utc>) -
         settings: &state.settings,
         refreshing: state.refreshing,
         keychain_problem: problem,
+        credits_added: state.credits_added.as_ref(),
+        watching_for_credits: state.watching_for_credits,
         now,
         tz: &Local,
     };

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use lattica_app::AppError;
 use lattica_app::backend::Backend;
-use lattica_app::demo::{DemoError, DemoSandbox};
+use lattica_app::demo::{DemoError, DemoSandbox, Profile};
 use lattica_app::engine::{Engine, EngineState};
 use lattica_app::paths::AppPaths;
 use lattica_app::prefs::Preferences;
@@ -126,12 +126,13 @@ pub fn init() -> Result<AppPaths, StartError> {
 /// Prepares the app's parts and starts the refresh loop on Tauri's async runtime. Runs in the
 /// setup hook, after the single-instance plugin has let a second launch hand over and exit,
 /// so a second instance never starts a sandbox on the same database.
-pub fn prepare(paths: &AppPaths, sandbox: bool) -> Result<Parts, StartError> {
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), sandbox, "starting");
+pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartError> {
+    let sandbox = demo.is_some();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), ?demo, "starting");
     let prefs = Preferences::load(paths);
 
-    let (backend, demo) = if sandbox {
-        let demo = DemoSandbox::start(&paths.sandbox_dir())?;
+    let (backend, demo) = if let Some(profile) = demo {
+        let demo = DemoSandbox::start(&paths.sandbox_dir(), profile)?;
         let backend = Backend::sandbox(demo.url()).map_err(AppError::from)?;
         (backend, Some(demo))
     } else {

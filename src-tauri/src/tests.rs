@@ -79,6 +79,7 @@ pub(crate) fn signed_in_with_balance() -> EngineState {
         prices: None,
         last_payment: None,
         token_expires_at: None,
+        payments_api: true,
     });
     state
 }

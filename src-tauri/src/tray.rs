@@ -22,6 +22,7 @@ struct Rows<R: Runtime> {
     estimate: MenuItem<R>,
     last_payment: MenuItem<R>,
     status: MenuItem<R>,
+    add_credit: MenuItem<R>,
 }
 
 struct Parts<R: Runtime> {
@@ -89,6 +90,11 @@ impl<R: Runtime> Tray<R> {
                     &model.last_payment_row,
                 ),
                 (&rows.status, &parts.shown.status_row, &model.status_row),
+                (
+                    &rows.add_credit,
+                    &parts.shown.add_credit_row,
+                    &model.add_credit_row,
+                ),
             ] {
                 if old != new {
                     row.set_text(new)?;
@@ -132,6 +138,7 @@ fn build_menu<R: Runtime>(
         estimate: info(menu::ESTIMATE, &model.estimate_row)?,
         last_payment: info(menu::LAST_PAYMENT, &model.last_payment_row)?,
         status: info(menu::STATUS, &model.status_row)?,
+        add_credit: action(menu::ADD_CREDIT, &model.add_credit_row)?,
     };
     let session = if model.signed_in {
         action(menu::SIGN_OUT, "Sign out")?
@@ -147,7 +154,7 @@ fn build_menu<R: Runtime>(
             &rows.status,
             &PredefinedMenuItem::separator(app)?,
             &action(menu::OPEN, "Open")?,
-            &action(menu::ADD_CREDIT, "Add credit…")?,
+            &rows.add_credit,
             &action(menu::REFRESH, "Refresh now")?,
             &action(menu::SETTINGS, "Settings…")?,
             &PredefinedMenuItem::separator(app)?,

@@ -4,7 +4,7 @@
 
 use chrono::{Local, Offset, Utc};
 use lattica_core::alerts::{
-    AlertPolicy, AlertState, Notification, PaymentOutcome, Reading, SnoozeFor,
+    AlertPolicy, AlertState, Arrival, Notification, PaidIn, PaymentOutcome, Reading, SnoozeFor,
 };
 use lattica_core::history::History;
 use lattica_core::settings::Settings;
@@ -41,14 +41,15 @@ impl Alerts {
         }
     }
 
-    /// Runs the policy on fresh figures and sends what it decides.
+    /// Runs the policy on fresh figures and sends what it decides; returns credit that
+    /// arrived since the previous figures, if any.
     pub fn on_snapshot(
         &mut self,
         snapshot: &Snapshot,
         settings: &Settings,
         observed_burn_per_hour: Option<Decimal>,
         history: Option<&History>,
-    ) {
+    ) -> Option<Arrival> {
         let connection = Connection::Connected;
         let input = ViewInput {
             session: Session::SignedIn,
@@ -59,6 +60,8 @@ impl Alerts {
             settings,
             refreshing: false,
             keychain_problem: None,
+            credits_added: None,
+            watching_for_credits: false,
             now: snapshot.fetched_at,
             tz: &Local,
         };
@@ -69,9 +72,22 @@ impl Alerts {
             estimate_text: input.estimate_text(),
             first_after_start: std::mem::take(&mut self.first),
         };
-        let mut notifications =
-            self.policy
-                .on_reading(&mut self.state, &reading, &settings.thresholds());
+        let newest_payment = snapshot.last_payment.as_ref().map(|p| PaidIn {
+            at: p.at,
+            credits: p.credits,
+        });
+        let (arrival, credits_added) = self.policy.on_credits(
+            &mut self.state,
+            snapshot.fetched_at,
+            snapshot.balance,
+            newest_payment,
+        );
+        let mut notifications: Vec<Notification> = credits_added.into_iter().collect();
+        notifications.extend(self.policy.on_reading(
+            &mut self.state,
+            &reading,
+            &settings.thresholds(),
+        ));
         if let Some(expires_at) = snapshot.token_expires_at {
             notifications.extend(self.policy.on_token(
                 &mut self.state,
@@ -84,6 +100,7 @@ impl Alerts {
             tracing::info!(kind = ?notification.kind, "alert");
             let _ = self.out.send(notification);
         }
+        arrival
     }
 
     /// Reports how a payment ended: a success re-arms the balance alerts; either outcome

@@ -52,8 +52,23 @@ pub struct Args {
     /// in to its demo account (its data is kept in the app's data folder).
     #[arg(long)]
     pub sandbox: bool,
+    /// With `--sandbox`: serve only the endpoints the Lattica platform publishes (no pricing,
+    /// no payments API), as real accounts have it today.
+    #[arg(long, requires = "sandbox")]
+    pub published_only: bool,
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+}
+
+impl Args {
+    /// The demo sandbox to start, if any.
+    pub fn demo(&self) -> Option<crate::demo::Profile> {
+        self.sandbox.then_some(if self.published_only {
+            crate::demo::Profile::Published
+        } else {
+            crate::demo::Profile::Full
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,8 +144,14 @@ fn code_of(error: &AppError) -> u8 {
     }
 }
 
+/// The error as a window would say it, and for a terminal the cause behind it too.
 fn report(error: &AppError) -> ExitCode {
-    fail(code_of(error), &error.to_string())
+    match error {
+        AppError::Network(cause) | AppError::Server(cause) => {
+            fail(code_of(error), &format!("{error} ({cause})"))
+        }
+        _ => fail(code_of(error), &error.to_string()),
+    }
 }
 
 /// Longest input read from stdin: a token is far shorter, and a stray file must not be slurped.
@@ -180,6 +201,9 @@ struct StatusReport {
     level: Option<lattica_core::level::Level>,
     estimate: Option<String>,
     estimate_note: Option<String>,
+    /// The rate the estimate rests on: `at platform prices`, `at your observed usage` or
+    /// `at list prices`.
+    estimate_basis: Option<String>,
     running_workers: usize,
     last_payment: Option<LastPaymentReport>,
     token_expires_at: Option<DateTime<Utc>>,
@@ -230,6 +254,7 @@ async fn status(
                 prices: None,
                 last_payment: None,
                 token_expires_at: None,
+                payments_api: true,
             };
             (snapshot, Some(error))
         }
@@ -255,6 +280,8 @@ async fn status(
         settings,
         refreshing: false,
         keychain_problem: None,
+        credits_added: None,
+        watching_for_credits: false,
         now,
         tz: &Local,
     };
@@ -266,6 +293,7 @@ async fn status(
         level: input.level(),
         estimate: popover.estimate.as_ref().map(|e| e.text.clone()),
         estimate_note: popover.estimate.as_ref().map(|e| e.note.clone()),
+        estimate_basis: popover.estimate.as_ref().and_then(|e| e.basis.clone()),
         running_workers: snapshot.running.len(),
         last_payment: snapshot.last_payment.as_ref().map(|p| LastPaymentReport {
             at: p.at,
@@ -300,7 +328,10 @@ fn print_status(report: &StatusReport, popover: &lattica_core::view::PopoverView
     if let Some(estimate) = &popover.estimate {
         line(
             "Estimated usage time",
-            &format!("{} ({})", estimate.text, estimate.workers),
+            &match &estimate.basis {
+                Some(basis) => format!("{} {basis} ({})", estimate.text, estimate.workers),
+                None => format!("{} ({})", estimate.text, estimate.workers),
+            },
         );
         line("", &estimate.note);
     }

@@ -65,13 +65,22 @@ impl std::fmt::Debug for DemoSandbox {
     }
 }
 
+/// Which platform the demo sandbox plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// The sandbox with this project's own endpoints: pricing and payments in the app.
+    Full,
+    /// Only what the Lattica platform publishes (`lattica-sandbox --published-only`).
+    Published,
+}
+
 impl DemoSandbox {
     /// Starts the sandbox on loopback with its data in `data_dir` and waits until it listens.
-    pub fn start(data_dir: &Path) -> Result<Self, DemoError> {
-        Self::start_program(&crate::paths::program_beside(PROGRAM), data_dir)
+    pub fn start(data_dir: &Path, profile: Profile) -> Result<Self, DemoError> {
+        Self::start_program(&crate::paths::program_beside(PROGRAM), data_dir, profile)
     }
 
-    fn start_program(program: &Path, data_dir: &Path) -> Result<Self, DemoError> {
+    fn start_program(program: &Path, data_dir: &Path, profile: Profile) -> Result<Self, DemoError> {
         let mut command = Command::new(program);
         command
             .args(["--listen", "127.0.0.1:0", "--exit-with-stdin", "--data"])
@@ -79,6 +88,9 @@ impl DemoSandbox {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
+        if profile == Profile::Published {
+            command.arg("--published-only");
+        }
         if std::env::var_os("RUST_LOG").is_none() {
             // The app's own log says what matters; the sandbox speaks only of problems.
             command.env("RUST_LOG", "warn");
@@ -205,7 +217,7 @@ mod tests {
             panic!("build the sandbox first: cargo build -p lattica-sandbox");
         };
         let dir = tempfile::tempdir().unwrap();
-        let demo = DemoSandbox::start_program(&program, dir.path()).unwrap();
+        let demo = DemoSandbox::start_program(&program, dir.path(), Profile::Full).unwrap();
         assert_ne!(demo.child.id(), std::process::id(), "a process of its own");
         let address = demo.url().trim_start_matches("http://").to_owned();
         assert!(address.starts_with("127.0.0.1:"), "{address}");
@@ -225,9 +237,12 @@ mod tests {
     #[test]
     fn a_missing_program_is_named() {
         let dir = tempfile::tempdir().unwrap();
-        let error =
-            DemoSandbox::start_program(Path::new("/nonexistent/lattica-sandbox"), dir.path())
-                .unwrap_err();
+        let error = DemoSandbox::start_program(
+            Path::new("/nonexistent/lattica-sandbox"),
+            dir.path(),
+            Profile::Full,
+        )
+        .unwrap_err();
         assert!(
             error.to_string().contains("/nonexistent/lattica-sandbox"),
             "{error}"

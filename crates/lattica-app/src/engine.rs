@@ -15,10 +15,11 @@ use std::time::Duration;
 
 use chrono::Utc;
 use lattica_client::{ClientError, LatticaClient};
-use lattica_core::alerts::{Notification, PaymentOutcome, SnoozeFor};
+use lattica_core::alerts::{Arrival, Notification, PaymentOutcome, SnoozeFor};
 use lattica_core::history::{BURN_WINDOW, CHART_DAYS, History, Sample};
 use lattica_core::settings::Settings;
 use lattica_core::view::{CHART_MAX_POINTS, Connection, Session, SignOutReason, Snapshot};
+use rand::Rng;
 use rust_decimal::Decimal;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
@@ -31,6 +32,10 @@ pub const POPOVER_THROTTLE: Duration = Duration::from_secs(10);
 /// The first retry after a failure; each further failure doubles it, up to [`MAX_BACKOFF`].
 pub const FIRST_BACKOFF: Duration = Duration::from_secs(15);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(10 * 60);
+/// After "Add credit" sent the user to the web console, refreshes come this often…
+pub const WATCH_INTERVAL: Duration = Duration::from_secs(5);
+/// …for this long, or until the credit arrives.
+pub const WATCH_FOR: Duration = Duration::from_secs(15 * 60);
 /// How often the local history's retention runs (also once at the first refresh).
 const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 
@@ -45,7 +50,7 @@ pub enum Command {
     SignedIn(LatticaClient),
     /// The session ended (the user signed out, or the token is gone).
     SignedOut(SignOutReason),
-    SettingsChanged(Settings),
+    SettingsChanged(Box<Settings>),
     /// "Snooze" on an alert.
     Snooze(SnoozeFor),
     /// A payment ended; the alert policy decides whether to notify.
@@ -53,6 +58,9 @@ pub enum Command {
         outcome: PaymentOutcome,
         wizard_in_front: bool,
     },
+    /// Credit is being added outside the app (the web console): refresh every
+    /// [`WATCH_INTERVAL`] for [`WATCH_FOR`] or until it arrives.
+    WatchForCredits,
 }
 
 /// Everything the views are derived from, as of the last change.
@@ -71,6 +79,10 @@ pub struct EngineState {
     /// Bumped each time the platform ends a running session (token expired or revoked), so
     /// the shell asks for a new token once per occurrence.
     pub sessions_ended: u64,
+    /// The latest credit that arrived while the app watched, from anywhere.
+    pub credits_added: Option<Arrival>,
+    /// Refreshing fast while credit is added in the web console.
+    pub watching_for_credits: bool,
 }
 
 impl EngineState {
@@ -90,6 +102,8 @@ impl EngineState {
             settings,
             refreshing: false,
             sessions_ended: 0,
+            credits_added: None,
+            watching_for_credits: false,
         }
     }
 }
@@ -136,6 +150,8 @@ pub struct Engine {
     next_due: Instant,
     /// When the history was last thinned and trimmed to its retention.
     last_pruned: Option<Instant>,
+    /// The end of a [`Command::WatchForCredits`].
+    watch_until: Option<Instant>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -169,6 +185,7 @@ impl Engine {
             last_attempt: None,
             next_due: Instant::now(),
             last_pruned: None,
+            watch_until: None,
         };
         // The chart paints before the first fetch returns.
         if let Some(history) = &engine.history {
@@ -194,8 +211,18 @@ impl Engine {
     }
 
     fn interval(&self) -> Duration {
-        self.interval_override
-            .unwrap_or_else(|| self.state.settings.refresh_interval())
+        let interval = self
+            .interval_override
+            .unwrap_or_else(|| self.state.settings.refresh_interval());
+        if self.watching() {
+            interval.min(WATCH_INTERVAL)
+        } else {
+            interval
+        }
+    }
+
+    fn watching(&self) -> bool {
+        self.watch_until.is_some_and(|until| Instant::now() < until)
     }
 
     /// Runs until every [`EngineHandle`] is dropped.
@@ -264,8 +291,21 @@ impl Engine {
                     alerts.on_payment(&outcome, wizard_in_front, self.history.as_ref());
                 }
             }
+            Command::WatchForCredits => {
+                tracing::info!(
+                    every = ?WATCH_INTERVAL,
+                    for_ = ?WATCH_FOR,
+                    "watching for credit added outside the app"
+                );
+                self.watch_until = Some(Instant::now() + WATCH_FOR);
+                self.state.watching_for_credits = true;
+                if self.failures == 0 {
+                    self.next_due = self.next_due.min(Instant::now() + WATCH_INTERVAL);
+                }
+                self.publish();
+            }
             Command::SettingsChanged(settings) => {
-                self.state.settings = settings;
+                self.state.settings = *settings;
                 if self.failures == 0 {
                     let since = self.last_attempt.unwrap_or_else(Instant::now);
                     self.next_due = since + self.interval();
@@ -291,14 +331,20 @@ impl Engine {
                 self.failures = 0;
                 self.halted = false;
                 self.record(&snapshot);
-                if let Some(alerts) = &mut self.alerts {
+                let arrival = self.alerts.as_mut().and_then(|alerts| {
                     alerts.on_snapshot(
                         &snapshot,
                         &self.state.settings,
                         self.state.observed_burn_per_hour,
                         self.history.as_ref(),
-                    );
+                    )
+                });
+                if let Some(arrival) = arrival {
+                    tracing::info!(credits = %arrival.credits, "credit arrived");
+                    self.state.credits_added = Some(arrival);
+                    self.watch_until = None;
                 }
+                self.state.watching_for_credits = self.watching();
                 self.state.snapshot = Some(snapshot);
                 self.state.connection = Connection::Connected;
                 self.next_due = Instant::now() + self.interval();
@@ -327,7 +373,7 @@ impl Engine {
             }
             Err(error) => {
                 self.failures = self.failures.saturating_add(1);
-                let delay = backoff(self.failures);
+                let delay = jittered(backoff(self.failures));
                 tracing::warn!(%error, failures = self.failures, retry_in = ?delay, "refresh failed");
                 let offline = matches!(error, ClientError::Timeout | ClientError::Network(_));
                 self.state.connection = Connection::Failed {
@@ -352,6 +398,9 @@ impl Engine {
         self.state.session = Session::SignedOut { reason };
         self.state.snapshot = None;
         self.state.connection = Connection::Connecting;
+        self.state.credits_added = None;
+        self.state.watching_for_credits = false;
+        self.watch_until = None;
     }
 
     /// Adds the snapshot to the local history, applies the retention at start and hourly,
@@ -395,7 +444,16 @@ async fn wait(inflight: &mut Option<Refresh>) -> Result<Snapshot, ClientError> {
     }
 }
 
-/// The delay before retry number `failures` (1-based): 15 s, 30 s, 1 min … up to 10 min.
+/// Full jitter: anywhere in `[ceiling / 10, ceiling]`, so that installations that failed
+/// together (an outage) do not retry together. The floor keeps a retry from coming at once.
+pub fn jittered(ceiling: Duration) -> Duration {
+    let floor = ceiling / 10;
+    let spread = u64::try_from((ceiling - floor).as_millis()).unwrap_or(u64::MAX);
+    floor + Duration::from_millis(rand::thread_rng().gen_range(0..=spread))
+}
+
+/// The ceiling of the delay before retry number `failures` (1-based): 15 s, 30 s, 1 min …
+/// up to 10 min; [`jittered`] picks the delay under it.
 pub fn backoff(failures: u32) -> Duration {
     let doublings = failures.saturating_sub(1).min(16);
     FIRST_BACKOFF
@@ -431,6 +489,19 @@ mod loop_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retries_are_spread_under_the_backoff() {
+        let ceiling = backoff(3);
+        let delays: Vec<Duration> = (0..200).map(|_| jittered(ceiling)).collect();
+        assert!(delays.iter().all(|d| *d >= ceiling / 10 && *d <= ceiling));
+        let early = delays.iter().filter(|d| **d < ceiling / 2).count();
+        assert!(
+            (20..=180).contains(&early),
+            "{early} of 200 in the first half"
+        );
+        assert_eq!(jittered(Duration::ZERO), Duration::ZERO);
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {

@@ -26,12 +26,17 @@ pub enum AppError {
     Keychain(#[from] KeychainError),
     #[error("not signed in")]
     NotSignedIn,
-    /// The platform could not be reached; nothing changed.
-    #[error("Could not reach the Lattica platform: {0}")]
+    /// The platform could not be reached; nothing changed. The cause goes to the log, not
+    /// to a window.
+    #[error("Could not reach the Lattica platform. Check your connection and try again.")]
     Network(ClientError),
-    /// The platform answered with an error.
-    #[error("The Lattica platform answered with an error: {0}")]
+    /// The platform answered with an error: one plain sentence, no HTTP detail.
+    #[error("{}", server_problem(.0))]
     Server(ClientError),
+    /// The platform does not offer this (the published platform has no pricing or payments
+    /// API).
+    #[error("The Lattica platform does not offer this in the app yet.")]
+    Unsupported(ClientError),
     /// The platform refuses this version; the minimum version when it said one.
     #[error("{}", too_old(.0.as_deref()))]
     ClientTooOld(Option<String>),
@@ -65,6 +70,7 @@ impl AppError {
             Self::NotSignedIn => "not_signed_in",
             Self::Network(_) => "network",
             Self::Server(_) => "server",
+            Self::Unsupported(_) => "unsupported",
             Self::ClientTooOld(_) => "client_too_old",
             Self::InvalidSettings(_) => "invalid_settings",
             Self::Storage(_) => "storage",
@@ -101,6 +107,24 @@ fn token_problem(error: &TokenError) -> String {
     }
 }
 
+/// A server's refusal as one sentence with a way forward. A 4xx carries the platform's own
+/// words (already cleaned of control characters and cut short by the client); a 5xx, 429 or
+/// an unreadable answer says to try again.
+fn server_problem(error: &ClientError) -> String {
+    match error {
+        ClientError::Server {
+            status, message, ..
+        } if (400..500).contains(status) && *status != 429 && !message.trim().is_empty() => {
+            let message = message.trim().trim_end_matches('.');
+            format!("The Lattica platform refused this: {message}.")
+        }
+        ClientError::Malformed(_) => "The Lattica platform sent an answer this app cannot read. \
+                                      Try again later, or update the app."
+            .to_owned(),
+        _ => "The Lattica platform is having trouble right now. Try again in a minute.".to_owned(),
+    }
+}
+
 fn too_old(min_version: Option<&str>) -> String {
     match min_version {
         Some(v) => format!("This version of Lattica Tray is too old; update to {v} or later."),
@@ -127,6 +151,7 @@ impl From<ClientError> for AppError {
             ClientError::InvalidToken(token) => Self::InvalidToken(token),
             ClientError::InvalidConfig(message) => Self::Internal(message),
             ClientError::Server { .. } | ClientError::Malformed(_) => Self::Server(error),
+            ClientError::Unsupported { .. } => Self::Unsupported(error),
         }
     }
 }
@@ -171,5 +196,42 @@ mod tests {
             "token_rejected"
         );
         assert_eq!(AppError::from(ClientError::Timeout).kind(), "network");
+    }
+
+    #[test]
+    fn no_window_sees_an_http_status_or_an_endpoint() {
+        let errors = [
+            ClientError::Server {
+                status: 503,
+                code: Some("SERVICE_UNAVAILABLE".into()),
+                message: "upstream timed out".into(),
+            },
+            ClientError::Server {
+                status: 404,
+                code: None,
+                message: String::new(),
+            },
+            ClientError::Unsupported {
+                endpoint: "api/finance/get_pricing",
+            },
+            ClientError::Network("tcp connect error: Connection refused".into()),
+            ClientError::Malformed("expected value at line 1".into()),
+        ];
+        for error in errors {
+            let shown = AppError::from(error).to_string();
+            for raw in ["HTTP", "404", "503", "api/", "tcp", "line 1", "SERVICE"] {
+                assert!(!shown.contains(raw), "{shown:?} shows {raw:?}");
+            }
+            assert!(shown.ends_with('.'), "{shown:?} is one sentence");
+        }
+        let refused = AppError::from(ClientError::Server {
+            status: 422,
+            code: None,
+            message: "credits must be at least 10".into(),
+        });
+        assert_eq!(
+            refused.to_string(),
+            "The Lattica platform refused this: credits must be at least 10."
+        );
     }
 }

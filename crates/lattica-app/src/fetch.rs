@@ -10,7 +10,8 @@ use lattica_core::estimate::{PriceTable, RunningWorker};
 use lattica_core::view::{LastPayment, Snapshot};
 
 /// Fetches credits, payments, running workers, models and pricing (and the account, for the
-/// token's expiry) at once.
+/// token's expiry) at once. Endpoints the platform lacks (pricing on the published platform)
+/// are asked once an hour by the client, not on every refresh.
 ///
 /// Credits, payments and workers are required: without them the figures would be wrong, so
 /// any of them failing fails the refresh. Models, pricing and the account only refine the
@@ -38,7 +39,13 @@ pub async fn snapshot(client: &LatticaClient) -> Result<Snapshot, ClientError> {
     if let Some(error) = errors.into_iter().flatten().find(|e| needs_user(e)) {
         return Err(error.clone());
     }
-    let (balance, payments, workers) = (credits?, payments?, workers?);
+    // A platform without any history endpoint has no last payment to show; every other
+    // failure of the history fails the refresh.
+    let payments = match payments {
+        Err(ClientError::Unsupported { .. }) => Vec::new(),
+        other => other?,
+    };
+    let (balance, workers) = (credits?, workers?);
     let models = optional("models", models);
     let pricing = optional("pricing", pricing);
     let account = optional("account info", account);
@@ -50,6 +57,7 @@ pub async fn snapshot(client: &LatticaClient) -> Result<Snapshot, ClientError> {
         prices: pricing.as_ref().and_then(price_table),
         last_payment: last_payment(&payments),
         token_expires_at: account.and_then(|a| a.token_expires_at),
+        payments_api: !client.lacks_payments(),
     })
 }
 
@@ -61,9 +69,15 @@ pub fn needs_user(error: &ClientError) -> bool {
     )
 }
 
+/// The value, or `None` with a warning. An endpoint the platform lacks is no news here: the
+/// client logged its absence once when it learnt it.
 fn optional<T>(what: &str, result: Result<T, ClientError>) -> Option<T> {
     result
-        .inspect_err(|error| tracing::warn!(%error, "could not fetch {what}; going on without"))
+        .inspect_err(|error| {
+            if !error.is_unsupported() {
+                tracing::warn!(%error, "could not fetch {what}; going on without");
+            }
+        })
         .ok()
 }
 

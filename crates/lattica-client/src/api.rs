@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::billing::PaymentRecord;
+use crate::capabilities::Capabilities;
 use crate::config::ClientConfig;
 use crate::envelope::Params;
 use crate::error::ClientError;
@@ -21,6 +22,8 @@ use crate::transport::{CallKind, Transport};
 
 pub(crate) const GET_ACCOUNT_CREDITS: &str = "api/finance/get_account_credits";
 pub(crate) const GET_TRANSACTION_HISTORY: &str = "api/finance/get_transaction_history";
+/// The history's older name, which an older official client calls; same `payments` list.
+pub(crate) const RETRIEVE_PAYMENT_TRANSACTION: &str = "api/account/retrieve_payment_transaction";
 pub(crate) const GET_ACCOUNT_INFO: &str = "api/account/get_account_info";
 pub(crate) const GET_ACTIVE_WORKERS: &str = "api/worker/get_active_workers";
 pub(crate) const LIST_WORKER_SESSIONS: &str = "api/worker/list_worker_sessions";
@@ -29,10 +32,12 @@ pub(crate) const START_WORKER: &str = "api/worker/start_worker";
 pub(crate) const STOP_WORKER: &str = "api/worker/stop_worker";
 pub(crate) const LIST_MODELS: &str = "api/model/list_models";
 
-/// An authenticated client of the platform. Cheap to clone: clones share one connection pool.
+/// An authenticated client of the platform. Cheap to clone: clones share one connection pool
+/// and what was learnt of the platform's endpoints.
 #[derive(Clone)]
 pub struct LatticaClient {
     transport: Arc<Transport>,
+    capabilities: Arc<Capabilities>,
 }
 
 impl fmt::Debug for LatticaClient {
@@ -47,12 +52,15 @@ impl fmt::Debug for LatticaClient {
 
 impl LatticaClient {
     pub fn new(config: ClientConfig, token: SessionToken) -> Result<Self, ClientError> {
+        let capabilities = Arc::new(Capabilities::new(config.absence_recheck()));
         Ok(Self {
             transport: Arc::new(Transport::new(config, token)?),
+            capabilities,
         })
     }
 
-    /// The same platform and connection pool, another token (after the user renewed it).
+    /// The same platform and connection pool, another token (after the user renewed it). The
+    /// new client asks every endpoint afresh: a sign-in is when an absence is checked again.
     pub fn with_token(&self, token: SessionToken) -> Result<Self, ClientError> {
         let transport = Transport::with_http(
             self.transport.http().clone(),
@@ -60,6 +68,7 @@ impl LatticaClient {
             token,
         )?;
         Ok(Self {
+            capabilities: Arc::new(Capabilities::new(transport.config().absence_recheck())),
             transport: Arc::new(transport),
         })
     }
@@ -68,8 +77,14 @@ impl LatticaClient {
         self.transport.config()
     }
 
+    /// Whether `endpoint` is known to be absent (it answered "unknown endpoint" lately).
+    pub(crate) fn lacks(&self, endpoint: &str) -> bool {
+        self.capabilities.is_absent(endpoint)
+    }
+
     /// Calls `endpoint` and reads its result with `read`; every error leaving here is scrubbed
-    /// of the token.
+    /// of the token. An endpoint known to be absent fails at once with
+    /// [`ClientError::Unsupported`], sending nothing.
     pub(crate) async fn fetch<T>(
         &self,
         endpoint: &'static str,
@@ -77,7 +92,11 @@ impl LatticaClient {
         kind: CallKind,
         read: impl FnOnce(&str) -> Result<T, ClientError>,
     ) -> Result<T, ClientError> {
-        let raw = self.transport.call(endpoint, &params, kind).await?;
+        if self.lacks(endpoint) {
+            return Err(ClientError::Unsupported { endpoint });
+        }
+        let answer = self.transport.call(endpoint, &params, kind).await;
+        let raw = self.capabilities.learn(endpoint, answer)?;
         read(raw.get()).map_err(|e| self.transport.scrub(e))
     }
 
@@ -92,15 +111,29 @@ impl LatticaClient {
         .await
     }
 
-    /// Payments that reached a final state or failed, newest first.
+    /// Payments that reached a final state or failed, newest first. Where the platform lacks
+    /// `get_transaction_history`, its older name `retrieve_payment_transaction` is asked.
     pub async fn get_transaction_history(&self) -> Result<Vec<PaymentRecord>, ClientError> {
-        self.fetch(
-            GET_TRANSACTION_HISTORY,
-            Params::new(),
-            CallKind::Idempotent,
-            crate::billing::read_history,
-        )
-        .await
+        let current = self
+            .fetch(
+                GET_TRANSACTION_HISTORY,
+                Params::new(),
+                CallKind::Idempotent,
+                crate::billing::read_history,
+            )
+            .await;
+        match current {
+            Err(ClientError::Unsupported { .. }) => {
+                self.fetch(
+                    RETRIEVE_PAYMENT_TRANSACTION,
+                    Params::new(),
+                    CallKind::Idempotent,
+                    crate::billing::read_history,
+                )
+                .await
+            }
+            other => other,
+        }
     }
 
     pub async fn get_account_info(&self) -> Result<AccountInfo, ClientError> {

@@ -15,6 +15,9 @@ pub const BASE_URL_ENV: &str = "LATTICA_BE_URL";
 /// `client_info.module` unless configured otherwise.
 pub const DEFAULT_MODULE: &str = "lattica-tray";
 /// `client_info.version`: the platform refuses clients below its minimum version.
+/// How long an absent endpoint stays known as absent: the platform gains endpoints with
+/// releases, not from one minute to the next.
+pub const DEFAULT_ABSENCE_RECHECK: Duration = Duration::from_secs(60 * 60);
 pub const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// `client_info` as sent in every request body.
@@ -70,6 +73,7 @@ pub struct ClientConfig {
     connect_timeout: Duration,
     request_timeout: Duration,
     retry: RetryPolicy,
+    absence_recheck: Duration,
 }
 
 impl ClientConfig {
@@ -88,6 +92,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            absence_recheck: DEFAULT_ABSENCE_RECHECK,
         })
     }
 
@@ -124,6 +129,14 @@ impl ClientConfig {
         self
     }
 
+    /// How long an endpoint that answered "unknown endpoint" is taken as absent before it is
+    /// asked again (default [`DEFAULT_ABSENCE_RECHECK`]).
+    #[must_use]
+    pub fn with_absence_recheck(mut self, after: Duration) -> Self {
+        self.absence_recheck = after;
+        self
+    }
+
     #[must_use]
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
@@ -149,6 +162,10 @@ impl ClientConfig {
 
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
+    }
+
+    pub fn absence_recheck(&self) -> Duration {
+        self.absence_recheck
     }
 
     /// Whether the platform is on this machine (the sandbox), where proxies must not apply.

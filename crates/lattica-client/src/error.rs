@@ -19,6 +19,9 @@ pub const IDEMPOTENCY_KEY_IN_FLIGHT: &str = "IDEMPOTENCY_KEY_IN_FLIGHT";
 pub const INVALID_PAYMENT_STATE: &str = "INVALID_PAYMENT_STATE";
 /// `error_code` for an object (a payment, a saved card) the platform does not know.
 pub const NOT_FOUND: &str = "NOT_FOUND";
+/// `error_code` (sandbox) of an endpoint the platform does not serve; the published platform
+/// says "Unknown endpoint" in the message instead.
+pub const UNKNOWN_ENDPOINT: &str = "UNKNOWN_ENDPOINT";
 
 /// Everything that can go wrong talking to the platform.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -56,6 +59,10 @@ pub enum ClientError {
     /// The client was configured with something unusable (bad base URL, insecure scheme).
     #[error("invalid client configuration: {0}")]
     InvalidConfig(String),
+    /// The platform does not serve `endpoint` (it answered "unknown endpoint", now or within
+    /// the last hour): the feature behind it is absent there, not broken.
+    #[error("the platform does not offer `{endpoint}`")]
+    Unsupported { endpoint: &'static str },
     /// The session token itself is unusable; no request was sent.
     #[error(transparent)]
     InvalidToken(#[from] TokenError),
@@ -72,6 +79,7 @@ impl ClientError {
             | Self::ClientTooOld { .. }
             | Self::Malformed(_)
             | Self::InvalidConfig(_)
+            | Self::Unsupported { .. }
             | Self::InvalidToken(_) => false,
         }
     }
@@ -91,6 +99,11 @@ impl ClientError {
             Self::Unauthorized { status, .. } | Self::Server { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// True when the platform lacks the endpoint called ([`ClientError::Unsupported`]).
+    pub fn is_unsupported(&self) -> bool {
+        matches!(self, Self::Unsupported { .. })
     }
 
     /// True when the token has expired and the user must paste a new one.
@@ -139,7 +152,7 @@ impl ClientError {
             Self::Network(m) => Self::Network(clean(m)),
             Self::Malformed(m) => Self::Malformed(clean(m)),
             Self::InvalidConfig(m) => Self::InvalidConfig(clean(m)),
-            other @ (Self::Timeout | Self::InvalidToken(_)) => other,
+            other @ (Self::Timeout | Self::InvalidToken(_) | Self::Unsupported { .. }) => other,
         }
     }
 }

@@ -18,6 +18,7 @@
 
 mod api;
 pub mod billing;
+mod capabilities;
 pub mod config;
 mod envelope;
 pub mod error;

@@ -26,6 +26,8 @@
 //! - Session token: once when 7 days or less remain, once at 1 day, once when expired; each
 //!   once per expiry date, so a new token with another expiry re-arms all three.
 //! - Payments notify only when the add-credit wizard is not in front.
+//! - Credits added anywhere else (the web console, another device) notify once per arrival:
+//!   a new payment in the history or a rise of the balance ([`AlertPolicy::on_credits`]).
 //!
 //! # Rate limit
 //! At most [`AlertConfig::max_per_window`] notifications per [`AlertConfig::window`] and never
@@ -34,6 +36,7 @@
 //! a one-off, and the wizard shows the outcome).
 
 mod balance;
+mod credits;
 mod events;
 mod rate;
 mod state;
@@ -50,6 +53,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use credits::{Arrival, OWN_PAYMENT_MEMORY, PaidIn};
 pub use state::AlertState;
 
 /// Tunables of the policy; [`Default`] is the documented behaviour.
@@ -142,6 +146,8 @@ pub enum AlertKind {
     TokenExpired,
     PaymentSucceeded,
     PaymentFailed,
+    /// Credit arrived from elsewhere (the web console, another device).
+    CreditsAdded,
 }
 
 /// A notification to show.

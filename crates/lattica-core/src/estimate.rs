@@ -7,12 +7,14 @@
 //! instance type, not what the workers will actually do), and the UI says so.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use serde::Deserialize;
 
-/// Credits per hour for each instance type, as published by the platform's pricing.
+/// Credits per hour for each instance type: the platform's pricing, or assumed list prices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriceTable {
     /// The instance type a new worker gets when its model does not say otherwise.
@@ -49,13 +51,28 @@ impl RunningWorker {
     }
 }
 
-/// Where the burn rate of an estimate came from.
+/// Where the burn rate of an estimate came from, in the order they are preferred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Basis {
-    /// The published price of each running worker's instance type.
+    /// The platform's own price for each running worker's instance type.
     Prices,
     /// The rate at which the balance actually fell in the local history.
     ObservedBurn,
+    /// The built-in assumed list prices ([`list_prices`]), as the settings adjust them.
+    ListPrices,
+}
+
+/// What an estimate can go on, each optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rates<'a> {
+    /// The platform's price list (the sandbox's `get_pricing`; the published platform has
+    /// none).
+    pub platform: Option<&'a PriceTable>,
+    /// Credits per hour burnt in the local history, when it can be trusted
+    /// ([`crate::history::History::observed_burn_per_hour`]); ignored unless positive.
+    pub observed_per_hour: Option<Decimal>,
+    /// Assumed list prices, the last resort.
+    pub list: Option<&'a PriceTable>,
 }
 
 /// The estimated usage time, always an approximation.
@@ -76,6 +93,7 @@ pub enum Estimate {
         credits_per_hour: Decimal,
         remaining: TimeDelta,
         runs_out_at: DateTime<Utc>,
+        basis: Basis,
     },
     /// No price and no observed burn rate to go on.
     Unknown { workers: usize },
@@ -89,17 +107,42 @@ pub const MAX_REMAINING: TimeDelta = TimeDelta::days(100 * 366);
 
 const SECONDS_PER_HOUR: i64 = 3_600;
 
+/// The assumed list prices shipped with the app (`data/list-prices.json`): credits per hour
+/// for the instance types the public clients name, and their default type. Lattica publishes
+/// no prices; these are documented assumptions, adjusted by the settings' `listPrices`.
+pub fn list_prices() -> &'static PriceTable {
+    static TABLE: LazyLock<PriceTable> = LazyLock::new(|| {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shipped {
+            default_instance_type: String,
+            credits_per_hour: BTreeMap<String, Decimal>,
+        }
+        // The file is part of this crate and checked by `the_shipped_list_prices_load`: a
+        // broken one fails the tests, never a user.
+        #[allow(clippy::expect_used)]
+        let shipped: Shipped = serde_json::from_str(include_str!("../data/list-prices.json"))
+            .expect("data/list-prices.json is valid");
+        PriceTable {
+            default_instance_type: shipped.default_instance_type,
+            credits_per_hour: shipped.credits_per_hour,
+        }
+    });
+    &TABLE
+}
+
 /// Estimates how long `balance` lasts.
 ///
-/// The rate comes from `prices` when every running worker's instance type has a price;
-/// otherwise from `observed_burn_per_hour` (the local history's view, ignored unless
-/// positive); with neither the estimate is [`Estimate::Unknown`]. With no worker running it
-/// is the time one worker of the default type would run, which needs prices.
+/// With workers running, the rate is the first of: the platform's prices when every running
+/// worker's type has one; the observed burn; the list prices, where a worker of a type the
+/// list does not know counts at the default type's price. With no worker running it is the
+/// time one worker of the default type would run, at the platform's prices or else the list's
+/// (an observed burn says nothing about a worker that does not run). [`Estimate::Unknown`]
+/// only when none of these can say.
 pub fn estimate(
     balance: Decimal,
     running: &[RunningWorker],
-    prices: Option<&PriceTable>,
-    observed_burn_per_hour: Option<Decimal>,
+    rates: Rates<'_>,
     now: DateTime<Utc>,
 ) -> Estimate {
     let workers = running.len();
@@ -108,10 +151,22 @@ pub fn estimate(
     }
 
     if workers == 0 {
-        let Some((instance_type, rate)) = prices.and_then(|p| {
-            p.rate(&p.default_instance_type)
-                .map(|rate| (p.default_instance_type.clone(), rate))
-        }) else {
+        let default_rate = |table: &PriceTable| {
+            table
+                .rate(&table.default_instance_type)
+                .map(|rate| (table.default_instance_type.clone(), rate))
+        };
+        let priced = rates
+            .platform
+            .and_then(default_rate)
+            .map(|found| (found, Basis::Prices))
+            .or_else(|| {
+                rates
+                    .list
+                    .and_then(default_rate)
+                    .map(|found| (found, Basis::ListPrices))
+            });
+        let Some(((instance_type, rate), basis)) = priced else {
             return Estimate::Unknown { workers };
         };
         let remaining = remaining_time(balance, rate);
@@ -120,15 +175,28 @@ pub fn estimate(
             credits_per_hour: rate,
             remaining,
             runs_out_at: later(now, remaining),
+            basis,
         };
     }
 
-    let (rate, basis) = match prices.and_then(|p| combined_rate(p, running)) {
-        Some(rate) => (rate, Basis::Prices),
-        None => match observed_burn_per_hour.filter(|rate| *rate > Decimal::ZERO) {
-            Some(rate) => (rate, Basis::ObservedBurn),
-            None => return Estimate::Unknown { workers },
-        },
+    let chosen = rates
+        .platform
+        .and_then(|p| combined_rate(p, running))
+        .map(|rate| (rate, Basis::Prices))
+        .or_else(|| {
+            rates
+                .observed_per_hour
+                .filter(|rate| *rate > Decimal::ZERO)
+                .map(|rate| (rate, Basis::ObservedBurn))
+        })
+        .or_else(|| {
+            rates
+                .list
+                .and_then(|list| list_rate(list, running))
+                .map(|rate| (rate, Basis::ListPrices))
+        });
+    let Some((rate, basis)) = chosen else {
+        return Estimate::Unknown { workers };
     };
     let remaining = remaining_time(balance, rate);
     Estimate::Running {
@@ -138,6 +206,21 @@ pub fn estimate(
         runs_out_at: later(now, remaining),
         basis,
     }
+}
+
+/// The running workers' rates at list prices, a type the list does not know (or no type)
+/// counting at the default type's: the list is an assumption already, and a worker that
+/// burns is never free.
+fn list_rate(list: &PriceTable, running: &[RunningWorker]) -> Option<Decimal> {
+    let fallback = list.rate(&list.default_instance_type)?;
+    running.iter().try_fold(Decimal::ZERO, |sum, worker| {
+        let rate = worker
+            .instance_type
+            .as_deref()
+            .and_then(|t| list.rate(t))
+            .unwrap_or(fallback);
+        sum.checked_add(rate)
+    })
 }
 
 /// The sum of the running workers' rates; `None` if any of them has no known price, since a

@@ -6,11 +6,16 @@
 mod form;
 mod store;
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+use rust_decimal::Decimal;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::estimate::{PriceTable, list_prices};
 use crate::level::Thresholds;
 
 pub use form::{Field, InvalidSettings, SettingsError, SettingsForm, ThresholdUnit};
@@ -21,6 +26,9 @@ pub const MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(15);
 /// The longest refresh interval: past an hour the balance shown is too old to act on.
 pub const MAX_REFRESH_INTERVAL: Duration = Duration::from_secs(60 * 60);
 pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+/// Where "Add credit" opens on a platform without a payments API: the web console's finance
+/// page (credit is added there on the published platform). Changeable in the settings.
+pub const DEFAULT_CONSOLE_URL: &str = "https://console.lattica.ai/finance";
 
 /// Validated settings. Build them with [`Settings::new`], [`Settings::from_form`] or serde.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +39,9 @@ pub struct Settings {
     notifications: bool,
     launch_at_login: bool,
     backend_url: Option<Url>,
+    console_url: Option<Url>,
+    /// Overrides of [`list_prices`], credits per hour by instance type.
+    list_prices: BTreeMap<String, Decimal>,
 }
 
 impl Default for Settings {
@@ -41,6 +52,8 @@ impl Default for Settings {
             notifications: true,
             launch_at_login: false,
             backend_url: None,
+            console_url: None,
+            list_prices: BTreeMap::new(),
         }
     }
 }
@@ -69,7 +82,56 @@ impl Settings {
             notifications,
             launch_at_login,
             backend_url,
+            console_url: None,
+            list_prices: BTreeMap::new(),
         })
+    }
+
+    /// The same settings with what serves a platform without pricing or payments: the web
+    /// console "Add credit" opens (`None`: [`DEFAULT_CONSOLE_URL`]) and overrides of the
+    /// assumed list prices.
+    pub fn with_add_credit_fallbacks(
+        self,
+        console_url: Option<Url>,
+        list_prices: BTreeMap<String, Decimal>,
+    ) -> Result<Self, InvalidSettings> {
+        let mut errors: Vec<_> = console_url
+            .as_ref()
+            .map(form::check_console_url)
+            .and_then(Result::err)
+            .into_iter()
+            .collect();
+        errors.extend(
+            list_prices
+                .iter()
+                .filter_map(|(name, rate)| form::check_list_price(name, *rate).err()),
+        );
+        InvalidSettings::ensure_none(errors)?;
+        Ok(Self {
+            console_url,
+            list_prices,
+            ..self
+        })
+    }
+
+    /// The web console page where credit is added when the platform takes no payments here.
+    pub fn console_url(&self) -> Url {
+        self.console_url.clone().unwrap_or_else(default_console_url)
+    }
+
+    /// The assumed list prices: the built-in table with the user's overrides on top.
+    pub fn list_prices(&self) -> Cow<'static, PriceTable> {
+        let built_in = list_prices();
+        if self.list_prices.is_empty() {
+            return Cow::Borrowed(built_in);
+        }
+        let mut table = built_in.clone();
+        table.credits_per_hour.extend(
+            self.list_prices
+                .iter()
+                .map(|(name, rate)| (name.clone(), *rate)),
+        );
+        Cow::Owned(table)
     }
 
     /// How often the balance is refreshed; within 15 s ..= 1 h.
@@ -124,6 +186,8 @@ struct Stored {
     notifications: bool,
     launch_at_login: bool,
     backend_url: Option<String>,
+    console_url: Option<String>,
+    list_prices: BTreeMap<String, Decimal>,
 }
 
 impl Default for Stored {
@@ -140,6 +204,8 @@ impl From<Settings> for Stored {
             notifications: s.notifications,
             launch_at_login: s.launch_at_login,
             backend_url: s.backend_url.map(String::from),
+            console_url: s.console_url.map(String::from),
+            list_prices: s.list_prices,
         }
     }
 }
@@ -150,14 +216,23 @@ impl TryFrom<Stored> for Settings {
     fn try_from(s: Stored) -> Result<Self, Self::Error> {
         let backend_url = form::parse_backend_url(s.backend_url.as_deref().unwrap_or(""))
             .map_err(|e| InvalidSettings::from(vec![e]))?;
+        let console_url = form::parse_console_url(s.console_url.as_deref().unwrap_or(""))
+            .map_err(|e| InvalidSettings::from(vec![e]))?;
         Settings::new(
             Duration::from_secs(s.refresh_interval_secs),
             s.thresholds,
             s.notifications,
             s.launch_at_login,
             backend_url,
-        )
+        )?
+        .with_add_credit_fallbacks(console_url, s.list_prices)
     }
+}
+
+fn default_console_url() -> Url {
+    // A constant checked by `the_default_console_url_parses`.
+    #[allow(clippy::expect_used)]
+    Url::parse(DEFAULT_CONSOLE_URL).expect("DEFAULT_CONSOLE_URL is a valid URL")
 }
 
 #[cfg(test)]

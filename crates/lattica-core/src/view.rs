@@ -13,6 +13,7 @@ mod tray;
 use chrono::{DateTime, TimeZone, Utc};
 use rust_decimal::Decimal;
 
+use crate::alerts::Arrival;
 use crate::estimate::{self, Estimate, PriceTable, RunningWorker};
 use crate::history::Sample;
 #[cfg(doc)]
@@ -25,8 +26,11 @@ pub use popover::{
     TOKEN_WARNING_WINDOW,
 };
 pub use state::{TrayState, derive_state};
-pub use texts::sign_in_reason;
+pub use texts::{add_credit, sign_in_reason};
 pub use tray::TrayView;
+
+/// How long the popover mentions credit that arrived.
+pub const CREDITS_ADDED_SHOWN_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// What the app last learnt about the account, as of `fetched_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,11 +38,15 @@ pub struct Snapshot {
     pub fetched_at: DateTime<Utc>,
     pub balance: Decimal,
     pub running: Vec<RunningWorker>,
-    /// `None` while pricing has not been fetched or could not be.
+    /// The platform's price list; `None` while it has not been fetched, could not be, or
+    /// the platform has none (the published one).
     pub prices: Option<PriceTable>,
     pub last_payment: Option<LastPayment>,
     /// When the session token expires (`authExpDate`), if known.
     pub token_expires_at: Option<DateTime<Utc>>,
+    /// Whether credit can be bought in the app: false once the platform showed it has no
+    /// payments API (the published platform), where "Add credit" opens the web console.
+    pub payments_api: bool,
 }
 
 /// The latest payment that added credits.
@@ -97,6 +105,10 @@ pub struct ViewInput<'a, Tz: TimeZone> {
     pub refreshing: bool,
     /// The OS keychain could not be used: what is missing. It wins over every other state.
     pub keychain_problem: Option<&'a str>,
+    /// The latest credit that arrived from anywhere ([`crate::alerts::AlertPolicy::on_credits`]).
+    pub credits_added: Option<&'a Arrival>,
+    /// The app refreshes fast while the user adds credit in the web console.
+    pub watching_for_credits: bool,
     pub now: DateTime<Utc>,
     pub tz: &'a Tz,
 }
@@ -117,11 +129,16 @@ impl<'a, Tz: TimeZone> ViewInput<'a, Tz> {
         }
         let snapshot = self.snapshot?;
         // Estimated as of the fetch, so `runs_out_at` stays right however old the data is.
+        let list = self.settings.list_prices();
+        let rates = estimate::Rates {
+            platform: snapshot.prices.as_ref(),
+            observed_per_hour: self.observed_burn_per_hour,
+            list: Some(&list),
+        };
         let estimate = estimate::estimate(
             snapshot.balance,
             &snapshot.running,
-            snapshot.prices.as_ref(),
-            self.observed_burn_per_hour,
+            rates,
             snapshot.fetched_at,
         );
         let level = self
@@ -133,6 +150,36 @@ impl<'a, Tz: TimeZone> ViewInput<'a, Tz> {
             estimate,
             level,
         })
+    }
+
+    /// Whether "Add credit" can pay in the app: not once the platform showed it has no
+    /// payments API. Before the first figures, assumed so.
+    pub fn payments_api(&self) -> bool {
+        self.snapshot.is_none_or(|s| s.payments_api)
+    }
+
+    /// Credit that arrived within the last hour, or that the app is watching for.
+    fn credits_added_text(&self) -> Option<String> {
+        if self.session != Session::SignedIn {
+            return None;
+        }
+        let recent = self
+            .credits_added
+            .filter(|arrival| self.now - arrival.at < CREDITS_ADDED_SHOWN_FOR);
+        match recent {
+            Some(arrival) => Some(format!(
+                "Credits added {}: +{} (balance now {})",
+                crate::format::ago(arrival.at, self.now),
+                crate::format::credits(arrival.credits),
+                crate::format::credits(arrival.balance)
+            )),
+            None if self.watching_for_credits => Some(
+                "Waiting for the credit you add in the web console; the balance updates when \
+                 it arrives."
+                    .to_owned(),
+            ),
+            None => None,
+        }
     }
 
     /// The tray's state; see [`derive_state`].

@@ -41,7 +41,8 @@ pub async fn open_settings<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError
 
 #[tauri::command]
 pub async fn open_add_credit<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
-    open(&app, WindowId::Wizard)
+    crate::actions::add_credit(&app);
+    Ok(())
 }
 
 #[tauri::command]

@@ -53,7 +53,7 @@ pub async fn save_settings<R: Runtime>(
     // save, not only on a change: the login item may have been removed outside the app.
     set_launch_at_login(&app, settings.launch_at_login())?;
     prefs.save(settings.clone())?;
-    engine.send(Command::SettingsChanged(settings.clone()));
+    engine.send(Command::SettingsChanged(Box::new(settings.clone())));
     let backend = sessions.backend();
     if !backend.is_sandbox() && before.backend_url() != settings.backend_url() {
         let next = Backend::from_env_and_settings(&settings)?;

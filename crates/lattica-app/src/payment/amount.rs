@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use lattica_client::{Money, Pricing};
-use lattica_core::estimate::{Estimate, estimate};
+use lattica_core::estimate::{Estimate, PriceTable, Rates, estimate};
 use lattica_core::format;
 use lattica_core::view::Snapshot;
 use rust_decimal::Decimal;
@@ -85,13 +85,21 @@ impl Purchase {
         &self,
         snapshot: Option<&Snapshot>,
         observed_burn_per_hour: Option<Decimal>,
+        list: &PriceTable,
         now: DateTime<Utc>,
     ) -> Quote {
         Quote {
             credits: self.credits.to_string(),
             credits_text: credits_text(self.credits),
             price: format::money(self.price.amount, &self.price.currency),
-            runtime: snapshot.and_then(|s| runtime(self.credits, s, observed_burn_per_hour, now)),
+            runtime: snapshot.and_then(|s| {
+                let rates = Rates {
+                    platform: s.prices.as_ref(),
+                    observed_per_hour: observed_burn_per_hour,
+                    list: Some(list),
+                };
+                runtime(self.credits, s, rates, now)
+            }),
             balance_after: snapshot
                 .and_then(|s| s.balance.checked_add(self.credits))
                 .map(format::credits),
@@ -126,16 +134,10 @@ pub fn credits_text(credits: Decimal) -> String {
 fn runtime(
     credits: Decimal,
     snapshot: &Snapshot,
-    observed_burn_per_hour: Option<Decimal>,
+    rates: Rates<'_>,
     now: DateTime<Utc>,
 ) -> Option<String> {
-    let estimated = estimate(
-        credits,
-        &snapshot.running,
-        snapshot.prices.as_ref(),
-        observed_burn_per_hour,
-        now,
-    );
+    let estimated = estimate(credits, &snapshot.running, rates, now);
     let duration = format::approx_duration(estimated.remaining()?);
     match estimated {
         Estimate::Running { workers: 1, .. } => Some(format!(
@@ -155,7 +157,7 @@ fn runtime(
 mod tests {
     use std::collections::BTreeMap;
 
-    use lattica_core::estimate::{PriceTable, RunningWorker};
+    use lattica_core::estimate::{RunningWorker, list_prices};
 
     use super::*;
 
@@ -203,8 +205,9 @@ mod tests {
             prices: Some(prices),
             last_payment: None,
             token_expires_at: None,
+            payments_api: true,
         };
-        let quote = p.quote(Some(&snapshot), None, Utc::now());
+        let quote = p.quote(Some(&snapshot), None, list_prices(), Utc::now());
         assert_eq!(quote.price, "$24.00");
         assert_eq!(quote.credits_text, "24");
         // 24 credits at 2 × 1.2 per hour: 10 h.
@@ -214,12 +217,12 @@ mod tests {
         );
         assert_eq!(quote.balance_after.as_deref(), Some("124.50"));
         snapshot.running.clear();
-        let idle = p.quote(Some(&snapshot), None, Utc::now());
+        let idle = p.quote(Some(&snapshot), None, list_prices(), Utc::now());
         assert!(
             idle.runtime
                 .unwrap()
                 .contains("about 20 h of runtime for one worker")
         );
-        assert_eq!(p.quote(None, None, Utc::now()).runtime, None);
+        assert_eq!(p.quote(None, None, list_prices(), Utc::now()).runtime, None);
     }
 }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::{Datelike, Utc};
-use lattica_client::{PaymentMethod, Pricing};
+use lattica_client::{ClientError, PaymentMethod, Pricing};
 use lattica_core::format;
 use lattica_core::view::Session;
 
@@ -73,6 +73,7 @@ impl Payments {
         purchase.quote(
             state.snapshot.as_ref(),
             state.observed_burn_per_hour,
+            &state.settings.list_prices(),
             Utc::now(),
         )
     }
@@ -89,7 +90,29 @@ impl Payments {
             return Ok(offer.clone());
         }
         let client = self.client()?;
+        if client.lacks_payments() {
+            // The published platform: credit is added in the web console, no offer here.
+            return Ok(None);
+        }
+        if client.lacks_payments() {
+            // The published platform: credit is added in the web console, no offer here.
+            return Ok(None);
+        }
         let (pricing, methods) = tokio::join!(client.get_pricing(), client.list_payment_methods());
+        if [pricing.as_ref().err(), methods.as_ref().err()]
+            .into_iter()
+            .flatten()
+            .any(ClientError::is_unsupported)
+        {
+            return Ok(None);
+        }
+        if [pricing.as_ref().err(), methods.as_ref().err()]
+            .into_iter()
+            .flatten()
+            .any(ClientError::is_unsupported)
+        {
+            return Ok(None);
+        }
         let pricing = self.remember(pricing?);
         let now = Utc::now();
         let card = methods?

@@ -64,6 +64,31 @@ impl fmt::Display for IdempotencyKey {
 }
 
 impl LatticaClient {
+    /// Whether the platform is known, without asking, to lack what buying credits here needs
+    /// (the price list or the payment endpoints): true after one of them answered "unknown
+    /// endpoint", as on the published platform. False means "not known to lack".
+    pub fn lacks_payments(&self) -> bool {
+        [GET_PRICING, LIST_PAYMENT_METHODS, CREATE_PAYMENT]
+            .iter()
+            .any(|endpoint| self.lacks(endpoint))
+    }
+
+    /// Whether credits can be bought through this API: asks the price list and the saved
+    /// payment methods unless an absence is already known. Other failures are errors: they
+    /// say nothing about what the platform offers.
+    pub async fn offers_payments(&self) -> Result<bool, ClientError> {
+        if self.lacks_payments() {
+            return Ok(false);
+        }
+        let (pricing, methods) = tokio::join!(self.get_pricing(), self.list_payment_methods());
+        match (pricing, methods) {
+            (Ok(_), Ok(_)) => Ok(true),
+            (Err(ClientError::Unsupported { .. }), _)
+            | (_, Err(ClientError::Unsupported { .. })) => Ok(false),
+            (Err(error), _) | (_, Err(error)) => Err(error),
+        }
+    }
+
     /// The price list.
     pub async fn get_pricing(&self) -> Result<Pricing, ClientError> {
         self.fetch(GET_PRICING, Params::new(), CallKind::Idempotent, |raw| {

@@ -143,6 +143,7 @@ async fn the_token_never_shows() {
             ClientError::Malformed(_) => "malformed",
             ClientError::InvalidConfig(_) => "config",
             ClientError::InvalidToken(_) => "token",
+            ClientError::Unsupported { .. } => "unsupported",
         })
         .collect();
     for kind in [

@@ -59,8 +59,9 @@ impl AlertPolicy {
         now: DateTime<Utc>,
     ) -> Vec<Notification> {
         let kind = match outcome {
-            PaymentOutcome::Succeeded { .. } => {
+            PaymentOutcome::Succeeded { credits } => {
                 self.on_top_up(state);
+                self.own_payment(state, *credits, now);
                 AlertKind::PaymentSucceeded
             }
             PaymentOutcome::Failed { .. } => AlertKind::PaymentFailed,

@@ -27,6 +27,19 @@ pub struct AlertState {
     pub(super) token: TokenAlerts,
     /// Recent notifications, for the rate limit.
     pub(super) sent: Vec<Sent>,
+    /// What "credits added" compares with.
+    pub(super) credits: CreditsSeen,
+}
+
+/// The payments seen and this app's own recent payment, for "credits added".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(super) struct CreditsSeen {
+    /// A reading was looked at: from then on a first payment in the history is new.
+    pub(super) tracked: bool,
+    pub(super) newest_payment_at: Option<DateTime<Utc>>,
+    /// When this app's last successful payment ended, and the credits paid (summed).
+    pub(super) own_payment: Option<(DateTime<Utc>, Decimal)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -94,6 +94,16 @@ pub(super) fn payment_succeeded(added: Decimal) -> Notification {
     }
 }
 
+pub(super) fn credits_added(added: Decimal, balance: Decimal) -> Notification {
+    Notification {
+        kind: AlertKind::CreditsAdded,
+        title: format!("Credits added: +{}", credits(added)),
+        body: format!("Balance now {}", credits(balance)),
+        actions: Vec::new(),
+        urgency: Urgency::Low,
+    }
+}
+
 pub(super) fn payment_failed(reason: &str) -> Notification {
     let reason = reason.trim().trim_end_matches('.');
     let body = if reason.is_empty() {

@@ -7,9 +7,12 @@ use rust_decimal::Decimal;
 
 use super::{History, HistoryError, Sample};
 
-/// The burn rate needs at least this much time covered by falling or flat samples: two
-/// readings seconds apart would turn one rounding step into a wild hourly rate.
-pub const MIN_BURN_SPAN: TimeDelta = TimeDelta::minutes(5);
+/// The observed burn is trusted once this much time is covered by falling or flat samples
+/// taken with the same number of workers running as now: two readings seconds apart would
+/// turn one rounding step into a wild hourly rate, and a platform that bills by the minute
+/// shows its real pace only over several minutes. With the default refresh (every minute),
+/// ten readings.
+pub const MIN_BURN_SPAN: TimeDelta = TimeDelta::minutes(10);
 
 const MILLIS_PER_HOUR: i64 = 3_600_000;
 
@@ -74,11 +77,13 @@ impl History {
         Ok(downsample(samples, from, now, max_points))
     }
 
-    /// Credits burnt per hour over `window` before `now`, from consecutive samples.
+    /// Credits burnt per hour over `window` before `now`, from consecutive samples, once it
+    /// can be trusted.
     ///
-    /// A rise between two samples is a top-up: that interval is left out entirely, since
-    /// what was burnt during it is unknown. `None` when the falling or flat intervals cover
-    /// less than [`MIN_BURN_SPAN`].
+    /// Only the newest run of samples with the same number of running workers counts: the
+    /// pace before a worker started or stopped is not today's. A rise between two samples is
+    /// a top-up: that interval is left out entirely, since what was burnt during it is
+    /// unknown. `None` when the falling or flat intervals cover less than [`MIN_BURN_SPAN`].
     pub fn observed_burn_per_hour(
         &self,
         now: DateTime<Utc>,
@@ -92,6 +97,12 @@ impl History {
 /// See [`History::observed_burn_per_hour`]. Overflow (absurd balances) yields `None` rather
 /// than a panic.
 pub(super) fn burn_per_hour(samples: &[Sample]) -> Option<Decimal> {
+    let workers_now = samples.last()?.running_workers;
+    let same_since = samples
+        .iter()
+        .rposition(|s| s.running_workers != workers_now)
+        .map_or(0, |changed| changed + 1);
+    let samples = &samples[same_since..];
     let mut burnt = Decimal::ZERO;
     let mut millis = 0_i64;
     for pair in samples.windows(2) {

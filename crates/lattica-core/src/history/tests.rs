@@ -194,6 +194,33 @@ fn burn_rate_needs_enough_data_and_respects_the_window() {
 }
 
 #[test]
+fn burn_rate_counts_only_since_the_running_workers_last_changed() {
+    let dir = TempDir::new().unwrap();
+    let (history, _) = fresh(&dir);
+    let at = |m: i64| t0() + TimeDelta::minutes(m);
+    let with = |m: i64, credits: &str, running_workers: u32| Sample {
+        running_workers,
+        ..sample(at(m), credits)
+    };
+    // One worker burnt 1 credit an hour for an hour; then a second started.
+    for s in [with(0, "100", 1), with(60, "99", 1), with(61, "98.96", 2)] {
+        history.record(&s).unwrap();
+    }
+    let window = TimeDelta::hours(6);
+    assert_eq!(
+        history.observed_burn_per_hour(at(61), window).unwrap(),
+        None,
+        "a minute of two workers is not a pace yet"
+    );
+    history.record(&with(71, "98.56", 2)).unwrap();
+    assert_eq!(
+        history.observed_burn_per_hour(at(71), window).unwrap(),
+        Some(d("2.4")),
+        "0.4 credits in 10 minutes, counted since the second worker started"
+    );
+}
+
+#[test]
 fn burn_rate_with_only_rises_is_unknown() {
     let dir = TempDir::new().unwrap();
     let (history, _) = fresh(&dir);

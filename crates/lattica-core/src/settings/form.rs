@@ -1,6 +1,7 @@
 //! The settings form as the UI sends it, and the per-field checks that turn it into
 //! [`Settings`].
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -29,6 +30,13 @@ pub struct SettingsForm {
     pub launch_at_login: bool,
     /// Empty for the platform's own backend.
     pub backend_url: String,
+    /// Where "Add credit" goes on a platform without a payments API; empty for the default.
+    #[serde(default)]
+    pub console_url: String,
+    /// Overrides of the assumed list prices, one `TYPE = credits per hour` a line; empty for
+    /// the built-in table alone.
+    #[serde(default)]
+    pub list_prices: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +54,8 @@ pub enum Field {
     LowThreshold,
     CriticalThreshold,
     BackendUrl,
+    ConsoleUrl,
+    ListPrices,
 }
 
 /// One thing wrong with one field. Serializes as `{field, message}` for the settings window.
@@ -60,7 +70,18 @@ pub enum SettingsError {
     BackendUrlInsecure,
     BackendUrlHasCredentials,
     BackendUrlHasQuery,
+    ConsoleUrlMalformed,
+    ConsoleUrlInsecure,
+    /// A list price line that is not `TYPE = rate` (1-based line number).
+    ListPriceMalformed(usize),
+    /// A list price of zero or less, or more than [`MAX_LIST_PRICE`].
+    ListPriceOutOfRange(String),
 }
+
+/// The highest credits per hour a list price may say: past it the entry is a typo.
+pub const MAX_LIST_PRICE: i64 = 100_000;
+/// The longest instance type name accepted.
+const MAX_INSTANCE_TYPE_LEN: usize = 64;
 
 /// The largest threshold in each unit: beyond these an alert would fire on every balance.
 const MAX_CREDITS_THRESHOLD: i64 = 1_000_000;
@@ -79,6 +100,8 @@ impl SettingsError {
             | Self::BackendUrlInsecure
             | Self::BackendUrlHasCredentials
             | Self::BackendUrlHasQuery => Field::BackendUrl,
+            Self::ConsoleUrlMalformed | Self::ConsoleUrlInsecure => Field::ConsoleUrl,
+            Self::ListPriceMalformed(_) | Self::ListPriceOutOfRange(_) => Field::ListPrices,
         }
     }
 }
@@ -122,6 +145,23 @@ impl fmt::Display for SettingsError {
             Self::BackendUrlHasQuery => {
                 f.write_str("Backend URL must not contain a query (?…) or fragment (#…)")
             }
+            Self::ConsoleUrlMalformed => f.write_str(
+                "Web console address is not valid, e.g. https://console.lattica.ai/finance",
+            ),
+            Self::ConsoleUrlInsecure => f.write_str(
+                "Web console address must use https (plain http only for localhost), \
+                 without a user name or password",
+            ),
+            Self::ListPriceMalformed(line) => write!(
+                f,
+                "List prices, line {line}: write one instance type and its credits per hour, \
+                 e.g. G7E_2XLARGE = 4.8 (a point before the decimals)"
+            ),
+            Self::ListPriceOutOfRange(instance_type) => write!(
+                f,
+                "List price of {instance_type} must be more than 0 and at most 100,000 credits \
+                 per hour"
+            ),
         }
     }
 }
@@ -188,20 +228,41 @@ impl Settings {
             Field::CriticalThreshold,
         );
         let backend_url = parse_backend_url(&form.backend_url);
-        match (refresh, low, critical, backend_url) {
-            (Ok(refresh), Ok(low), Ok(critical), Ok(backend_url)) => Settings::new(
+        let console_url = parse_console_url(&form.console_url);
+        let list_prices = parse_list_prices(&form.list_prices);
+        match (
+            refresh,
+            low,
+            critical,
+            backend_url,
+            console_url,
+            list_prices,
+        ) {
+            (
+                Ok(refresh),
+                Ok(low),
+                Ok(critical),
+                Ok(backend_url),
+                Ok(console_url),
+                Ok(list_prices),
+            ) => Settings::new(
                 refresh,
                 Thresholds { low, critical },
                 form.notifications,
                 form.launch_at_login,
                 backend_url,
-            ),
-            (refresh, low, critical, backend_url) => Err(InvalidSettings(
-                [refresh.err(), low.err(), critical.err(), backend_url.err()]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-            )),
+            )?
+            .with_add_credit_fallbacks(console_url, list_prices),
+            (refresh, low, critical, backend_url, console_url, list_prices) => {
+                let mut errors: Vec<SettingsError> =
+                    [refresh.err(), low.err(), critical.err(), backend_url.err()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                errors.extend(console_url.err());
+                errors.extend(list_prices.err().into_iter().flatten());
+                Err(InvalidSettings(errors))
+            }
         }
     }
 
@@ -222,7 +283,104 @@ impl Settings {
                 .as_ref()
                 .map(Url::to_string)
                 .unwrap_or_default(),
+            console_url: self
+                .console_url
+                .as_ref()
+                .map(Url::to_string)
+                .unwrap_or_default(),
+            list_prices: list_prices_text(&self.list_prices),
         }
+    }
+}
+
+/// The overrides as the form shows them: `TYPE = rate`, a line each, in name order.
+fn list_prices_text(prices: &BTreeMap<String, Decimal>) -> String {
+    prices
+        .iter()
+        .map(|(instance_type, rate)| format!("{instance_type} = {}", rate.normalize()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An empty field means the documented default console.
+pub(super) fn parse_console_url(text: &str) -> Result<Option<Url>, SettingsError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let url = Url::parse(text).map_err(|_| SettingsError::ConsoleUrlMalformed)?;
+    check_console_url(&url)?;
+    Ok(Some(url))
+}
+
+/// https anywhere, http only to this machine; no credentials (a query is fine: it is a page).
+pub(super) fn check_console_url(url: &Url) -> Result<(), SettingsError> {
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(url) => {}
+        "http" => return Err(SettingsError::ConsoleUrlInsecure),
+        _ => return Err(SettingsError::ConsoleUrlMalformed),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(SettingsError::ConsoleUrlInsecure);
+    }
+    Ok(())
+}
+
+/// `TYPE = rate` (or `TYPE: rate`) a line; blank lines are skipped, names are upper-cased.
+/// A rate is written with a point: `4,8` could be read two ways and is refused.
+pub(super) fn parse_list_prices(
+    text: &str,
+) -> Result<BTreeMap<String, Decimal>, Vec<SettingsError>> {
+    let mut prices = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let parsed = line.split_once(['=', ':']).and_then(|(name, rate)| {
+            let name = name.trim().to_ascii_uppercase();
+            let rate = rate.trim();
+            let valid_name = !name.is_empty()
+                && name.len() <= MAX_INSTANCE_TYPE_LEN
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            let digits = !rate.is_empty() && rate.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            (valid_name && digits)
+                .then(|| rate.parse::<Decimal>().ok().map(|rate| (name, rate)))
+                .flatten()
+        });
+        match parsed {
+            None => errors.push(SettingsError::ListPriceMalformed(index + 1)),
+            Some((name, rate)) => match check_list_price(&name, rate) {
+                Ok(()) => {
+                    prices.insert(name, rate);
+                }
+                Err(error) => errors.push(error),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(prices)
+    } else {
+        Err(errors)
+    }
+}
+
+pub(super) fn check_list_price(instance_type: &str, rate: Decimal) -> Result<(), SettingsError> {
+    if rate > Decimal::ZERO && rate <= Decimal::from(MAX_LIST_PRICE) {
+        Ok(())
+    } else {
+        Err(SettingsError::ListPriceOutOfRange(instance_type.to_owned()))
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
     }
 }
 
@@ -314,12 +472,7 @@ pub(super) fn check_thresholds(thresholds: &Thresholds) -> Vec<SettingsError> {
 /// https anywhere; plain http only to this machine, where nothing can listen in (the local
 /// sandbox). No credentials, query or fragment: request paths are appended to this base.
 pub(super) fn check_backend_url(url: &Url) -> Result<(), SettingsError> {
-    let loopback = match url.host() {
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    };
+    let loopback = is_loopback(url);
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}

@@ -55,6 +55,8 @@ fn a_full_form_is_accepted() {
         notifications: false,
         launch_at_login: true,
         backend_url: "https://api.example.com/v2".into(),
+        console_url: String::new(),
+        list_prices: String::new(),
     };
     let s = Settings::from_form(&form).unwrap();
     assert_eq!(s.refresh_interval(), Duration::from_secs(15));
@@ -292,4 +294,79 @@ fn new_rejects_what_the_form_rejects() {
             SettingsError::CriticalNotBelowLow
         ]
     );
+}
+
+#[test]
+fn the_default_console_url_parses_and_another_can_be_set() {
+    let defaults = Settings::default();
+    assert_eq!(defaults.console_url().as_str(), DEFAULT_CONSOLE_URL);
+    let form = SettingsForm {
+        console_url: " https://console.example.com/billing?tab=credits ".into(),
+        ..default_form()
+    };
+    let s = Settings::from_form(&form).unwrap();
+    assert_eq!(
+        s.console_url().as_str(),
+        "https://console.example.com/billing?tab=credits"
+    );
+    assert_eq!(s.to_form().console_url, s.console_url().as_str());
+    for (text, problem) in [
+        ("console", "not valid"),
+        ("http://console.example.com/", "must use https"),
+        ("https://me:pw@console.example.com/", "must use https"),
+        ("ftp://console.example.com/", "not valid"),
+    ] {
+        let form = SettingsForm {
+            console_url: text.into(),
+            ..default_form()
+        };
+        let found = errors(&form);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert_eq!(found[0].0, Field::ConsoleUrl, "{text}");
+        assert!(found[0].1.contains(problem), "{text}: {}", found[0].1);
+    }
+    let local = SettingsForm {
+        console_url: "http://127.0.0.1:8080/console".into(),
+        ..default_form()
+    };
+    assert!(Settings::from_form(&local).is_ok());
+}
+
+#[test]
+fn list_prices_override_the_built_in_table_one_line_each() {
+    let form = SettingsForm {
+        list_prices: "g7e_2xlarge = 5.25\n\n  NEW_TYPE: 12  \n".into(),
+        ..default_form()
+    };
+    let s = Settings::from_form(&form).unwrap();
+    let table = s.list_prices();
+    assert_eq!(table.rate("G7E_2XLARGE"), Some(d("5.25")));
+    assert_eq!(table.rate("NEW_TYPE"), Some(d("12")));
+    assert_eq!(table.rate("G4DN_XLARGE"), Some(d("1.2")), "the rest stays");
+    assert_eq!(s.to_form().list_prices, "G7E_2XLARGE = 5.25\nNEW_TYPE = 12");
+    let json = serde_json::to_string(&s).unwrap();
+    let back: Settings = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, s, "{json}");
+
+    assert!(matches!(
+        Settings::default().list_prices(),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    for (text, problem) in [
+        ("G7E_2XLARGE = 4,8", "line 1"),
+        ("G7E_2XLARGE", "line 1"),
+        ("\nbad name = 3", "line 2"),
+        ("G7E_2XLARGE = 0", "more than 0"),
+        ("G7E_2XLARGE = 100001", "at most 100,000"),
+        ("G7E_2XLARGE = -1", "line 1"),
+    ] {
+        let form = SettingsForm {
+            list_prices: text.into(),
+            ..default_form()
+        };
+        let found = errors(&form);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert_eq!(found[0].0, Field::ListPrices, "{text}");
+        assert!(found[0].1.contains(problem), "{text}: {}", found[0].1);
+    }
 }

@@ -35,6 +35,12 @@ pub struct PopoverView {
     pub signed_out: Option<String>,
     /// No data could be loaded: why.
     pub error: Option<String>,
+    /// The "Add credit" button: `Add credit…`, or where the platform takes no payments here,
+    /// `Add credit in the web console`.
+    pub add_credit: String,
+    /// Credit that arrived lately: `Credits added 2 min ago: +50 (balance now 150.00)`; or,
+    /// while the app watches the web console for it, what it is waiting for.
+    pub credits_added: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,6 +54,8 @@ pub struct EstimateView {
     pub workers: String,
     /// `Runs out around Tue 14:20`, while workers run.
     pub runs_out: Option<String>,
+    /// The rate it rests on: `at list prices`, `at your observed usage`, `at platform prices`.
+    pub basis: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -106,6 +114,8 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             token_warning: None,
             signed_out: None,
             error: None,
+            add_credit: texts::add_credit(self.payments_api()).to_owned(),
+            credits_added: self.credits_added_text(),
         };
         if let Session::SignedOut { reason } = self.session {
             view.signed_out = Some(texts::signed_out(reason));
@@ -129,6 +139,7 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             note: texts::estimate_note(&shown.estimate),
             workers: texts::workers(&shown.estimate),
             runs_out: texts::runs_out(&shown.estimate, self.now, self.tz),
+            basis: texts::basis(&shown.estimate).map(str::to_owned),
         });
         view.last_payment = snapshot
             .last_payment

@@ -39,6 +39,7 @@ fn snapshot(balance: &str, running: &[&str]) -> Snapshot {
             currency: "usd".into(),
         }),
         token_expires_at: Some(now() + TimeDelta::days(20)),
+        payments_api: true,
     }
 }
 
@@ -73,6 +74,8 @@ impl Case {
             settings: &self.settings,
             refreshing: false,
             keychain_problem: None,
+            credits_added: None,
+            watching_for_credits: false,
             now: now(),
             tz: &self.tz,
         }

@@ -50,6 +50,19 @@ pub(super) fn estimate_note(estimate: &Estimate) -> String {
             basis: Basis::ObservedBurn,
             ..
         } => "Approximate: based on how fast the balance fell recently.".to_owned(),
+        Estimate::Running {
+            basis: Basis::ListPrices,
+            ..
+        } => "Approximate: assumes the running workers keep running at assumed list prices \
+              (Lattica publishes none; adjust them in Settings) until the app has seen your \
+              usage for 10 minutes."
+            .to_owned(),
+        Estimate::NoneRunning {
+            basis: Basis::ListPrices,
+            ..
+        } => "Approximate: how long one worker of the default instance type would run, at an \
+              assumed list price."
+            .to_owned(),
         Estimate::NoneRunning { .. } => {
             "Approximate: how long one worker of the default instance type would run.".to_owned()
         }
@@ -57,6 +70,30 @@ pub(super) fn estimate_note(estimate: &Estimate) -> String {
             "Not enough information yet: no prices and no recent usage to go on.".to_owned()
         }
         Estimate::Empty { .. } => "Add credit to run workers again.".to_owned(),
+    }
+}
+
+/// The words of every "Add credit" entry point: the wizard, or the web console where the
+/// platform takes no payments through its API.
+pub fn add_credit(payments_api: bool) -> &'static str {
+    if payments_api {
+        "Add credit…"
+    } else {
+        "Add credit in the web console…"
+    }
+}
+
+/// Which rate the estimate rests on, as the popover says it beside the figure.
+pub(super) fn basis(estimate: &Estimate) -> Option<&'static str> {
+    match estimate {
+        Estimate::Running { basis, .. } | Estimate::NoneRunning { basis, .. } => {
+            Some(match basis {
+                Basis::Prices => "at platform prices",
+                Basis::ObservedBurn => "at your observed usage",
+                Basis::ListPrices => "at list prices",
+            })
+        }
+        Estimate::Unknown { .. } | Estimate::Empty { .. } => None,
     }
 }
 

@@ -25,6 +25,8 @@ pub struct TrayView {
     pub status_row: String,
     /// The menu offers "Sign out" when signed in, "Sign in…" otherwise.
     pub signed_in: bool,
+    /// `Add credit…`, or `Add credit in the web console…` on a platform without payments.
+    pub add_credit_row: String,
 }
 
 impl TrayView {
@@ -39,6 +41,7 @@ impl TrayView {
             last_payment_row: "Last payment: loading…".to_owned(),
             status_row: "Starting…".to_owned(),
             signed_in: true,
+            add_credit_row: texts::add_credit(true).to_owned(),
         }
     }
 }
@@ -64,6 +67,7 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             last_payment_row: rows.last_payment,
             status_row: self.status_row(),
             signed_in: self.session == Session::SignedIn,
+            add_credit_row: texts::add_credit(self.payments_api()).to_owned(),
         };
         if let Some(problem) = self.keychain_problem {
             view.state = TrayState::Error;
