@@ -34,17 +34,20 @@ class Sandbox:
             return json.load(response)["result"]
 
 
-@pytest.fixture()
-def sandbox(monkeypatch):
+# Every test runs on both profiles: the official clients need nothing Lattica does not publish.
+@pytest.fixture(params=["full", "published"])
+def sandbox(request, monkeypatch):
     binary = os.environ.get("LATTICA_SANDBOX_BIN", "target/debug/lattica-sandbox")
+    profile = ["--published-only"] if request.param == "published" else []
     with tempfile.TemporaryDirectory() as data:
         process = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--data", data, "--control"],
+            [binary, "--listen", "127.0.0.1:0", "--data", data, "--control", *profile],
             stdout=subprocess.PIPE,
             text=True,
         )
         try:
             started = json.loads(process.stdout.readline())
+            assert started["profile"] == request.param
             monkeypatch.setenv("LATTICA_BE_URL", started["url"])
             yield Sandbox(started["url"], started["token"], process)
         finally:

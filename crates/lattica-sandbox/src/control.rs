@@ -21,8 +21,9 @@ use crate::state::{AppState, Store};
 use crate::time::{self, Instant};
 use crate::{api, credits, payments, tokens};
 
-/// Largest balance `set_balance` accepts, far beyond any purchase, far below overflow.
-const MAX_BALANCE: i64 = 1_000_000_000;
+/// Largest balance `set_balance` accepts (and largest grant `record_payment` makes), far
+/// beyond any purchase, far below overflow.
+pub const MAX_BALANCE: i64 = 1_000_000_000;
 
 /// Entry point for `/control/*`.
 pub async fn entry(State(state): State<AppState>, request: Request) -> Response {
@@ -203,6 +204,8 @@ struct Snapshot {
     min_client_version: Option<String>,
     processor: ProcessorSettings,
     payments_in_flight: usize,
+    profile: &'static str,
+    hidden_endpoints: Vec<String>,
 }
 
 fn snapshot(state: &AppState) -> Result<Snapshot, ApiError> {
@@ -228,6 +231,8 @@ fn snapshot(state: &AppState) -> Result<Snapshot, ApiError> {
             min_client_version,
             processor,
             payments_in_flight,
+            profile: state.profile().as_str(),
+            hidden_endpoints: state.hidden_endpoints().iter().cloned().collect(),
         })
     })
 }

@@ -12,6 +12,7 @@ use rand::Rng;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::api::canonical_endpoint;
 use crate::api::envelope::ApiError;
 use crate::api::params::Params;
 
@@ -119,7 +120,7 @@ impl Faults {
             malformed_next: params.opt_u64("malformedNext")?.unwrap_or(0),
             endpoints: params
                 .opt_str_list("endpoints")?
-                .map(|list| list.iter().map(|e| canonical(e)).collect()),
+                .map(|list| list.iter().map(|e| canonical_endpoint(e)).collect()),
         })
     }
 
@@ -176,16 +177,6 @@ fn take(counter: &mut u64) -> bool {
     let fires = *counter > 0;
     *counter = counter.saturating_sub(1);
     fires
-}
-
-/// `finance/get_pricing`, `/api/finance/get_pricing` → `api/finance/get_pricing`.
-fn canonical(endpoint: &str) -> String {
-    let trimmed = endpoint.trim_start_matches('/');
-    if trimmed.starts_with("api/") {
-        trimmed.to_owned()
-    } else {
-        format!("api/{trimmed}")
-    }
 }
 
 #[cfg(test)]

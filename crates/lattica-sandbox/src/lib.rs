@@ -27,7 +27,7 @@ mod server;
 
 use axum::Router;
 
-pub use config::SandboxConfig;
+pub use config::{ApiProfile, SandboxConfig};
 pub use error::SandboxError;
 pub use server::{RunningSandbox, start};
 pub use state::AppState;

@@ -1,7 +1,7 @@
 //! The `lattica-sandbox` binary: parses flags, starts the library's sandbox, prints one JSON
-//! line (`{"url", "payments_url", "token", "data"}`) to stdout, logs to stderr, and shuts
-//! down gracefully on SIGINT or SIGTERM (and, with `--exit-with-stdin`, when its standard
-//! input closes: how the tray app's demo stops it, even if the app itself dies).
+//! line (`{"url", "payments_url", "token", "data", "profile"}`) to stdout, logs to stderr, and
+//! shuts down gracefully on SIGINT or SIGTERM (and, with `--exit-with-stdin`, when its
+//! standard input closes: how the tray app's demo stops it, even if the app itself dies).
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use lattica_sandbox::{SandboxConfig, start};
+use lattica_sandbox::{ApiProfile, SandboxConfig, start};
 use rust_decimal::Decimal;
 
 /// A local implementation of the Lattica platform.
@@ -42,6 +42,14 @@ struct Args {
         default_values = lattica_sandbox::payments::DEFAULT_ALLOWED_ORIGINS
     )]
     payments_allow_origins: Vec<String>,
+    /// Serve only the endpoints Lattica publishes, as the real platform does: prices and
+    /// payments answer as unknown endpoints.
+    #[arg(long)]
+    published_only: bool,
+    /// Answer this endpoint (e.g. `api/finance/get_pricing`) as an unknown one, to test a
+    /// client's fallback; repeat for several.
+    #[arg(long = "without-endpoint", value_name = "ENDPOINT")]
+    without_endpoints: Vec<String>,
     /// Shut down when standard input reaches its end (a parent holding a pipe to it exited
     /// or closed it).
     #[arg(long)]
@@ -70,6 +78,10 @@ async fn main() -> ExitCode {
     config.control = args.control;
     config.min_client_version = args.min_client_version;
     config.payments_allowed_origins = args.payments_allow_origins;
+    if args.published_only {
+        config.profile = ApiProfile::Published;
+    }
+    config.hidden_endpoints = args.without_endpoints.into_iter().collect();
 
     let sandbox = match start(config).await {
         Ok(sandbox) => sandbox,
@@ -85,6 +97,7 @@ async fn main() -> ExitCode {
         "payments_url": sandbox.payments_url(),
         "token": sandbox.demo_token(),
         "data": data,
+        "profile": sandbox.profile().as_str(),
     });
     let mut stdout = std::io::stdout().lock();
     if writeln!(stdout, "{line}")

@@ -52,6 +52,13 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
     for origin in &config.payments_allowed_origins {
         crate::payments::check_origin(origin).map_err(SandboxError::Config)?;
     }
+    for endpoint in &config.hidden_endpoints {
+        if crate::api::route(&crate::api::canonical_endpoint(endpoint)).is_none() {
+            return Err(SandboxError::Config(format!(
+                "cannot hide {endpoint:?}: the sandbox has no such endpoint"
+            )));
+        }
+    }
     let (api, addr) = bind(config.listen).await?;
     let (payments, payments_addr) = bind(config.payments_listen).await?;
     let opened = config.clone();
@@ -113,6 +120,11 @@ impl RunningSandbox {
     pub fn demo_token(&self) -> String {
         self.state
             .read(|ledger| ledger.demo_token.expose().to_owned())
+    }
+
+    /// Which endpoints it serves.
+    pub fn profile(&self) -> crate::ApiProfile {
+        self.state.profile()
     }
 
     /// The data directory in use.

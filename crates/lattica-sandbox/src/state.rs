@@ -5,7 +5,7 @@
 //! of one SQLite transaction, never across an `.await`. Mutations run on the blocking pool
 //! ([`AppState::write`]) so a slow disk never stalls the async workers that serve reads.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, Transaction};
@@ -13,12 +13,13 @@ use rust_decimal::Decimal;
 use tokio::sync::Notify;
 
 use crate::api::envelope::ApiError;
+use crate::config::ApiProfile;
 use crate::domain::{Account, Secret, TokenRecord};
 use crate::error::SandboxError;
 use crate::faults::Faults;
 use crate::payments::PaymentService;
 use crate::time::{self, Instant};
-use crate::{SandboxConfig, db, seed};
+use crate::{SandboxConfig, api, db, seed};
 
 /// What reads see: accounts, tokens and the burn speed.
 #[derive(Debug)]
@@ -205,6 +206,8 @@ struct Shared {
     faults: Mutex<Faults>,
     min_client_version: Mutex<Option<semver::Version>>,
     control: bool,
+    profile: ApiProfile,
+    hidden_endpoints: BTreeSet<String>,
     settler: Notify,
     payments: PaymentService,
 }
@@ -223,6 +226,12 @@ impl AppState {
             faults: Mutex::new(Faults::default()),
             min_client_version: Mutex::new(config.min_client_version.clone()),
             control: config.control,
+            profile: config.profile,
+            hidden_endpoints: config
+                .hidden_endpoints
+                .iter()
+                .map(|endpoint| api::canonical_endpoint(endpoint))
+                .collect(),
             settler: Notify::new(),
             payments: PaymentService::new(payments_url, config.payments_allowed_origins.clone()),
         }))
@@ -283,6 +292,22 @@ impl AppState {
     /// Whether `/control/*` is served.
     pub fn control_enabled(&self) -> bool {
         self.0.control
+    }
+
+    /// Which endpoints are served.
+    pub fn profile(&self) -> ApiProfile {
+        self.0.profile
+    }
+
+    /// The endpoints hidden on top of the profile (canonical spelling).
+    pub fn hidden_endpoints(&self) -> &BTreeSet<String> {
+        &self.0.hidden_endpoints
+    }
+
+    /// Whether `route` is served: published or on the full profile, and not hidden.
+    pub fn serves(&self, route: &api::Route) -> bool {
+        (route.published || self.0.profile == ApiProfile::Full)
+            && !self.0.hidden_endpoints.contains(route.endpoint)
     }
 
     /// Resolves when a mutation may have changed the burn.

@@ -46,36 +46,107 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = ApiResult> + Send>>;
 /// An endpoint's handler.
 pub type Handler = fn(AppState, Caller, Params) -> HandlerFuture;
 
-macro_rules! handler {
-    ($f:path) => {
-        |state, caller, params| -> HandlerFuture { Box::pin($f(state, caller, params)) }
+/// One endpoint the sandbox serves.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// e.g. `api/finance/get_account_credits`.
+    pub endpoint: &'static str,
+    /// Whether Lattica publishes it (`docs/platform-api.md` names the source of each); the
+    /// published profile serves only these.
+    pub published: bool,
+    handler: Handler,
+}
+
+/// Published by Lattica (the official clients call it).
+const PUBLISHED: bool = true;
+/// Of this project's design; not on the real platform.
+const OURS: bool = false;
+
+macro_rules! route {
+    ($endpoint:expr, $published:expr, $f:path) => {
+        Route {
+            endpoint: $endpoint,
+            published: $published,
+            handler: |state, caller, params| -> HandlerFuture {
+                Box::pin($f(state, caller, params))
+            },
+        }
     };
 }
 
-/// The handler for `endpoint` (e.g. `api/finance/get_account_credits`), if it exists.
-/// New endpoints are added here.
-pub fn route(endpoint: &str) -> Option<Handler> {
-    let handler: Handler = match endpoint {
-        "api/finance/get_account_credits" => handler!(finance::get_account_credits),
-        "api/finance/get_transaction_history" => handler!(finance::get_transaction_history),
-        "api/finance/get_pricing" => handler!(finance::get_pricing),
-        payments::CREATE_PAYMENT => handler!(payments::create_payment),
-        payments::CONFIRM_PAYMENT => handler!(payments::confirm_payment),
-        payments::GET_PAYMENT => handler!(payments::get_payment),
-        payments::CANCEL_PAYMENT => handler!(payments::cancel_payment),
-        payments::LIST_PAYMENT_METHODS => handler!(payments::list_payment_methods),
-        payments::DELETE_PAYMENT_METHOD => handler!(payments::delete_payment_method),
-        payments::ADD_CREDITS => handler!(payments::add_credits),
-        "api/account/get_account_info" => handler!(account::get_account_info),
-        "api/worker/get_active_workers" => handler!(workers::get_active_workers),
-        "api/worker/list_worker_sessions" => handler!(workers::list_worker_sessions),
-        "api/worker/poll_worker_status" => handler!(workers::poll_worker_status),
-        "api/worker/start_worker" => handler!(workers::start_worker),
-        "api/worker/stop_worker" => handler!(workers::stop_worker),
-        "api/model/list_models" => handler!(models::list_models),
-        _ => return None,
-    };
-    Some(handler)
+/// Every endpoint, and the one list of which of them Lattica publishes. New endpoints are
+/// added here.
+pub static ROUTES: &[Route] = &[
+    route!(
+        "api/finance/get_account_credits",
+        PUBLISHED,
+        finance::get_account_credits
+    ),
+    route!(
+        "api/finance/get_transaction_history",
+        PUBLISHED,
+        finance::get_transaction_history
+    ),
+    // The history's older name, still called by an older official client.
+    route!(
+        "api/account/retrieve_payment_transaction",
+        PUBLISHED,
+        finance::get_transaction_history
+    ),
+    route!("api/finance/get_pricing", OURS, finance::get_pricing),
+    route!(payments::CREATE_PAYMENT, OURS, payments::create_payment),
+    route!(payments::CONFIRM_PAYMENT, OURS, payments::confirm_payment),
+    route!(payments::GET_PAYMENT, OURS, payments::get_payment),
+    route!(payments::CANCEL_PAYMENT, OURS, payments::cancel_payment),
+    route!(
+        payments::LIST_PAYMENT_METHODS,
+        OURS,
+        payments::list_payment_methods
+    ),
+    route!(
+        payments::DELETE_PAYMENT_METHOD,
+        OURS,
+        payments::delete_payment_method
+    ),
+    route!(payments::ADD_CREDITS, OURS, payments::add_credits),
+    route!(
+        "api/account/get_account_info",
+        PUBLISHED,
+        account::get_account_info
+    ),
+    route!(
+        "api/worker/get_active_workers",
+        PUBLISHED,
+        workers::get_active_workers
+    ),
+    route!(
+        "api/worker/list_worker_sessions",
+        PUBLISHED,
+        workers::list_worker_sessions
+    ),
+    route!(
+        "api/worker/poll_worker_status",
+        PUBLISHED,
+        workers::poll_worker_status
+    ),
+    route!("api/worker/start_worker", PUBLISHED, workers::start_worker),
+    route!("api/worker/stop_worker", PUBLISHED, workers::stop_worker),
+    route!("api/model/list_models", PUBLISHED, models::list_models),
+];
+
+/// The route of `endpoint` (e.g. `api/finance/get_account_credits`), whatever the profile.
+pub fn route(endpoint: &str) -> Option<&'static Route> {
+    ROUTES.iter().find(|route| route.endpoint == endpoint)
+}
+
+/// `finance/get_pricing`, `/api/finance/get_pricing` → `api/finance/get_pricing`.
+pub fn canonical_endpoint(endpoint: &str) -> String {
+    let trimmed = endpoint.trim_start_matches('/');
+    if trimmed.starts_with("api/") {
+        trimmed.to_owned()
+    } else {
+        format!("api/{trimmed}")
+    }
 }
 
 /// Entry point for every path outside the control API.
@@ -118,7 +189,9 @@ async fn handle(state: AppState, endpoint: &str, request: Request) -> Response {
     if request.method() != Method::POST {
         return ApiError::new(ErrorCode::MethodNotAllowed, "only POST is allowed").into_response();
     }
-    let Some(handler) = route(endpoint) else {
+    // An endpoint this sandbox does not serve (its profile or a hidden one) is answered by
+    // this very line, exactly as one that does not exist.
+    let Some(route) = route(endpoint).filter(|route| state.serves(route)) else {
         return ApiError::new(
             ErrorCode::UnknownEndpoint,
             format!("unknown endpoint: {endpoint}"),
@@ -134,7 +207,7 @@ async fn handle(state: AppState, endpoint: &str, request: Request) -> Response {
         )),
     };
     let outcome = match prepared {
-        Ok((caller, params)) => handler(state, caller, params).await,
+        Ok((caller, params)) => (route.handler)(state, caller, params).await,
         Err(error) => Err(error),
     };
     envelope::respond(outcome)

@@ -65,6 +65,20 @@ pub fn new_payment(account_id: &str, credits: Decimal, amount: i64, now: Instant
     }
 }
 
+/// A payment made outside the app, in the web console, as the platform records it: already
+/// `succeeded` at `now`, with no card the API knows of.
+pub fn recorded_payment(
+    account_id: &str,
+    credits: Decimal,
+    (amount, currency): (i64, String),
+    now: Instant,
+) -> PaymentRecord {
+    let mut payment = new_payment(account_id, credits, amount, now);
+    payment.currency = currency;
+    payment.succeed(now);
+    payment
+}
+
 fn refuse(payment: &PaymentRecord, why: &str) -> ApiError {
     let status = payment.status.as_str();
     ApiError::new(

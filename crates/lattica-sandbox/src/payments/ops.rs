@@ -151,14 +151,37 @@ fn succeed(
     payment: &mut PaymentRecord,
     method: &mut MethodRecord,
 ) -> Result<(), ApiError> {
+    grant(account, tx, payment)?;
+    if payment.save_method {
+        method.saved = true;
+    }
+    Ok(())
+}
+
+/// What every succeeded payment gets: its receipt number, and its credits on the balance.
+fn grant(
+    account: &mut Account,
+    tx: &Transaction<'_>,
+    payment: &mut PaymentRecord,
+) -> Result<(), ApiError> {
     payment.receipt_number = Some(payments::next_receipt_number(tx)?);
     account.balance = account
         .balance
         .checked_add(payment.credits)
         .ok_or_else(|| ApiError::internal("the balance would overflow"))?;
-    if payment.save_method {
-        method.saved = true;
-    }
+    Ok(())
+}
+
+/// `control/record_payment`: a top-up made in the web console, already succeeded
+/// ([`super::machine::recorded_payment`]). Its credits
+/// are granted in the transaction that stores it, like those of a payment made in the app.
+pub fn record(
+    account: &mut Account,
+    tx: &Transaction<'_>,
+    payment: &mut PaymentRecord,
+) -> Result<(), ApiError> {
+    grant(account, tx, payment)?;
+    payments::upsert(tx, payment)?;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The built binary: one JSON line on stdout, a working token, a clean exit on SIGTERM.
+//! The built binary: one JSON line on stdout, a working token, a clean exit on SIGTERM; the
+//! flags that choose the endpoints it serves.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -39,6 +40,7 @@ async fn the_binary_prints_its_line_serves_and_exits_cleanly_on_sigterm() {
     );
     assert_ne!(start["payments_url"], start["url"]);
     assert!(start["data"].as_str().is_some());
+    assert_eq!(start["profile"], "full");
     let token = start["token"].as_str().unwrap();
 
     let response = crate::helpers::client()
@@ -72,4 +74,85 @@ async fn the_binary_prints_its_line_serves_and_exits_cleanly_on_sigterm() {
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
     assert_eq!(rest, "", "exactly one line on stdout");
+}
+
+/// Starts the binary with `args` (and a fresh data directory); its start line, or `None`
+/// when it exits without one, and the child.
+async fn launch(args: &[&str]) -> (Option<Value>, std::process::Child, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lattica-sandbox"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        line
+    });
+    let line = tokio::time::timeout(Duration::from_secs(30), line)
+        .await
+        .expect("a start line or an exit within 30 s")
+        .unwrap();
+    let start = (!line.is_empty()).then(|| serde_json::from_str(&line).unwrap());
+    (start, child, dir)
+}
+
+async fn post(url: &str, endpoint: &str, token: &str, params: Value) -> (u16, Value) {
+    let mut body = params;
+    body["client_info"] = crate::helpers::client_info();
+    let response = crate::helpers::client()
+        .post(format!("{url}/{endpoint}"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn published_only_and_without_endpoint_choose_what_the_binary_serves() {
+    let (start, mut child, _dir) = launch(&[
+        "--published-only",
+        "--without-endpoint",
+        "api/worker/start_worker",
+        "--control",
+    ])
+    .await;
+    let start = start.expect("a start line");
+    assert_eq!(start["profile"], "published");
+    let url = start["url"].as_str().unwrap();
+    let token = start["token"].as_str().unwrap();
+    for hidden in ["api/finance/get_pricing", "api/worker/start_worker"] {
+        let (status, body) = post(url, hidden, token, json!({"modelId": "m"})).await;
+        assert_eq!(status, 404, "{hidden}: {body}");
+        assert_eq!(body["error_code"], "UNKNOWN_ENDPOINT");
+    }
+    let (status, body) = post(url, "api/finance/get_account_credits", token, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = post(
+        url,
+        "api/account/retrieve_payment_transaction",
+        token,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["result"]["payments"].as_array().unwrap().len(), 3);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn hiding_an_endpoint_that_does_not_exist_stops_the_binary() {
+    let (start, mut child, _dir) = launch(&["--without-endpoint", "api/finance/get_pricnig"]).await;
+    assert!(start.is_none(), "no start line: {start:?}");
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "{status}");
 }

@@ -16,4 +16,6 @@ mod payments_hosted;
 mod payments_idempotency;
 mod payments_saved;
 mod persistence;
+mod profiles;
+mod record_payment;
 mod workers;
