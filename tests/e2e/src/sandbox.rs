@@ -19,11 +19,22 @@ pub struct Sandbox {
     pub payments_url: String,
     pub token: String,
     http: reqwest::Client,
+    /// Flags beyond the defaults (`--published-only`), kept for a restart.
+    flags: Vec<String>,
 }
 
 impl Sandbox {
     /// A fresh sandbox with the seeded demo account, on a port of its own.
     pub fn spawn() -> Result<Self> {
+        Self::spawn_with(&[])
+    }
+
+    /// The same, playing the platform as Lattica publishes it: no pricing, no payments API.
+    pub fn spawn_published() -> Result<Self> {
+        Self::spawn_with(&["--published-only"])
+    }
+
+    fn spawn_with(flags: &[&str]) -> Result<Self> {
         let data = tempfile::tempdir()?;
         let mut sandbox = Self {
             data,
@@ -32,6 +43,7 @@ impl Sandbox {
             payments_url: String::new(),
             token: String::new(),
             http: reqwest::Client::new(),
+            flags: flags.iter().map(|f| (*f).to_owned()).collect(),
         };
         sandbox.start("127.0.0.1:0")?;
         Ok(sandbox)
@@ -45,6 +57,7 @@ impl Sandbox {
         let mut child = Command::new(built_binary("lattica-sandbox")?)
             .args(["--listen", listen, "--control", "--data"])
             .arg(self.data.path())
+            .args(&self.flags)
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()

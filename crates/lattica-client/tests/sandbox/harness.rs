@@ -26,11 +26,16 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start() -> Self {
+        Self::start_with(|config| config).await
+    }
+
+    /// A sandbox started with `adjust`ed settings (a profile, hidden endpoints).
+    pub async fn start_with(adjust: impl FnOnce(SandboxConfig) -> SandboxConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let sandbox = lattica_sandbox::start(SandboxConfig {
+        let sandbox = lattica_sandbox::start(adjust(SandboxConfig {
             control: true,
             ..SandboxConfig::new(dir.path())
-        })
+        }))
         .await
         .expect("the sandbox starts");
         Self {

@@ -7,5 +7,6 @@ mod billing;
 mod endpoints;
 mod errors;
 mod harness;
+mod published;
 mod retries;
 mod secrets;

@@ -94,3 +94,92 @@ impl AlertPolicy {
         state.credits.own_payment = Some((at, total));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::alerts::PaymentOutcome;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn at(minutes: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap() + TimeDelta::minutes(minutes)
+    }
+
+    /// One reading through `on_credits` then `on_reading`, as the app runs them.
+    fn read(
+        policy: &AlertPolicy,
+        state: &mut AlertState,
+        minute: i64,
+        balance: &str,
+        paid: Option<(i64, &str)>,
+    ) -> Option<Notification> {
+        let newest = paid.map(|(m, credits)| PaidIn {
+            at: at(m),
+            credits: d(credits),
+        });
+        let (_, notification) = policy.on_credits(state, at(minute), d(balance), newest);
+        let reading = crate::alerts::Reading {
+            at: at(minute),
+            balance: d(balance),
+            hours_left: None,
+            estimate_text: None,
+            first_after_start: false,
+        };
+        policy.on_reading(state, &reading, &Default::default());
+        notification
+    }
+
+    #[test]
+    fn a_payment_made_elsewhere_is_told_once_with_its_credits() {
+        let policy = AlertPolicy::default();
+        let mut state = AlertState::default();
+        let old = Some((-600, "25"));
+        assert_eq!(
+            read(&policy, &mut state, 0, "100", old),
+            None,
+            "the first look"
+        );
+        assert_eq!(read(&policy, &mut state, 1, "99.5", old), None);
+        let told = read(&policy, &mut state, 2, "149.4", Some((2, "50"))).unwrap();
+        assert_eq!(told.kind, AlertKind::CreditsAdded);
+        assert_eq!(told.title, "Credits added: +50 credits");
+        assert_eq!(told.body, "Balance now 149.4 credits");
+        assert_eq!(read(&policy, &mut state, 3, "149.3", Some((2, "50"))), None);
+    }
+
+    #[test]
+    fn a_rise_without_a_payment_is_told_as_the_rise() {
+        let policy = AlertPolicy::default();
+        let mut state = AlertState::default();
+        assert_eq!(read(&policy, &mut state, 0, "10", None), None);
+        let told = read(&policy, &mut state, 1, "40.25", None).unwrap();
+        assert_eq!(told.title, "Credits added: +30.25 credits");
+        assert_eq!(
+            read(&policy, &mut state, 2, "40", None),
+            None,
+            "a fall is no news"
+        );
+    }
+
+    #[test]
+    fn credit_this_app_paid_for_is_not_told_twice() {
+        let policy = AlertPolicy::default();
+        let mut state = AlertState::default();
+        assert_eq!(read(&policy, &mut state, 0, "10", None), None);
+        let outcome = PaymentOutcome::Succeeded { credits: d("50") };
+        let _ = policy.on_payment(&mut state, &outcome, true, at(1));
+        assert_eq!(read(&policy, &mut state, 2, "59.9", Some((1, "50"))), None);
+        // Once used, the memory of the own payment is gone: the next arrival is told.
+        let told = read(&policy, &mut state, 3, "79.9", Some((3, "20"))).unwrap();
+        assert_eq!(told.title, "Credits added: +20 credits");
+        // An own payment long ago explains nothing.
+        let _ = policy.on_payment(&mut state, &outcome, true, at(4));
+        let told = read(&policy, &mut state, 60, "129", Some((59, "50"))).unwrap();
+        assert_eq!(told.title, "Credits added: +50 credits");
+    }
+}

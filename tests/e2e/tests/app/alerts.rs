@@ -1,6 +1,6 @@
 //! Alerts as desktop notifications, read back from a real notification daemon (dunst): one per
-//! downward crossing, none repeated across a restart, re-armed by a top-up, token expiry, and
-//! the "Add credit" action.
+//! downward crossing, none repeated across a restart, re-armed by a top-up (which is told as
+//! credits added), token expiry, and the "Add credit" action.
 
 use std::time::Duration;
 
@@ -72,19 +72,24 @@ async fn a_falling_balance_alerts_once_per_level_and_a_restart_repeats_nothing()
 
     // A top-up re-arms: the next fall alerts again, once the policy's one-minute gap between
     // two alerts of the same kind has passed since the first "low".
+    // The top-up itself is told, once, with its figures.
     sandbox.set_balance("100").await?;
     label_becomes(&tray, "100 cr").await?;
+    let seen = notifications(&watch, 4).await?;
+    assert_eq!(summaries(&seen)[3], "Credits added: +100 credits");
+    assert_eq!(seen[3].body, "Balance now 100 credits");
     sandbox.set_balance("20").await?;
     let seen = eventually(
         "the re-armed low alert",
         Duration::from_secs(90),
         || async {
             let seen = watch.new_since()?;
-            Ok((seen.len() >= 4).then_some(seen))
+            Ok((seen.len() >= 5).then_some(seen))
         },
     )
     .await?;
-    assert_eq!(summaries(&seen)[3], "Lattica credits low");
+    assert_eq!(summaries(&seen)[4], "Lattica credits low");
+    assert_eq!(seen.len(), 5, "{seen:?}");
     app.quit(&tray).await
 }
 

@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod payments;
 mod popover;
+mod published;
 mod settings;
 mod signin;
 mod smoke;
