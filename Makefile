@@ -13,7 +13,7 @@ NEXTEST := $(CARGO) nextest run --workspace
 ## run: install what is missing, build, start the app on the embedded sandbox (demo account)
 run: deps-build
 	$(CARGO) build -p lattica-cli -p lattica-tray -p lattica-sandbox
-	scripts/run-app.sh
+	ARGS="$(ARGS)" scripts/run-app.sh
 
 ## sandbox: only the sandbox platform, printing the demo account's balance
 sandbox: deps-build

@@ -6,16 +6,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 app=$PWD/target/debug/lattica-tray
+# Extra flags for the app, e.g. `make run ARGS=--published-only` for the published platform.
+read -r -a extra <<<"${ARGS:-}"
 
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
-  exec "$app" --sandbox
+  exec "$app" --sandbox "${extra[@]}"
 fi
 
 echo "No desktop session (DISPLAY/WAYLAND_DISPLAY unset): running the app in a virtual"
 echo "headless desktop and printing its tray every 5 s. Ctrl-C stops it."
 scripts/install-deps.sh session
 exec scripts/headless-session.sh bash -c '
-  "$0" --sandbox 2>"$LATTICA_SESSION_ROOT/app.log" &
+  "$0" --sandbox "${@}" 2>"$LATTICA_SESSION_ROOT/app.log" &
   app=$!
   trap "kill $app 2>/dev/null" EXIT INT TERM
   while kill -0 $app 2>/dev/null; do
@@ -30,4 +32,4 @@ exec scripts/headless-session.sh bash -c '
       jq -r "[.data[1][2][].data[1].label.data // empty] | map(select(. != \"\")) | .[0:4] | join(\"  |  \")")
     echo "$(date +%T)  tray: $label  |  $rows"
   done
-' "$app"
+' "$app" "${extra[@]}"
