@@ -151,9 +151,10 @@ pub fn canonical_endpoint(endpoint: &str) -> String {
 
 /// Entry point for every path outside the control API.
 pub async fn entry(State(state): State<AppState>, request: Request) -> Response {
-    let path = request.uri().path();
-    let endpoint = path.trim_start_matches('/').to_owned();
-    if !path.starts_with("/api/") {
+    // Normalized once: the fault check below and the routing see the same endpoint, however
+    // many slashes lead the path.
+    let endpoint = request.uri().path().trim_start_matches('/').to_owned();
+    if !endpoint.starts_with("api/") {
         return handle(state, &endpoint, request).await;
     }
     let decision = {

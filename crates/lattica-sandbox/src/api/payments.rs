@@ -136,7 +136,7 @@ pub async fn get_payment(state: AppState, caller: Caller, params: Params) -> Api
         .query(move |store| Ok(payments::get(store.conn(), &caller.account_id, &lookup)?))
         .await?
         .ok_or_else(|| ApiError::not_found(format_args!("payment {payment_id}")))?;
-    view::payment(&payment)
+    view::stored_payment(payment, state.payments())
 }
 
 #[derive(Debug, Serialize)]

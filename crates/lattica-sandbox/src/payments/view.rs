@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::PaymentService;
 use crate::api::envelope::{ApiResult, ok};
 use crate::db::payment_methods::MethodRecord;
 use crate::db::payments::{CardOnPayment, PaymentRecord, PaymentStatus};
@@ -106,4 +107,14 @@ impl<'a> From<&'a PaymentRecord> for PaymentView<'a> {
 /// The `result` for a payment.
 pub fn payment(p: &PaymentRecord) -> ApiResult {
     ok(&PaymentView::from(p))
+}
+
+/// The `result` for a payment read back from the database: a 3-D Secure step it waits for is
+/// served where the payment origin listens now, which a restart may have moved since the
+/// payment was confirmed.
+pub fn stored_payment(mut p: PaymentRecord, service: &PaymentService) -> ApiResult {
+    if p.next_action_url.is_some() {
+        p.next_action_url = Some(service.three_ds_url(&p.id));
+    }
+    payment(&p)
 }

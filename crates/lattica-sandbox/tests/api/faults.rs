@@ -118,3 +118,28 @@ async fn rates_latency_status_and_endpoint_filter() {
     t.control("clear_faults", json!({})).await.result();
     assert!(t.call(CREDITS, json!({})).await.result().is_number());
 }
+
+#[tokio::test]
+async fn faults_apply_however_many_slashes_lead_the_path() {
+    let t = spawn().await;
+    t.control("set_faults", json!({"failNext": 1}))
+        .await
+        .result();
+    // `//api/…` is served as the same endpoint, so it meets the same faults.
+    t.call(&format!("/{CREDITS}"), json!({}))
+        .await
+        .assert_error(503, "SERVICE_UNAVAILABLE");
+    t.control("set_faults", json!({"failNext": 1, "endpoints": [CREDITS]}))
+        .await
+        .result();
+    t.call(&format!("//{CREDITS}"), json!({}))
+        .await
+        .assert_error(503, "SERVICE_UNAVAILABLE");
+    assert!(
+        t.call(&format!("//{CREDITS}"), json!({}))
+            .await
+            .result()
+            .is_number(),
+        "the counter was used up by the slashed path"
+    );
+}

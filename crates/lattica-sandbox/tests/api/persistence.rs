@@ -131,3 +131,46 @@ async fn credits_that_run_out_during_downtime_stop_the_workers_back_then() {
         "{stopped} is before the restart at {restarted}"
     );
 }
+
+#[tokio::test]
+async fn a_payment_waiting_for_3ds_points_at_the_payment_origin_after_a_restart() {
+    let t = spawn().await;
+    let payment = t.create_payment(json!(50)).await;
+    let method = t.card("4000002760003184").await;
+    let pending = t
+        .confirm(
+            &payment["id"],
+            &method,
+            false,
+            &crate::payments_helpers::key(),
+        )
+        .await
+        .result();
+    let id = pending["id"].as_str().unwrap().to_owned();
+    let old = t.sandbox.payments_url();
+    assert_eq!(pending["nextAction"]["url"], format!("{old}/3ds/{id}"));
+
+    let TestSandbox { sandbox, dir, .. } = t;
+    sandbox.shutdown().await;
+    // Keep the old port taken, so the restarted payment origin cannot land on it again.
+    let _old_port = std::net::TcpListener::bind(old.trim_start_matches("http://")).unwrap();
+    let mut config = SandboxConfig::new(dir.path());
+    config.control = true;
+    let t = TestSandbox {
+        sandbox: start(config).await.unwrap(),
+        dir,
+        client: client(),
+    };
+    let new = t.sandbox.payments_url();
+    assert_ne!(new, old);
+    let read = t
+        .call("api/finance/get_payment", json!({"paymentId": id}))
+        .await
+        .result();
+    assert_eq!(read["status"], "requires_action");
+    let url = read["nextAction"]["url"].as_str().unwrap();
+    assert_eq!(url, format!("{new}/3ds/{id}"));
+    let page = t.client.get(url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the page is served there");
+    t.sandbox.shutdown().await;
+}
