@@ -127,8 +127,39 @@ pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {
-    eprintln!("lattica-tray: {message}");
+    eprintln!("lattica-tray: {}", terminal_safe(message));
     ExitCode::from(code)
+}
+
+/// Text as it may reach a terminal: every control character (C0, DEL, C1: escape sequences,
+/// a title change, a clear screen, a stray line break) and every bidirectional override
+/// becomes `�`. Whatever came from the server (an e-mail, a currency, a message) passes here
+/// before it is printed.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// JSON for a terminal: serde escapes C0 controls inside strings but writes C1 controls
+/// (`\u{9b}` starts a sequence on some terminals) as they are; these become `\u009b` here.
+fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if ('\u{80}'..='\u{9f}').contains(&c) || c == '\u{7f}' {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn code_of(error: &AppError) -> u8 {
@@ -318,12 +349,12 @@ async fn status(
 fn print_status(report: &StatusReport, popover: &lattica_core::view::PopoverView, json: bool) {
     if json {
         match serde_json::to_string_pretty(report) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => println!("{}", json_safe(&text)),
             Err(error) => eprintln!("lattica-tray: cannot encode the status: {error}"),
         }
         return;
     }
-    let line = |label: &str, value: &str| println!("{label:<22}{value}");
+    let line = |label: &str, value: &str| say(&format!("{label:<22}{value}"));
     line("Balance", &format!("{} credits", report.balance_text));
     if let Some(estimate) = &popover.estimate {
         line(
@@ -364,11 +395,38 @@ fn print_status(report: &StatusReport, popover: &lattica_core::view::PopoverView
 
 #[allow(clippy::print_stdout)] // The command's output is the point.
 fn say(message: &str) {
-    println!("{message}");
+    println!("{}", terminal_safe(message));
 }
 
 fn local(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local)
         .format("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+#[cfg(test)]
+mod terminal_tests {
+    use super::*;
+
+    #[test]
+    fn escapes_from_the_server_never_reach_the_terminal() {
+        let hostile = "ada@example.com\u{1b}]0;pwned\u{7}\u{1b}[2J\nnext\u{9b}31m\u{202e}gpj.exe";
+        let shown = terminal_safe(hostile);
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(!shown.contains('\u{202e}'), "{shown:?}");
+        assert!(
+            shown.starts_with("ada@example.com\u{fffd}]0;pwned"),
+            "{shown:?}"
+        );
+        assert_eq!(
+            terminal_safe("1,234.50 credits · $10.00"),
+            "1,234.50 credits · $10.00"
+        );
+
+        let json = serde_json::to_string(&serde_json::json!({ "currency": hostile })).unwrap();
+        let printed = json_safe(&json);
+        assert!(!printed.chars().any(char::is_control), "{printed:?}");
+        let back: serde_json::Value = serde_json::from_str(&printed).unwrap();
+        assert_eq!(back["currency"], hostile, "the JSON still means the same");
+    }
 }
