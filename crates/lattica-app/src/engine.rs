@@ -152,6 +152,8 @@ pub struct Engine {
     last_pruned: Option<Instant>,
     /// The end of a [`Command::WatchForCredits`].
     watch_until: Option<Instant>,
+    /// "Refresh now" came during a refresh: start another as soon as it ends.
+    again: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -186,6 +188,7 @@ impl Engine {
             next_due: Instant::now(),
             last_pruned: None,
             watch_until: None,
+            again: false,
         };
         // The chart paints before the first fetch returns.
         if let Some(history) = &engine.history {
@@ -253,6 +256,10 @@ impl Engine {
             Command::RefreshNow => {
                 if inflight.is_none() {
                     *inflight = self.start();
+                } else {
+                    // The refresh in flight may have read the balance before the user asked:
+                    // another one follows it.
+                    self.again = true;
                 }
             }
             Command::PopoverOpened => {
@@ -347,7 +354,11 @@ impl Engine {
                 self.state.watching_for_credits = self.watching();
                 self.state.snapshot = Some(snapshot);
                 self.state.connection = Connection::Connected;
-                self.next_due = Instant::now() + self.interval();
+                self.next_due = if std::mem::take(&mut self.again) {
+                    Instant::now()
+                } else {
+                    Instant::now() + self.interval()
+                };
             }
             Err(ClientError::Unauthorized { code, .. }) => {
                 let reason = match code.as_deref() {
