@@ -296,6 +296,14 @@ fn new_rejects_what_the_form_rejects() {
     );
 }
 
+/// The form fails on `field` alone, with a message that says `problem`.
+fn only_error(form: &SettingsForm, field: Field, problem: &str) {
+    let found = errors(form);
+    assert_eq!(found.len(), 1, "{form:?}: {found:?}");
+    assert_eq!(found[0].0, field, "{form:?}");
+    assert!(found[0].1.contains(problem), "{form:?}: {}", found[0].1);
+}
+
 #[test]
 fn the_default_console_url_parses_and_another_can_be_set() {
     let defaults = Settings::default();
@@ -320,10 +328,7 @@ fn the_default_console_url_parses_and_another_can_be_set() {
             console_url: text.into(),
             ..default_form()
         };
-        let found = errors(&form);
-        assert_eq!(found.len(), 1, "{text}: {found:?}");
-        assert_eq!(found[0].0, Field::ConsoleUrl, "{text}");
-        assert!(found[0].1.contains(problem), "{text}: {}", found[0].1);
+        only_error(&form, Field::ConsoleUrl, problem);
     }
     let local = SettingsForm {
         console_url: "http://127.0.0.1:8080/console".into(),
@@ -364,9 +369,6 @@ fn list_prices_override_the_built_in_table_one_line_each() {
             list_prices: text.into(),
             ..default_form()
         };
-        let found = errors(&form);
-        assert_eq!(found.len(), 1, "{text}: {found:?}");
-        assert_eq!(found[0].0, Field::ListPrices, "{text}");
-        assert!(found[0].1.contains(problem), "{text}: {}", found[0].1);
+        only_error(&form, Field::ListPrices, problem);
     }
 }
