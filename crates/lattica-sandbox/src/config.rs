@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use rust_decimal::Decimal;
 
@@ -25,6 +26,37 @@ impl ApiProfile {
         match self {
             Self::Full => "full",
             Self::Published => "published",
+        }
+    }
+}
+
+/// How long each step of a request may take, and how many connections a listener holds
+/// (each of the two listeners on its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// From the accept (or, on a kept-alive connection, the first byte of the next request) to
+    /// the end of the request head. A connection that sent nothing by then is closed quietly;
+    /// one in the middle of a head is answered `408 REQUEST_TIMEOUT` and closed.
+    pub header_timeout: Duration,
+    /// From the end of the head to the end of the body, however slowly it trickles in; past
+    /// it the request is answered `408 REQUEST_TIMEOUT` and the connection closed.
+    pub body_timeout: Duration,
+    /// How long a kept-alive connection may wait for its next request (and a client take to
+    /// read an answer) before it is closed.
+    pub idle_timeout: Duration,
+    /// Connections held at once. At the limit, idle ones (nothing of a request received) are
+    /// closed to make room, and a new connection waits for one to end.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    /// 10 s for a head, 30 s for a body, 60 s idle, 256 connections.
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 256,
         }
     }
 }
@@ -54,11 +86,14 @@ pub struct SandboxConfig {
     /// leading `/` or a missing `api/` is tolerated), to test a client's fallbacks. Each must
     /// be an endpoint the sandbox has, or [`crate::start`] refuses the configuration.
     pub hidden_endpoints: BTreeSet<String>,
+    /// Timeouts and the connection cap of both listeners.
+    pub limits: ConnectionLimits,
 }
 
 impl SandboxConfig {
     /// Both listeners on `127.0.0.1:0` (a free port each), time scale 1, no control API, the
-    /// hosted payment pages open to the Tauri app's origins, every endpoint served.
+    /// hosted payment pages open to the Tauri app's origins, every endpoint served, the default
+    /// [`ConnectionLimits`].
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         let loopback_any_port = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         Self {
@@ -73,6 +108,7 @@ impl SandboxConfig {
                 .to_vec(),
             profile: ApiProfile::Full,
             hidden_endpoints: BTreeSet::new(),
+            limits: ConnectionLimits::default(),
         }
     }
 }

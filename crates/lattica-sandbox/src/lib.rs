@@ -22,19 +22,21 @@ pub mod time;
 pub mod tokens;
 
 mod config;
+mod connections;
 mod error;
 mod server;
 
 use axum::Router;
 
-pub use config::{ApiProfile, SandboxConfig};
+pub use config::{ApiProfile, ConnectionLimits, SandboxConfig};
+pub use connections::LocalAddr;
 pub use error::SandboxError;
 pub use server::{RunningSandbox, start};
 pub use state::AppState;
 
-/// The platform API router: `/api/*` and, when enabled, `/control/*`. Serve it with
-/// `into_make_service_with_connect_info::<SocketAddr>()` so the control API can tell
-/// loopback peers apart.
+/// The platform API router: `/api/*` and, when enabled, `/control/*`. The control API takes
+/// requests only with the peer's `ConnectInfo<SocketAddr>` and the listener's [`LocalAddr`]
+/// in their extensions, which the sandbox's own listener ([`start`]) puts there.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .route("/control/{*action}", axum::routing::any(control::entry))

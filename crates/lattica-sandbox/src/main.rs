@@ -7,10 +7,12 @@ use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use lattica_sandbox::{ApiProfile, SandboxConfig, start};
+use lattica_sandbox::{ApiProfile, ConnectionLimits, SandboxConfig, start};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 /// A local implementation of the Lattica platform.
 #[derive(Debug, Parser)]
@@ -50,6 +52,19 @@ struct Args {
     /// client's fallback; repeat for several.
     #[arg(long = "without-endpoint", value_name = "ENDPOINT")]
     without_endpoints: Vec<String>,
+    /// Seconds a connection has to send a request head (from its accept, or from the first
+    /// byte of its next request).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, default_value = "10")]
+    header_timeout: Duration,
+    /// Seconds a request body has to arrive, from the end of its head.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, default_value = "30")]
+    body_timeout: Duration,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, default_value = "60")]
+    idle_timeout: Duration,
+    /// Connections each listener holds at once (idle ones make room for new ones).
+    #[arg(long, value_name = "N", default_value = "256", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
     /// Shut down when standard input reaches its end (a parent holding a pipe to it exited
     /// or closed it).
     #[arg(long)]
@@ -82,6 +97,12 @@ async fn main() -> ExitCode {
         config.profile = ApiProfile::Published;
     }
     config.hidden_endpoints = args.without_endpoints.into_iter().collect();
+    config.limits = ConnectionLimits {
+        header_timeout: args.header_timeout,
+        body_timeout: args.body_timeout,
+        idle_timeout: args.idle_timeout,
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+    };
 
     let sandbox = match start(config).await {
         Ok(sandbox) => sandbox,
@@ -119,6 +140,19 @@ async fn main() -> ExitCode {
     tracing::info!("shutting down");
     sandbox.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// A number of seconds (`1.5`), from a millisecond to a day.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let millis = text
+        .trim()
+        .parse::<Decimal>()
+        .ok()
+        .and_then(|seconds| seconds.checked_mul(Decimal::ONE_THOUSAND))
+        .and_then(|millis| millis.round().to_u64())
+        .filter(|millis| (1..=86_400_000).contains(millis))
+        .ok_or_else(|| format!("{text:?} is not a number of seconds from 0.001 to 86400"))?;
+    Ok(Duration::from_millis(millis))
 }
 
 /// Resolves once standard input reaches its end (or fails). Read on a thread of its own, not

@@ -1,5 +1,5 @@
-//! Serving: binding both listeners, the background settler, graceful shutdown, and the
-//! guard that turns a panic into a JSON 500.
+//! Starting: binding both listeners (served by [`crate::connections`]), the background
+//! settler, graceful shutdown, and the guard that turns a panic into a JSON 500.
 
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::envelope::ApiError;
 use crate::state::AppState;
-use crate::{SandboxConfig, SandboxError, hosted, settler};
+use crate::{SandboxConfig, SandboxError, connections, hosted, settler};
 
 /// How long shutdown waits for in-flight requests before cutting them off.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -67,9 +67,15 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
         .await
         .map_err(|e| SandboxError::Task(e.to_string()))??;
     let (stop, stopped) = watch::channel(false);
+    let limits = config.limits;
     let servers = vec![
-        serve(api, crate::router(state.clone()), stopped.clone()),
-        serve(payments, hosted::router(state.clone()), stopped.clone()),
+        connections::serve(api, crate::router(state.clone()), limits, stopped.clone()),
+        connections::serve(
+            payments,
+            hosted::router(state.clone()),
+            limits,
+            stopped.clone(),
+        ),
     ];
     let settler = tokio::spawn(settler::run(state.clone(), stopped));
     tracing::info!(%addr, %payments_addr, "sandbox listening");
@@ -88,21 +94,6 @@ async fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), SandboxErro
     let listener = TcpListener::bind(addr).await.map_err(fail)?;
     let bound = listener.local_addr().map_err(fail)?;
     Ok((listener, bound))
-}
-
-fn serve(listener: TcpListener, app: Router, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let service = app.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(listener, service)
-            .with_graceful_shutdown(async move {
-                // An error means the handle was dropped: stop as well.
-                let _ = stop.wait_for(|stopped| *stopped).await;
-            })
-            .await;
-        if let Err(error) = served {
-            tracing::error!(%error, "server stopped");
-        }
-    })
 }
 
 impl RunningSandbox {

@@ -44,10 +44,20 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// A bug or a failing disk.
     Internal,
+    /// The request head or body did not arrive in time.
+    RequestTimeout,
+    /// The request head is larger than the listener takes.
+    HeadersTooLarge,
+    /// The request is not HTTP the listener can read (a bad request line or header).
+    MalformedRequest,
+    /// The request comes from somewhere the control API does not take orders from.
+    Forbidden,
+    /// The body is not declared as `application/json` where only JSON is taken.
+    UnsupportedMediaType,
 }
 
 impl ErrorCode {
-    const ALL: [Self; 16] = [
+    const ALL: [Self; 21] = [
         Self::MethodNotAllowed,
         Self::UnknownEndpoint,
         Self::InvalidJson,
@@ -64,6 +74,11 @@ impl ErrorCode {
         Self::InvalidPaymentState,
         Self::ServiceUnavailable,
         Self::Internal,
+        Self::RequestTimeout,
+        Self::HeadersTooLarge,
+        Self::MalformedRequest,
+        Self::Forbidden,
+        Self::UnsupportedMediaType,
     ];
 
     /// Reads an `error_code` spelling.
@@ -90,6 +105,11 @@ impl ErrorCode {
             Self::InvalidPaymentState => "INVALID_PAYMENT_STATE",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL",
+            Self::RequestTimeout => "REQUEST_TIMEOUT",
+            Self::HeadersTooLarge => "HEADERS_TOO_LARGE",
+            Self::MalformedRequest => "MALFORMED_REQUEST",
+            Self::Forbidden => "FORBIDDEN",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
         }
     }
 
@@ -110,6 +130,11 @@ impl ErrorCode {
             Self::IdempotencyKeyInFlight | Self::InvalidPaymentState => StatusCode::CONFLICT,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::MalformedRequest => StatusCode::BAD_REQUEST,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         }
     }
 }

@@ -79,11 +79,19 @@ async fn the_binary_prints_its_line_serves_and_exits_cleanly_on_sigterm() {
 /// Starts the binary with `args` (and a fresh data directory); its start line, or `None`
 /// when it exits without one, and the child.
 async fn launch(args: &[&str]) -> (Option<Value>, std::process::Child, tempfile::TempDir) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lattica-sandbox"));
+    command.args(args);
+    launch_command(command).await
+}
+
+/// Starts `command` (the binary, perhaps through a shell) with a fresh `--data` directory.
+async fn launch_command(
+    mut command: Command,
+) -> (Option<Value>, std::process::Child, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lattica-sandbox"))
+    let mut child = command
         .arg("--data")
         .arg(dir.path())
-        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -155,4 +163,34 @@ async fn hiding_an_endpoint_that_does_not_exist_stops_the_binary() {
     assert!(start.is_none(), "no start line: {start:?}");
     let status = child.wait().unwrap();
     assert!(!status.success(), "{status}");
+}
+
+#[tokio::test]
+async fn idle_connections_do_not_lock_out_a_sandbox_short_of_file_descriptors() {
+    // 64 file descriptors: far fewer than the idle connections below, or the default cap.
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", r#"ulimit -n 64 && exec "$0" "$@""#])
+        .arg(env!("CARGO_BIN_EXE_lattica-sandbox"));
+    let (start, mut child, _dir) = launch_command(command).await;
+    let start = start.expect("a start line");
+    let url = start["url"].as_str().unwrap();
+    let token = start["token"].as_str().unwrap();
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        let connect = tokio::net::TcpStream::connect(url.trim_start_matches("http://"));
+        let connected = tokio::time::timeout(Duration::from_secs(5), connect)
+            .await
+            .expect("the sandbox keeps taking connections");
+        idle.push(connected.unwrap());
+    }
+    let answered = tokio::time::timeout(
+        Duration::from_secs(8),
+        post(url, "api/finance/get_account_credits", token, json!({})),
+    )
+    .await
+    .expect("answered before the 10 s head timeout could free anything");
+    assert_eq!(answered.0, 200, "{}", answered.1);
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

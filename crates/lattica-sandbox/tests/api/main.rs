@@ -4,6 +4,7 @@
 
 mod binary;
 mod checks;
+mod connections;
 mod control;
 mod endpoints;
 mod faults;
