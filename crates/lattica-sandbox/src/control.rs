@@ -1,11 +1,12 @@
 //! The control API (`POST /control/{action}`): lets tests and demos move the sandbox's
 //! clock, balance, tokens and faults. Served only with `--control`, and only to loopback
-//! peers; anyone else gets the same 404 as for a path that does not exist.
+//! peers (anyone else gets the same 404 as for a path that does not exist), that name this
+//! listener in `Host`, send no foreign `Origin` (403), and declare a JSON body (415).
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::Method;
+use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use rust_decimal::Decimal;
@@ -19,7 +20,7 @@ use crate::faults::Faults;
 use crate::payments::processor::ProcessorSettings;
 use crate::state::{AppState, Store};
 use crate::time::{self, Instant};
-use crate::{api, credits, payments, tokens};
+use crate::{LocalAddr, api, credits, payments, tokens};
 
 /// Largest balance `set_balance` accepts (and largest grant `record_payment` makes), far
 /// beyond any purchase, far below overflow.
@@ -30,8 +31,18 @@ pub async fn entry(State(state): State<AppState>, request: Request) -> Response 
     if !state.control_enabled() || !from_loopback(&request) {
         return ApiError::new(ErrorCode::UnknownEndpoint, "unknown endpoint").into_response();
     }
+    if let Err(error) = from_this_listener(&request) {
+        return error.into_response();
+    }
     if request.method() != Method::POST {
         return ApiError::new(ErrorCode::MethodNotAllowed, "only POST is allowed").into_response();
+    }
+    if !is_json(request.headers()) {
+        return ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "send control actions as application/json",
+        )
+        .into_response();
     }
     let action = request
         .uri()
@@ -66,6 +77,61 @@ fn from_loopback(request: &Request) -> bool {
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback())
+}
+
+/// Whether the request was meant for this listener by something on this machine: its `Host`
+/// names the listener as `127.0.0.1`, `localhost` or `[::1]` with its port (not another name
+/// that resolves here, as a DNS-rebinding page would send), and an `Origin`, if any, is the
+/// listener's own. A browser page elsewhere can thus neither reach nor drive the control API.
+fn from_this_listener(request: &Request) -> Result<(), ApiError> {
+    let forbidden = |why: &str| ApiError::new(ErrorCode::Forbidden, why.to_owned());
+    let port = request
+        .extensions()
+        .get::<LocalAddr>()
+        .map(|LocalAddr(local)| local.port())
+        .ok_or_else(|| forbidden("the control API is served by the sandbox's own listener"))?;
+    let headers = request.headers();
+    headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .filter(|host| names_listener(host, port))
+        .ok_or_else(|| {
+            forbidden("the Host header must name this listener on a loopback address")
+        })?;
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(());
+    };
+    let own = origin
+        .to_str()
+        .ok()
+        .and_then(|origin| origin.strip_prefix("http://"))
+        .is_some_and(|authority| names_listener(authority, port));
+    if own {
+        Ok(())
+    } else {
+        Err(forbidden("requests from other origins are refused"))
+    }
+}
+
+/// Whether `authority` (`host[:port]`) is a loopback name of the listener on `port`.
+fn names_listener(authority: &str, port: u16) -> bool {
+    let (host, given_port) = match authority.rsplit_once(':') {
+        Some((host, given)) if !given.contains(']') => (host, given.parse::<u16>().ok()),
+        _ => (authority, Some(80)),
+    };
+    let loopback = ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|name| host.eq_ignore_ascii_case(name));
+    loopback && given_port == Some(port)
+}
+
+/// Whether the body is declared as JSON (`application/json`, any parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
 async fn dispatch(state: &AppState, action: &str, params: Params) -> ApiResult {
@@ -324,6 +390,43 @@ mod tests {
                 .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
         }
         request
+    }
+
+    #[test]
+    fn hosts_and_origins_must_name_the_listener() {
+        for good in [
+            "127.0.0.1:5000",
+            "localhost:5000",
+            "LOCALHOST:5000",
+            "[::1]:5000",
+        ] {
+            assert!(names_listener(good, 5000), "{good}");
+        }
+        for bad in [
+            "127.0.0.1:5001",
+            "127.0.0.1",
+            "[::1]",
+            "evil.example:5000",
+            "localhost.evil.example:5000",
+            "127.0.0.2:5000",
+            "localhost:5000:5000",
+            "",
+        ] {
+            assert!(!names_listener(bad, 5000), "{bad}");
+        }
+        assert!(names_listener("localhost", 80) && names_listener("[::1]", 80));
+    }
+
+    #[test]
+    fn only_json_bodies_are_taken() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, value.parse().unwrap());
+            is_json(&headers)
+        };
+        assert!(with("application/json") && with("Application/JSON; charset=utf-8"));
+        assert!(!with("text/plain") && !with("application/json-seq") && !with(""));
+        assert!(!is_json(&HeaderMap::new()));
     }
 
     #[test]

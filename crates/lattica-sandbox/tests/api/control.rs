@@ -74,6 +74,7 @@ async fn actions_validate_their_input() {
     let raw = t
         .client
         .post(format!("{}/control/state", t.sandbox.url()))
+        .header("content-type", "application/json")
         .body("nope")
         .send()
         .await
@@ -160,4 +161,167 @@ async fn token_expiry_can_be_moved() {
     t.call("api/finance/get_account_credits", json!({}))
         .await
         .assert_error(401, "TOKEN_EXPIRED");
+}
+
+/// Posts `{}` (or `body`) to `control/{action}` with exactly these `Host`, `Origin` and
+/// `Content-Type` headers (`None`: not sent; `Host` defaults to the listener's).
+async fn control_with(
+    t: &crate::helpers::TestSandbox,
+    action: &str,
+    headers: [(&str, Option<&str>); 3],
+    body: &str,
+) -> crate::helpers::Answer {
+    let mut request = t
+        .client
+        .post(format!("{}/control/{action}", t.sandbox.url()))
+        .body(body.to_owned());
+    for (name, value) in headers {
+        if let Some(value) = value {
+            request = request.header(name, value);
+        }
+    }
+    crate::helpers::answer(request.send().await.unwrap()).await
+}
+
+fn port(t: &crate::helpers::TestSandbox) -> String {
+    t.sandbox.url().rsplit(':').next().unwrap().to_owned()
+}
+
+const JSON: Option<&str> = Some("application/json");
+
+#[tokio::test]
+async fn control_refuses_a_host_that_is_not_this_listener() {
+    let t = spawn().await;
+    let port = port(&t);
+    let balance = |credits| json!({"credits": credits}).to_string();
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        "127.0.0.1:1".to_owned(),
+        "localhost".to_owned(),
+        format!("192.168.1.20:{port}"),
+    ] {
+        let refused = control_with(
+            &t,
+            "set_balance",
+            [
+                ("host", Some(&host)),
+                ("origin", None),
+                ("content-type", JSON),
+            ],
+            &balance(7),
+        )
+        .await;
+        refused.assert_error(403, "FORBIDDEN");
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let state = control_with(
+            &t,
+            "state",
+            [
+                ("host", Some(&host)),
+                ("origin", None),
+                ("content-type", JSON),
+            ],
+            "{}",
+        )
+        .await
+        .result();
+        assert!(
+            state["credits"].as_f64().unwrap() > 7.0,
+            "{host}: untouched"
+        );
+    }
+}
+
+#[tokio::test]
+async fn control_refuses_a_foreign_origin() {
+    let t = spawn().await;
+    let port = port(&t);
+    for origin in [
+        "http://evil.example".to_owned(),
+        "null".to_owned(),
+        format!("https://127.0.0.1:{port}"),
+        format!("http://127.0.0.1:{port}.evil.example"),
+        "http://127.0.0.1:1".to_owned(),
+    ] {
+        control_with(
+            &t,
+            "set_balance",
+            [
+                ("host", None),
+                ("origin", Some(&origin)),
+                ("content-type", JSON),
+            ],
+            r#"{"credits": 7}"#,
+        )
+        .await
+        .assert_error(403, "FORBIDDEN");
+    }
+    for origin in [
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ] {
+        let state = control_with(
+            &t,
+            "state",
+            [
+                ("host", None),
+                ("origin", Some(&origin)),
+                ("content-type", JSON),
+            ],
+            "",
+        )
+        .await
+        .result();
+        assert!(
+            state["credits"].as_f64().unwrap() > 7.0,
+            "{origin}: untouched"
+        );
+    }
+}
+
+#[tokio::test]
+async fn control_requires_a_json_content_type() {
+    let t = spawn().await;
+    t.freeze().await;
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/jsonp"),
+        Some(""),
+    ] {
+        control_with(
+            &t,
+            "set_balance",
+            [
+                ("host", None),
+                ("origin", None),
+                ("content-type", content_type),
+            ],
+            r#"{"credits": 7}"#,
+        )
+        .await
+        .assert_error(415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+    for content_type in ["application/json; charset=utf-8", "Application/JSON"] {
+        let state = control_with(
+            &t,
+            "set_balance",
+            [
+                ("host", None),
+                ("origin", None),
+                ("content-type", Some(content_type)),
+            ],
+            r#"{"credits": 7}"#,
+        )
+        .await
+        .result();
+        assert_eq!(state["credits"], json!(7), "{content_type}");
+    }
 }
