@@ -11,6 +11,33 @@ use tempfile::TempDir;
 
 use crate::{Context, Result, built_binary, ensure};
 
+/// Which platform a sandbox plays: the suites of the core flows run on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Every endpoint, ours (pricing, payments) included.
+    Full,
+    /// Only what Lattica publishes (`--published-only`).
+    Published,
+}
+
+impl Profile {
+    /// What the menu and the popover call "Add credit" there.
+    pub fn add_credit(self) -> &'static str {
+        match self {
+            Self::Full => "Add credit…",
+            Self::Published => "Add credit in the web console…",
+        }
+    }
+
+    /// A name for screenshots and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Published => "published",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Sandbox {
     data: TempDir,
@@ -31,7 +58,15 @@ impl Sandbox {
 
     /// The same, playing the platform as Lattica publishes it: no pricing, no payments API.
     pub fn spawn_published() -> Result<Self> {
-        Self::spawn_with(&["--published-only"])
+        Self::spawn_on(Profile::Published)
+    }
+
+    /// A fresh sandbox playing `profile`.
+    pub fn spawn_on(profile: Profile) -> Result<Self> {
+        match profile {
+            Profile::Full => Self::spawn_with(&[]),
+            Profile::Published => Self::spawn_with(&["--published-only"]),
+        }
     }
 
     fn spawn_with(flags: &[&str]) -> Result<Self> {

@@ -9,7 +9,9 @@ use lattica_e2e::desktop::{Notification, NotificationWatch};
 use lattica_e2e::{Result, eventually};
 use serde_json::json;
 
-use crate::support::{WAIT, label_becomes, steady_sandbox};
+use lattica_e2e::sandbox::Profile;
+
+use crate::support::{WAIT, label_becomes, steady_sandbox, steady_sandbox_on};
 
 /// Waits until the notifications since `watch` number `count`, and returns them.
 async fn notifications(watch: &NotificationWatch, count: usize) -> Result<Vec<Notification>> {
@@ -90,6 +92,38 @@ async fn a_falling_balance_alerts_once_per_level_and_a_restart_repeats_nothing()
     .await?;
     assert_eq!(summaries(&seen)[4], "Lattica credits low");
     assert_eq!(seen.len(), 5, "{seen:?}");
+    app.quit(&tray).await
+}
+
+#[tokio::test]
+async fn on_the_published_platform_levels_follow_list_prices_and_a_top_up_is_told() -> Result<()> {
+    // No prices there and no worker running: one G7E_2XLARGE (the public clients' default) at
+    // its assumed list price of 4.8 credits/h. 500 credits: 104 h, fine.
+    let sandbox = steady_sandbox_on(Profile::Published, "500").await?;
+    let env = fast_env(&sandbox.url)?;
+    env.login(&sandbox.token)?;
+    let watch = NotificationWatch::start()?;
+    let (app, tray) = App::launch(&env, &[]).await?;
+    label_becomes(&tray, "500 cr").await?;
+
+    sandbox.set_balance("100").await?; // 20.8 h: below the 24 h default
+    let seen = notifications(&watch, 1).await?;
+    assert_eq!(summaries(&seen), ["Lattica credits low"]);
+    assert!(seen[0].body.contains("100 credits left"), "{:?}", seen[0]);
+    assert!(seen[0].body.contains("about 20 h"), "{:?}", seen[0]);
+    sandbox.set_balance("10").await?; // 2 h: below the 3 h default
+    let seen = notifications(&watch, 2).await?;
+    assert_eq!(summaries(&seen)[1], "Lattica credits critically low");
+    sandbox.set_balance("0").await?;
+    let seen = notifications(&watch, 3).await?;
+    assert_eq!(summaries(&seen)[2], "Lattica credits empty");
+
+    sandbox.set_balance("200").await?;
+    let seen = notifications(&watch, 4).await?;
+    assert_eq!(summaries(&seen)[3], "Credits added: +200 credits");
+    assert_eq!(seen[3].body, "Balance now 200 credits");
+    app.wait_for_refreshes(3).await?;
+    assert_eq!(watch.new_since()?.len(), 4, "{:?}", watch.new_since()?);
     app.quit(&tray).await
 }
 

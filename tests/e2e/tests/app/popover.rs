@@ -7,7 +7,9 @@ use lattica_e2e::{Result, artifacts_dir, eventually};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
+use lattica_e2e::sandbox::Profile;
+
+use crate::support::{WAIT, label_becomes, painted, steady_sandbox_on};
 
 /// The text of `#id`, once it is non-empty.
 pub async fn text_of(driver: &WebDriver, id: &str) -> Result<String> {
@@ -38,7 +40,24 @@ async fn save_screenshot(driver: &WebDriver, name: &str) -> Result<()> {
 
 #[tokio::test]
 async fn popover_shows_the_same_figures_as_the_sandbox() -> Result<()> {
-    let sandbox = steady_sandbox("1234.56").await?;
+    popover_figures(Profile::Full, "at platform prices").await
+}
+
+#[tokio::test]
+async fn popover_shows_the_same_figures_on_the_published_platform() -> Result<()> {
+    popover_figures(Profile::Published, "at list prices").await
+}
+
+async fn popover_figures(profile: Profile, basis: &str) -> Result<()> {
+    let save_screenshot = |driver: &WebDriver, name: &str| {
+        let name = match profile {
+            Profile::Full => name.to_owned(),
+            other => format!("{name}-{}", other.name()),
+        };
+        let driver = driver.clone();
+        async move { save_screenshot(&driver, &name).await }
+    };
+    let sandbox = steady_sandbox_on(profile, "1234.56").await?;
     let models = sandbox.api("api/model/list_models", json!({})).await?;
     let cheap = models["models"]
         .as_array()
@@ -63,9 +82,12 @@ async fn popover_shows_the_same_figures_as_the_sandbox() -> Result<()> {
     let driver = app.driver()?;
 
     text_becomes(driver, "balance", "1,234.56").await?;
-    // 1,234.56 credits at 1.2 credits/h: 1,028.8 h.
+    // 1,234.56 credits at 1.2 credits/h (the platform's price, and the assumed list price):
+    // 1,028.8 h.
     let estimate = text_of(driver, "estimate").await?;
     assert!(estimate.contains("about 42 d 20 h"), "{estimate}");
+    text_becomes(driver, "estimate-basis", basis).await?;
+    text_becomes(driver, "add-credit", profile.add_credit()).await?;
     let workers = text_of(driver, "workers").await?;
     assert!(workers.contains("1 worker"), "{workers}");
     let note = text_of(driver, "estimate-note").await?;

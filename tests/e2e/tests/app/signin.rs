@@ -7,7 +7,9 @@ use lattica_e2e::app::{App, AppEnv};
 use lattica_e2e::{Result, artifacts_dir, desktop, eventually};
 use thirtyfour::prelude::*;
 
-use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
+use lattica_e2e::sandbox::Profile;
+
+use crate::support::{WAIT, label_becomes, painted, steady_sandbox_on};
 
 /// Switches the session to the window whose document title is `title`.
 pub async fn switch_to_window(driver: &WebDriver, title: &str) -> Result<()> {
@@ -41,7 +43,16 @@ async fn error_text(driver: &WebDriver) -> Result<String> {
 
 #[tokio::test]
 async fn bad_token_then_good_token() -> Result<()> {
-    let sandbox = steady_sandbox("500").await?;
+    bad_token_then_good_token_on(Profile::Full).await
+}
+
+#[tokio::test]
+async fn bad_token_then_good_token_on_the_published_platform() -> Result<()> {
+    bad_token_then_good_token_on(Profile::Published).await
+}
+
+async fn bad_token_then_good_token_on(profile: Profile) -> Result<()> {
+    let sandbox = steady_sandbox_on(profile, "500").await?;
     let env = AppEnv::new(&sandbox.url)?;
     let (app, tray) = App::with_webdriver(&env).await?;
     label_becomes(&tray, "signed out").await?;
@@ -52,7 +63,11 @@ async fn bad_token_then_good_token() -> Result<()> {
     submit_token(driver, "lt_this_token_is_not_known_1234567890").await?;
     let refused = error_text(driver).await?;
     assert!(refused.contains("did not accept"), "{refused}");
-    std::fs::write(artifacts_dir().join("signin-refused.png"), {
+    let shot = match profile {
+        Profile::Full => "signin-refused.png".to_owned(),
+        other => format!("signin-refused-{}.png", other.name()),
+    };
+    std::fs::write(artifacts_dir().join(shot), {
         painted(driver).await?;
         desktop::window_png("Sign in to Lattica")?
     })?;

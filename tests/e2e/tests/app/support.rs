@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use lattica_e2e::app::{App, AppEnv};
-use lattica_e2e::sandbox::Sandbox;
+use lattica_e2e::sandbox::{Profile, Sandbox};
 use lattica_e2e::tray::TrayItem;
 use lattica_e2e::{Result, eventually, require_session};
 use serde_json::json;
@@ -13,8 +13,13 @@ pub const WAIT: Duration = Duration::from_secs(20);
 
 /// A sandbox whose balance holds still: no worker runs, the balance is `credits`.
 pub async fn steady_sandbox(credits: &str) -> Result<Sandbox> {
+    steady_sandbox_on(Profile::Full, credits).await
+}
+
+/// The same, playing `profile`.
+pub async fn steady_sandbox_on(profile: Profile, credits: &str) -> Result<Sandbox> {
     require_session()?;
-    let sandbox = Sandbox::spawn()?;
+    let sandbox = Sandbox::spawn_on(profile)?;
     sandbox
         .control("stop_worker", json!({ "all": true }))
         .await?;

@@ -5,11 +5,27 @@ use lattica_e2e::Result;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use crate::support::{icon_becomes, label_becomes, menu_row, signed_in_app, steady_sandbox};
+use lattica_e2e::sandbox::Profile;
+
+use crate::support::{
+    icon_becomes, label_becomes, menu_row, signed_in_app, steady_sandbox, steady_sandbox_on,
+};
 
 #[tokio::test]
 async fn label_icon_and_menu_rows_follow_the_sandbox() -> Result<()> {
-    let sandbox = steady_sandbox("1234.56").await?;
+    // 1,234.56 credits for one default worker at the platform's 1.2 credits/h: 1,028.8 h.
+    label_icon_and_menu_rows(Profile::Full, "about 42 d 20 h").await
+}
+
+#[tokio::test]
+async fn label_icon_and_menu_rows_follow_the_published_platform() -> Result<()> {
+    // The published platform has no prices: one G7E_2XLARGE (the public clients' default) at
+    // its assumed list price, 4.8 credits/h: 257.2 h.
+    label_icon_and_menu_rows(Profile::Published, "about 10 d 17 h").await
+}
+
+async fn label_icon_and_menu_rows(profile: Profile, idle_estimate: &str) -> Result<()> {
+    let sandbox = steady_sandbox_on(profile, "1234.56").await?;
     let (_env, app, tray) = signed_in_app(&sandbox).await?;
 
     label_becomes(&tray, "1.2k cr").await?;
@@ -18,12 +34,8 @@ async fn label_icon_and_menu_rows_follow_the_sandbox() -> Result<()> {
         r == "Balance: 1,234.56 credits"
     })
     .await?;
-    // 1,234.56 credits at 1.2 credits/h for one default worker: 1,028.8 h = 42 d 20 h.
-    assert!(
-        rows.iter()
-            .any(|r| r == "Estimated usage time: about 42 d 20 h for 1 worker (none running)"),
-        "{rows:?}"
-    );
+    let idle_row = format!("Estimated usage time: {idle_estimate} for 1 worker (none running)");
+    assert!(rows.contains(&idle_row), "{rows:?}");
     let payments = sandbox
         .api("api/finance/get_transaction_history", json!({}))
         .await?;
@@ -39,7 +51,7 @@ async fn label_icon_and_menu_rows_follow_the_sandbox() -> Result<()> {
     );
     for entry in [
         "Open",
-        "Add credit…",
+        profile.add_credit(),
         "Refresh now",
         "Settings…",
         "Sign out",
@@ -48,7 +60,8 @@ async fn label_icon_and_menu_rows_follow_the_sandbox() -> Result<()> {
         assert!(rows.iter().any(|r| r == entry), "no {entry:?} in {rows:?}");
     }
 
-    // Four parallel workers of the expensive type: 1,234.56 / (4 × 4.8) h ≈ 2 d 16 h.
+    // Four parallel workers of the expensive type: 1,234.56 / (4 × 4.8) h ≈ 2 d 16 h (its
+    // platform price and its list price agree).
     let models = sandbox.api("api/model/list_models", json!({})).await?;
     let model = models["models"]
         .as_array()
@@ -72,7 +85,7 @@ async fn label_icon_and_menu_rows_follow_the_sandbox() -> Result<()> {
     sandbox
         .control("stop_worker", json!({ "all": true }))
         .await?;
-    sandbox.set_balance("20").await?; // ~16 h for one worker: below the 24 h default
+    sandbox.set_balance("20").await?; // 16 h or 4 h for one worker: below the 24 h default
     tray.click("Refresh now")?;
     icon_becomes(&tray, "low").await?;
     label_becomes(&tray, "20 cr").await?;
