@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use lattica_client::SessionToken;
 use lattica_core::settings::Settings;
-use lattica_sandbox::{RunningSandbox, SandboxConfig};
+use lattica_sandbox::{ApiProfile, RunningSandbox, SandboxConfig};
 use serde_json::{Value, json};
 use tauri::test::{MockRuntime, mock_builder};
-use tauri::{App, Listener, WebviewWindow};
+use tauri::{App, Listener, Manager, WebviewWindow};
 
 use lattica_app::backend::Backend;
 use lattica_app::engine::{Engine, EngineState};
@@ -30,9 +30,14 @@ struct TestApp {
 
 /// The app on the mock runtime, signed in to a fresh sandbox whose balance holds still.
 fn signed_in_app() -> TestApp {
+    signed_in_app_on(ApiProfile::Full)
+}
+
+fn signed_in_app_on(profile: ApiProfile) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = SandboxConfig::new(dir.path().join("sandbox"));
     config.control = true;
+    config.profile = profile;
     // On the app's own runtime, where the commands run, so it serves while they wait.
     let sandbox = tauri::async_runtime::block_on(lattica_sandbox::start(config)).unwrap();
     control(&sandbox, "stop_worker", json!({"all": true}));
@@ -115,6 +120,31 @@ fn each_window_gets_only_its_payment_commands() {
     }
     let signin = window(&test.app, "signin");
     assert!(not_allowed(&signin, "payment_pay"));
+}
+
+#[test]
+fn on_the_published_platform_the_wizard_says_where_credit_is_added() {
+    let test = signed_in_app_on(ApiProfile::Published);
+    // The figures the engine knows, as after a refresh.
+    let engine = test
+        .app
+        .state::<lattica_app::engine::EngineHandle>()
+        .inner()
+        .clone();
+    let mut state = engine.subscribe();
+    tauri::async_runtime::block_on(state.wait_for(|s| s.snapshot.is_some())).unwrap();
+    let wizard = window(&test.app, "wizard");
+    let context = invoke(&wizard, "payment_context", json!({})).unwrap();
+    let why = context["unavailable"].as_str().unwrap();
+    assert!(why.contains("web console"), "{why}");
+    assert!(!why.contains("HTTP") && !why.contains("api/"), "{why}");
+    assert_eq!(context["balance"], "100.00");
+    assert_eq!(context["suggestions"], json!([]));
+    let popover = window(&test.app, "popover");
+    assert_eq!(
+        invoke(&popover, "quick_top_up_offer", json!({})).unwrap(),
+        json!(null)
+    );
 }
 
 #[test]

@@ -24,6 +24,23 @@ impl Payments {
     pub async fn wizard(&self) -> Result<WizardContext, AppError> {
         let client = self.client()?;
         let (pricing, methods) = tokio::join!(client.get_pricing(), client.list_payment_methods());
+        let unsupported = [pricing.as_ref().err(), methods.as_ref().err()]
+            .into_iter()
+            .flatten()
+            .any(ClientError::is_unsupported);
+        if client.lacks_payments() || unsupported {
+            // Reached some other way than "Add credit" (which opens the web console there):
+            // say where credit is added, with the balance known.
+            return Ok(WizardContext::unavailable(
+                "This platform takes no payments in the app: add credit in the Lattica web \
+                 console (Add credit in the tray menu opens it).",
+                self.engine()
+                    .state()
+                    .snapshot
+                    .as_ref()
+                    .map(|s| format::credits(s.balance)),
+            ));
+        }
         let pricing = self.remember(pricing?);
         let methods = methods
             .inspect_err(|error| tracing::warn!(%error, "could not list the saved cards"))

@@ -160,6 +160,23 @@ pub struct WizardContext {
     pub attempt: Option<AttemptView>,
 }
 
+impl WizardContext {
+    /// A wizard that cannot take a payment here, and says why.
+    pub fn unavailable(why: &str, balance: Option<String>) -> Self {
+        Self {
+            unavailable: Some(why.to_owned()),
+            suggestions: Vec::new(),
+            preselected: None,
+            limits_hint: None,
+            payments_origin: None,
+            card_form_url: None,
+            saved_cards: Vec::new(),
+            balance,
+            attempt: None,
+        }
+    }
+}
+
 /// The popover's one-click top-up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
