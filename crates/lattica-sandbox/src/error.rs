@@ -13,6 +13,12 @@ pub enum SandboxError {
         /// What the OS said.
         source: std::io::Error,
     },
+    /// The data directory (or the database in it) cannot be written.
+    #[error("the data folder {} is read-only: give --data a folder this user can write", path.display())]
+    ReadOnly {
+        /// The directory in question.
+        path: PathBuf,
+    },
     /// A listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

@@ -151,7 +151,36 @@ pub fn open(data_dir: &Path) -> Result<Connection, SandboxError> {
         path: data_dir.to_path_buf(),
         source,
     })?;
+    let read_only = || SandboxError::ReadOnly {
+        path: data_dir.to_path_buf(),
+    };
+    // SQLite opens a file it cannot write read-only without a word and fails at the first
+    // write, deep in the start; a folder it cannot write fails with "unable to open". Both
+    // are the same problem for the user, said once here.
+    let probe = data_dir.join(".write-probe");
+    match std::fs::write(&probe, b"") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            return Err(read_only());
+        }
+        Err(source) => {
+            return Err(SandboxError::DataDir {
+                path: data_dir.to_path_buf(),
+                source,
+            });
+        }
+    }
     let mut conn = Connection::open(data_dir.join(FILE_NAME))?;
+    if conn.is_readonly(rusqlite::DatabaseName::Main)? {
+        return Err(read_only());
+    }
     // WAL + NORMAL: a commit survives a crash of the process (not of the OS) without an
     // fsync per write, which keeps mutations cheap. Another process holding the file
     // (a second sandbox on the same directory) waits a little instead of failing at once.

@@ -194,3 +194,39 @@ async fn idle_connections_do_not_lock_out_a_sandbox_short_of_file_descriptors() 
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn a_read_only_data_folder_is_named_as_such() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for path in [dir.path(), data.as_path()] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    // Root writes anywhere: the sandbox then runs as `nobody`, for whom the folder is read-only.
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0"));
+    let mut command = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+        c.arg(env!("CARGO_BIN_EXE_lattica-sandbox"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_lattica-sandbox"))
+    };
+    let out = command
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(!out.status.success(), "{stderr}");
+    assert!(out.stdout.is_empty(), "no start line");
+    assert!(stderr.contains("is read-only"), "{stderr}");
+    assert!(!stderr.contains("corrupt"), "{stderr}");
+}
