@@ -11,6 +11,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod fetch;
+pub mod locale;
 pub mod logging;
 pub mod paths;
 pub mod payment;

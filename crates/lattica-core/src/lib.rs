@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod estimate;
 pub mod format;
 pub mod history;
+pub mod input;
 pub mod level;
 pub mod settings;
 pub mod view;

@@ -42,7 +42,8 @@ pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
     form: SettingsForm,
 ) -> Result<SettingsView, IpcError> {
-    let settings = Settings::from_form(&form).map_err(AppError::InvalidSettings)?;
+    let settings = Settings::from_form_in(&form, lattica_app::locale::number_style())
+        .map_err(AppError::InvalidSettings)?;
     let (prefs, sessions, engine) = (
         app.state::<Preferences>(),
         app.state::<Sessions>(),

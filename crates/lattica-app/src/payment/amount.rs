@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use lattica_client::{Money, Pricing};
 use lattica_core::estimate::{Estimate, PriceTable, Rates, estimate};
 use lattica_core::format;
+use lattica_core::input::{NumberError, NumberStyle, parse_number};
 use lattica_core::view::Snapshot;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -17,8 +18,9 @@ const MAX_DECIMALS: u32 = 2;
 pub enum AmountError {
     #[error("Enter a number of credits.")]
     Empty,
-    #[error("Enter a number of credits, like 50 or 12.5.")]
-    NotANumber,
+    /// Not a number, or one that could be read as two numbers; says how to write it.
+    #[error(transparent)]
+    Unreadable(NumberError),
     #[error("Use at most two decimals.")]
     TooManyDecimals,
     #[error("The smallest purchase is {} credits.", credits_text(*.0))]
@@ -39,21 +41,14 @@ pub struct Purchase {
 }
 
 impl Purchase {
-    /// Parses what the user typed ("50", "12.5", "1,000") and checks it against `pricing`.
-    /// The error is a sentence for the user.
-    pub fn parse(text: &str, pricing: &Pricing) -> Result<Self, AmountError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(AmountError::Empty);
-        }
-        let plain: String = text.chars().filter(|c| *c != ',').collect();
-        let well_formed = plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-            && plain.bytes().filter(|b| *b == b'.').count() <= 1
-            && plain.bytes().any(|b| b.is_ascii_digit());
-        let credits = well_formed
-            .then(|| Decimal::from_str_exact(&plain).ok())
-            .flatten()
-            .ok_or(AmountError::NotANumber)?;
+    /// Reads what the user typed ("50", "12.5", "1,000", and "12,5" where the locale writes
+    /// a decimal comma; see [`lattica_core::input`]) and checks it against `pricing`. The
+    /// error is a sentence for the user.
+    pub fn parse(text: &str, style: NumberStyle, pricing: &Pricing) -> Result<Self, AmountError> {
+        let credits = parse_number(text, style).map_err(|error| match error {
+            NumberError::Empty => AmountError::Empty,
+            other => AmountError::Unreadable(other),
+        })?;
         Self::new(credits, pricing)
     }
 
@@ -171,29 +166,46 @@ mod tests {
     }
 
     fn error(text: &str) -> String {
-        Purchase::parse(text, &pricing()).unwrap_err().to_string()
+        Purchase::parse(text, NumberStyle::DecimalPoint, &pricing())
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn amounts_within_the_limits_in_whole_cents() {
-        let p = Purchase::parse(" 1,000 ", &pricing()).unwrap();
+        let point = NumberStyle::DecimalPoint;
+        let p = Purchase::parse(" 1,000 ", point, &pricing()).unwrap();
         assert_eq!(p.credits, Decimal::from(1000));
         assert_eq!(p.price.amount, 100_000);
-        let p = Purchase::parse("12.50", &pricing()).unwrap();
+        let p = Purchase::parse("12.50", point, &pricing()).unwrap();
         assert_eq!(p.credits.to_string(), "12.5");
         assert_eq!(p.price.amount, 1250);
         assert!(error("9.99").contains("smallest purchase is 10"));
         assert!(error("5000.01").contains("At most 5,000"));
         assert!(error("12.345").contains("two decimals"));
         assert!(error("").contains("Enter a number"));
-        for bad in ["abc", "1.2.3", "-20", "1e3", ".", "20 credits"] {
-            assert!(error(bad).contains("like 50"), "{bad}: {}", error(bad));
+        for bad in ["abc", "1.2.3", "-20", "1e3", ".", "20 credits", "12,5"] {
+            assert!(
+                error(bad).contains("like 1250 or 12.5"),
+                "{bad}: {}",
+                error(bad)
+            );
         }
+        // Twelve and a half where the locale writes it so; never 125.
+        let comma = NumberStyle::DecimalComma;
+        let p = Purchase::parse("12,5", comma, &pricing()).unwrap();
+        assert_eq!(p.credits, Decimal::new(125, 1));
+        assert!(
+            Purchase::parse("1,000", comma, &pricing())
+                .unwrap_err()
+                .to_string()
+                .contains("could mean 1 or 1000")
+        );
     }
 
     #[test]
     fn quote_prices_and_estimates_the_runtime() {
-        let p = Purchase::parse("24", &pricing()).unwrap();
+        let p = Purchase::parse("24", NumberStyle::DecimalPoint, &pricing()).unwrap();
         let prices = PriceTable {
             default_instance_type: "T4".into(),
             credits_per_hour: BTreeMap::from([("T4".into(), Decimal::new(12, 1))]),

@@ -81,7 +81,11 @@ impl Payments {
     /// `credits` (as typed) checked against the platform's limits, with its price.
     pub async fn purchase(&self, credits: &str) -> Result<Purchase, AppError> {
         let pricing = self.pricing().await?;
-        Ok(Purchase::parse(credits, &pricing)?)
+        Ok(Purchase::parse(
+            credits,
+            crate::locale::number_style(),
+            &pricing,
+        )?)
     }
 
     /// The quote of `purchase` at the figures the refresh loop last published.

@@ -96,7 +96,12 @@ impl Fixture {
 
     async fn purchase(&self, credits: &str) -> Purchase {
         let pricing = self.client.get_pricing().await.unwrap();
-        Purchase::parse(credits, &pricing).unwrap()
+        Purchase::parse(
+            credits,
+            lattica_core::input::NumberStyle::DecimalPoint,
+            &pricing,
+        )
+        .unwrap()
     }
 
     async fn balance(&self) -> Decimal {

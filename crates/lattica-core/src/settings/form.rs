@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use url::{Host, Url};
 
 use super::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings};
+use crate::input::{NumberError, NumberStyle, parse_number};
 use crate::level::{Threshold, Thresholds};
 
 /// The settings window's fields, as typed. Numbers arrive as the text of their inputs so that
@@ -64,6 +65,8 @@ pub enum SettingsError {
     RefreshIntervalNotWhole,
     RefreshIntervalOutOfRange,
     ThresholdNotANumber(Field),
+    /// A threshold that could be read as two numbers: the sentence that says how to write it.
+    ThresholdAmbiguous(Field, String),
     ThresholdOutOfRange(Field, ThresholdUnit),
     CriticalNotBelowLow,
     BackendUrlMalformed,
@@ -94,7 +97,9 @@ impl SettingsError {
             Self::RefreshIntervalNotWhole | Self::RefreshIntervalOutOfRange => {
                 Field::RefreshIntervalSecs
             }
-            Self::ThresholdNotANumber(field) | Self::ThresholdOutOfRange(field, _) => *field,
+            Self::ThresholdNotANumber(field)
+            | Self::ThresholdAmbiguous(field, _)
+            | Self::ThresholdOutOfRange(field, _) => *field,
             Self::CriticalNotBelowLow => Field::CriticalThreshold,
             Self::BackendUrlMalformed
             | Self::BackendUrlInsecure
@@ -119,7 +124,10 @@ impl fmt::Display for SettingsError {
             Self::RefreshIntervalOutOfRange => {
                 f.write_str("Refresh interval must be between 15 s and 1 h")
             }
-            Self::ThresholdNotANumber(field) => write!(f, "{} must be a number", name(field)),
+            Self::ThresholdNotANumber(field) => {
+                write!(f, "{} must be a number, like 24 or 12.5", name(field))
+            }
+            Self::ThresholdAmbiguous(field, how) => write!(f, "{}: {how}", name(field)),
             Self::ThresholdOutOfRange(field, ThresholdUnit::Credits) => write!(
                 f,
                 "{} must be more than 0 and at most 1,000,000 credits",
@@ -218,14 +226,26 @@ impl fmt::Display for InvalidSettings {
 impl std::error::Error for InvalidSettings {}
 
 impl Settings {
-    /// Validates what the settings window sent, reporting every field in error.
+    /// Validates what the settings window sent, reporting every field in error; numbers as
+    /// the app writes them (a decimal point).
     pub fn from_form(form: &SettingsForm) -> Result<Self, InvalidSettings> {
+        Self::from_form_in(form, NumberStyle::DecimalPoint)
+    }
+
+    /// [`Settings::from_form`] with numbers typed in a locale of `style` ([`crate::input`]).
+    pub fn from_form_in(form: &SettingsForm, style: NumberStyle) -> Result<Self, InvalidSettings> {
         let refresh = parse_refresh_interval(&form.refresh_interval_secs);
-        let low = parse_threshold(&form.low_threshold, form.low_unit, Field::LowThreshold);
+        let low = parse_threshold(
+            &form.low_threshold,
+            form.low_unit,
+            Field::LowThreshold,
+            style,
+        );
         let critical = parse_threshold(
             &form.critical_threshold,
             form.critical_unit,
             Field::CriticalThreshold,
+            style,
         );
         let backend_url = parse_backend_url(&form.backend_url);
         let console_url = parse_console_url(&form.console_url);
@@ -405,11 +425,16 @@ fn parse_threshold(
     text: &str,
     unit: ThresholdUnit,
     field: Field,
+    style: NumberStyle,
 ) -> Result<Threshold, SettingsError> {
-    let value: Decimal = text
-        .trim()
-        .parse()
-        .map_err(|_| SettingsError::ThresholdNotANumber(field))?;
+    let value = parse_number(text, style).map_err(|error| match error {
+        NumberError::Ambiguous { .. } => {
+            SettingsError::ThresholdAmbiguous(field, error.to_string())
+        }
+        NumberError::Empty | NumberError::NotANumber(_) => {
+            SettingsError::ThresholdNotANumber(field)
+        }
+    })?;
     let threshold = match unit {
         ThresholdUnit::Credits => Threshold::Credits(value),
         ThresholdUnit::Hours => Threshold::Hours(value),

@@ -119,7 +119,7 @@ fn thresholds_must_be_positive_numbers_within_range() {
         [
             (
                 Field::LowThreshold,
-                "Low threshold must be a number".to_owned()
+                "Low threshold must be a number, like 24 or 12.5".to_owned()
             ),
             (
                 Field::CriticalThreshold,
@@ -246,7 +246,7 @@ fn every_field_error_is_reported_at_once() {
     assert_eq!(json[3]["message"], err.errors()[3].to_string());
     assert!(
         err.to_string()
-            .contains("; Low threshold must be a number;")
+            .contains("; Low threshold must be a number, like 24 or 12.5;")
     );
 }
 
@@ -371,4 +371,27 @@ fn list_prices_override_the_built_in_table_one_line_each() {
         };
         only_error(&form, Field::ListPrices, problem);
     }
+}
+
+#[test]
+fn thresholds_are_read_one_way_in_each_locale() {
+    let form = |low: &str| SettingsForm {
+        low_threshold: low.into(),
+        low_unit: ThresholdUnit::Credits,
+        critical_threshold: "5".into(),
+        critical_unit: ThresholdUnit::Credits,
+        ..default_form()
+    };
+    let comma = crate::input::NumberStyle::DecimalComma;
+    let s = Settings::from_form_in(&form("12,5"), comma).unwrap();
+    assert_eq!(s.thresholds().low, Threshold::Credits(d("12.5")));
+    let s = Settings::from_form_in(&form("1.500,5"), comma).unwrap();
+    assert_eq!(s.thresholds().low, Threshold::Credits(d("1500.5")));
+    only_error(&form("12,5"), Field::LowThreshold, "like 24 or 12.5");
+    let refused = Settings::from_form_in(&form("1,000"), comma).unwrap_err();
+    let said = refused.errors()[0].to_string();
+    assert!(
+        said.starts_with("Low threshold: \"1,000\" could mean 1 or 1000"),
+        "{said}"
+    );
 }
