@@ -133,6 +133,18 @@ pub fn add_credit<R: Runtime>(app: &AppHandle<R>) {
         open(app, WindowId::SignIn);
         return;
     };
+    // Every refresh learns whether the platform has the price list; only before the first
+    // one is the platform asked here.
+    match engine(app)
+        .state()
+        .snapshot
+        .as_ref()
+        .map(|s| s.payments_api)
+    {
+        Some(true) => return open(app, WindowId::Wizard),
+        Some(false) => return open_console(app),
+        None => {}
+    }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         match client.offers_payments().await {

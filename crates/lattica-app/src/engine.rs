@@ -412,6 +412,7 @@ impl Engine {
         self.state.credits_added = None;
         self.state.watching_for_credits = false;
         self.watch_until = None;
+        self.again = false;
     }
 
     /// Adds the snapshot to the local history, applies the retention at start and hourly,

@@ -53,10 +53,12 @@ pub(super) fn estimate_note(estimate: &Estimate) -> String {
         Estimate::Running {
             basis: Basis::ListPrices,
             ..
-        } => "Approximate: assumes the running workers keep running at assumed list prices \
-              (Lattica publishes none; adjust them in Settings) until the app has seen your \
-              usage for 10 minutes."
-            .to_owned(),
+        } => format!(
+            "Approximate: assumes the running workers keep running at assumed list prices \
+             (Lattica publishes none; adjust them in Settings) until the app has seen your \
+             usage for {} minutes.",
+            crate::history::MIN_BURN_SPAN.num_minutes()
+        ),
         Estimate::NoneRunning {
             basis: Basis::ListPrices,
             ..
