@@ -210,7 +210,7 @@ async fn a_critical_balance_alerts_once() {
 
 #[tokio::test]
 async fn the_first_refresh_applies_the_history_retention() {
-    use chrono::{TimeDelta, Utc};
+    use chrono::{DurationRound, TimeDelta, Utc};
     use lattica_core::history::Sample;
 
     let dir = tempfile::tempdir().unwrap();
@@ -224,11 +224,14 @@ async fn the_first_refresh_applies_the_history_retention() {
     {
         let seeded = History::open(&path).unwrap().history;
         seeded.record(&sample(TimeDelta::days(40))).unwrap();
-        // Three samples within one hour, three days ago: thinned to one.
-        for minutes in [1, 2, 3] {
-            seeded
-                .record(&sample(TimeDelta::days(3) + TimeDelta::minutes(minutes)))
-                .unwrap();
+        // Three samples within one UTC clock hour three days ago, 10 to 30 minutes into it
+        // (whatever the wall clock says): thinned to one.
+        let hour = (now - TimeDelta::days(3))
+            .duration_trunc(TimeDelta::hours(1))
+            .unwrap();
+        for minutes in [10, 20, 30] {
+            let at = hour + TimeDelta::minutes(minutes);
+            seeded.record(&sample(now - at)).unwrap();
         }
     }
     let mut config = SandboxConfig::new(dir.path().join("sandbox"));
