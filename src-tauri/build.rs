@@ -5,6 +5,7 @@
 const COMMANDS: &[&str] = &[
     "next_view",
     "refresh_now",
+    "dismiss_notices",
     "hide_popover",
     "open_settings",
     "open_add_credit",
@@ -25,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "sign_out",
     "get_settings",
     "save_settings",
+    "send_test_notification",
 ];
 
 fn main() {

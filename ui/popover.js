@@ -66,6 +66,9 @@ function render(next) {
   setText('last-payment-detail', payment ? `${payment.relative} · ${payment.credits} credits` : '');
 
   show('token-warning', next.tokenWarning || '');
+  const notices = (next.notices || []).join(' ');
+  $('notice').hidden = !notices;
+  if (notices) setText('notice-text', notices);
   show('error-banner', next.error || '');
   // A new view comes every second while the popover is open; the chart changes far less.
   const points = next.chart || [];
@@ -107,6 +110,10 @@ function wire() {
   $('settings').addEventListener('click', () => ipc.openSettings());
   $('add-credit').addEventListener('click', () => ipc.openAddCredit());
   $('sign-in').addEventListener('click', () => ipc.openSignIn());
+  $('notice-dismiss').addEventListener('click', () => {
+    $('notice').hidden = true;
+    ipc.dismissNotices().catch((error) => show('error-banner', error.message));
+  });
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {
       event.preventDefault();

@@ -7,6 +7,26 @@ const $ = (id) => document.getElementById(id);
 const TEXT_FIELDS = ['refreshIntervalSecs', 'lowThreshold', 'criticalThreshold', 'backendUrl', 'consoleUrl', 'listPrices'];
 const SELECTS = ['lowUnit', 'criticalUnit'];
 const CHECKS = ['notifications', 'launchAtLogin'];
+/** The alert kinds of lattica-core's `AlertChoices`, each a checkbox `alert-<kind>`. */
+const ALERT_KINDS = ['low', 'critical', 'empty', 'tokenExpiry', 'payments', 'creditsAdded'];
+/** Fields whose errors come back from Rust: the text fields and the quiet time. */
+const ERROR_FIELDS = [...TEXT_FIELDS, 'quietUntil'];
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** An RFC 3339 time as a `datetime-local` value in this desktop's time zone; '' when past. */
+function localInput(iso) {
+  const at = iso ? new Date(iso) : null;
+  if (!at || Number.isNaN(at.getTime()) || at.getTime() <= Date.now()) return '';
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+/** A `datetime-local` value (local time) as RFC 3339; what cannot be read goes as typed. */
+function rfc3339(local) {
+  if (!local) return '';
+  const at = new Date(local);
+  return Number.isNaN(at.getTime()) ? local : at.toISOString();
+}
 
 /** "15 s", "5 min", "1 h". */
 function duration(secs) {
@@ -20,6 +40,8 @@ function fill(view) {
   for (const id of TEXT_FIELDS) $(id).value = form[id] ?? '';
   for (const id of SELECTS) $(id).value = form[id];
   for (const id of CHECKS) $(id).checked = Boolean(form[id]);
+  for (const kind of ALERT_KINDS) $(`alert-${kind}`).checked = form.alerts?.[kind] !== false;
+  $('quietUntil').value = localInput(form.quietUntil);
   $('refreshIntervalSecs').min = view.minRefreshSecs;
   $('refreshIntervalSecs').max = view.maxRefreshSecs;
   $('refreshIntervalSecs-hint').textContent =
@@ -36,11 +58,13 @@ function read() {
   for (const id of TEXT_FIELDS) form[id] = $(id).value;
   for (const id of SELECTS) form[id] = $(id).value;
   for (const id of CHECKS) form[id] = $(id).checked;
+  form.alerts = Object.fromEntries(ALERT_KINDS.map((kind) => [kind, $(`alert-${kind}`).checked]));
+  form.quietUntil = rfc3339($('quietUntil').value);
   return form;
 }
 
 function clearErrors() {
-  for (const id of TEXT_FIELDS) {
+  for (const id of ERROR_FIELDS) {
     $(`${id}-error`).textContent = '';
     $(id).removeAttribute('aria-invalid');
   }
@@ -74,6 +98,23 @@ async function save(event) {
   }
 }
 
+async function sendTest() {
+  const out = $('test-status');
+  out.textContent = '';
+  out.className = 'status';
+  $('test-notification').disabled = true;
+  try {
+    await ipc.sendTestNotification();
+    out.textContent = 'Sent. It should be on your screen now.';
+    out.className = 'status ok';
+  } catch (error) {
+    out.textContent = error.message;
+    out.className = 'status err';
+  } finally {
+    $('test-notification').disabled = false;
+  }
+}
+
 async function signOut() {
   try {
     await ipc.signOut();
@@ -87,6 +128,8 @@ async function signOut() {
 $('form').addEventListener('submit', save);
 $('close').addEventListener('click', () => ipc.closeWindow());
 $('sign-out').addEventListener('click', signOut);
+$('test-notification').addEventListener('click', sendTest);
+$('quiet-clear').addEventListener('click', () => { $('quietUntil').value = ''; });
 $('sign-in').addEventListener('click', () => ipc.openSignIn());
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') ipc.closeWindow();

@@ -169,6 +169,7 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::account::next_view,
         commands::account::refresh_now,
+        commands::account::dismiss_notices,
         commands::account::hide_popover,
         commands::account::open_settings,
         commands::account::open_add_credit,
@@ -189,6 +190,7 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::session::sign_out,
         commands::settings::get_settings,
         commands::settings::save_settings,
+        commands::settings::send_test_notification,
     ])
 }
 

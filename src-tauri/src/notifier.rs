@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use crate::actions;
 use crate::ipc::WindowId;
+use lattica_app::AppError;
 use lattica_app::engine::{Command, EngineHandle};
 use lattica_app::prefs::Preferences;
 
@@ -61,6 +62,51 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>, mut alerts: mpsc::UnboundedReceiver<
 }
 
 fn show<R: Runtime>(app: &AppHandle<R>, health: &ServerHealth, notification: &Notification) {
+    match desktop(notification).show() {
+        #[cfg(all(unix, not(target_os = "macos")))]
+        Ok(handle) => {
+            health.shown();
+            handle.wait_for_action(|action| on_action(app, action));
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        Ok(_) => {
+            let _ = app;
+            health.shown();
+        }
+        Err(error) => {
+            health.failed(&error);
+        }
+    }
+}
+
+/// "Send a test notification": shows one at once, whatever the settings say, and fails when no
+/// notification server answers, so the settings window can say so. Its buttons work as an
+/// alert's do.
+pub async fn show_test<R: Runtime>(app: AppHandle<R>) -> Result<(), AppError> {
+    let notification = lattica_core::alerts::test_notification();
+    let (shown, outcome) = tokio::sync::oneshot::channel();
+    tauri::async_runtime::spawn_blocking(move || match desktop(&notification).show() {
+        #[cfg(all(unix, not(target_os = "macos")))]
+        Ok(handle) => {
+            let _ = shown.send(Ok(()));
+            handle.wait_for_action(|action| on_action(&app, action));
+        }
+        #[cfg(not(all(unix, not(target_os = "macos"))))]
+        Ok(_) => {
+            let _ = (app, shown.send(Ok(())));
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the test notification was not shown");
+            let _ = shown.send(Err(AppError::NoNotificationServer));
+        }
+    });
+    outcome
+        .await
+        .map_err(|_| AppError::internal("the notification thread ended"))?
+}
+
+/// The desktop notification for one of the policy's.
+fn desktop(notification: &Notification) -> notify_rust::Notification {
     let mut desktop = notify_rust::Notification::new();
     desktop
         .appname("Lattica Tray")
@@ -79,18 +125,7 @@ fn show<R: Runtime>(app: &AppHandle<R>, health: &ServerHealth, notification: &No
             desktop.action(action.id.as_str(), &action.label);
         }
     }
-    match desktop.show() {
-        #[cfg(all(unix, not(target_os = "macos")))]
-        Ok(handle) => {
-            health.shown();
-            handle.wait_for_action(|action| on_action(app, action));
-        }
-        #[cfg(not(all(unix, not(target_os = "macos"))))]
-        Ok(_) => health.shown(),
-        Err(error) => {
-            health.failed(&error);
-        }
-    }
+    desktop
 }
 
 #[cfg_attr(not(all(unix, not(target_os = "macos"))), allow(dead_code))]

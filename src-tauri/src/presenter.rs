@@ -53,6 +53,7 @@ pub fn present(state: &EngineState, problem: Option<&str>, now: DateTime<Utc>) -
         keychain_problem: problem,
         credits_added: state.credits_added.as_ref(),
         watching_for_credits: state.watching_for_credits,
+        set_aside: &state.set_aside,
         now,
         tz: &Local,
     };

@@ -12,6 +12,7 @@ use lattica_app::paths::AppPaths;
 use lattica_app::prefs::Preferences;
 use lattica_app::session::Sessions;
 use lattica_core::history::History;
+use lattica_core::view::{LocalFile, SetAsideFile};
 
 use crate::windows::{DEFAULT_POPOVER_KEEP, PopoverLife};
 use crate::{Automation, Parts};
@@ -157,11 +158,16 @@ pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartEr
     });
     let signed_in = client.is_some();
 
+    let mut set_aside: Vec<SetAsideFile> = prefs.set_aside().cloned().into_iter().collect();
     let history = match History::open(&paths.history_db(sandbox)) {
         Ok(opened) => {
             if let Some(aside) = opened.set_aside {
                 tracing::warn!(reason = %aside.reason, moved_to = %aside.moved_to.display(),
                     "the local history was damaged; it was set aside and a new one started");
+                set_aside.push(SetAsideFile {
+                    file: LocalFile::History,
+                    moved_to: aside.moved_to,
+                });
             }
             Some(opened.history)
         }
@@ -171,12 +177,12 @@ pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartEr
         }
     };
     let (alerts_out, alerts) = tokio::sync::mpsc::unbounded_channel();
-    let (engine, handle) = Engine::new(
-        EngineState::new(prefs.get(), signed_in),
-        client,
-        history,
-        env_secs(REFRESH_SECS_ENV, 1..=3600),
-    );
+    let state = EngineState {
+        set_aside,
+        ..EngineState::new(prefs.get(), signed_in)
+    };
+    let (engine, handle) =
+        Engine::new(state, client, history, env_secs(REFRESH_SECS_ENV, 1..=3600));
     tauri::async_runtime::spawn(engine.with_alerts(alerts_out).run());
 
     let automation = Automation(under_webdriver());

@@ -75,6 +75,8 @@ export function onViewUpdated(handler) {
 
 /** Asks for a refresh now; the result arrives through `onViewUpdated`. */
 export const refreshNow = () => call('refresh_now');
+/** The user read the notice about local files set aside at start. */
+export const dismissNotices = () => call('dismiss_notices');
 export const hidePopover = () => call('hide_popover');
 export const openSettings = () => call('open_settings');
 export const openAddCredit = () => call('open_add_credit');
@@ -92,6 +94,8 @@ export const signOut = () => call('sign_out');
 // Settings
 export const getSettings = () => call('get_settings');
 export const saveSettings = (form) => call('save_settings', { form });
+/** Shows a sample alert now; fails with kind `notifications_unavailable` when none can show. */
+export const sendTestNotification = () => call('send_test_notification');
 
 // Payments: the add-credit wizard. A card reaches Rust only as the payment service's token.
 /** Prices, limits, suggested amounts, saved cards, and the attempt to resume. */

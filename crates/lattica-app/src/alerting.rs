@@ -62,9 +62,11 @@ impl Alerts {
             keychain_problem: None,
             credits_added: None,
             watching_for_credits: false,
+            set_aside: &[],
             now: snapshot.fetched_at,
             tz: &Local,
         };
+        self.policy.set_wanted(settings.wanted());
         let reading = Reading {
             at: snapshot.fetched_at,
             balance: snapshot.balance,
@@ -104,13 +106,16 @@ impl Alerts {
     }
 
     /// Reports how a payment ended: a success re-arms the balance alerts; either outcome
-    /// notifies unless the wizard, which shows it, is in front.
+    /// notifies unless the wizard, which shows it, is in front or the user switched payment
+    /// alerts off.
     pub fn on_payment(
         &mut self,
         outcome: &PaymentOutcome,
         wizard_in_front: bool,
+        settings: &Settings,
         history: Option<&History>,
     ) {
+        self.policy.set_wanted(settings.wanted());
         let notifications =
             self.policy
                 .on_payment(&mut self.state, outcome, wizard_in_front, Utc::now());

@@ -313,6 +313,7 @@ async fn status(
         keychain_problem: None,
         credits_added: None,
         watching_for_credits: false,
+        set_aside: &[],
         now,
         tz: &Local,
     };

@@ -18,7 +18,9 @@ use lattica_client::{ClientError, LatticaClient};
 use lattica_core::alerts::{Arrival, Notification, PaymentOutcome, SnoozeFor};
 use lattica_core::history::{BURN_WINDOW, CHART_DAYS, History, Sample};
 use lattica_core::settings::Settings;
-use lattica_core::view::{CHART_MAX_POINTS, Connection, Session, SignOutReason, Snapshot};
+use lattica_core::view::{
+    CHART_MAX_POINTS, Connection, Session, SetAsideFile, SignOutReason, Snapshot,
+};
 use rand::Rng;
 use rust_decimal::Decimal;
 use tokio::sync::{mpsc, watch};
@@ -58,6 +60,8 @@ pub enum Command {
         outcome: PaymentOutcome,
         wizard_in_front: bool,
     },
+    /// The user read the notice about local files set aside at start.
+    DismissNotices,
     /// Credit is being added outside the app (the web console): refresh every
     /// [`WATCH_INTERVAL`] for [`WATCH_FOR`] or until it arrives.
     WatchForCredits,
@@ -83,6 +87,8 @@ pub struct EngineState {
     pub credits_added: Option<Arrival>,
     /// Refreshing fast while credit is added in the web console.
     pub watching_for_credits: bool,
+    /// Local files set aside at start, told in the popover until dismissed.
+    pub set_aside: Vec<SetAsideFile>,
 }
 
 impl EngineState {
@@ -104,6 +110,7 @@ impl EngineState {
             sessions_ended: 0,
             credits_added: None,
             watching_for_credits: false,
+            set_aside: Vec::new(),
         }
     }
 }
@@ -295,7 +302,18 @@ impl Engine {
                 wizard_in_front,
             } => {
                 if let Some(alerts) = &mut self.alerts {
-                    alerts.on_payment(&outcome, wizard_in_front, self.history.as_ref());
+                    alerts.on_payment(
+                        &outcome,
+                        wizard_in_front,
+                        &self.state.settings,
+                        self.history.as_ref(),
+                    );
+                }
+            }
+            Command::DismissNotices => {
+                if !self.state.set_aside.is_empty() {
+                    self.state.set_aside.clear();
+                    self.publish();
                 }
             }
             Command::WatchForCredits => {

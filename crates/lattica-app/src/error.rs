@@ -55,6 +55,12 @@ pub enum AppError {
     /// A payment step that cannot be taken now. Nothing was charged.
     #[error(transparent)]
     Payment(FlowError),
+    /// No desktop notification server answered (a test notification could not be shown).
+    #[error(
+        "No notification service answered on this desktop, so alerts show in the tray only. \
+         Start your desktop's notifications (or a daemon such as dunst) and try again."
+    )]
+    NoNotificationServer,
     #[error("{0}")]
     Internal(String),
 }
@@ -76,6 +82,7 @@ impl AppError {
             Self::Storage(_) => "storage",
             Self::InvalidAmount(_) => "invalid_amount",
             Self::InvalidCard(_) | Self::Payment(_) => "payment",
+            Self::NoNotificationServer => "notifications_unavailable",
             Self::Internal(_) => "internal",
         }
     }

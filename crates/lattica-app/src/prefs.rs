@@ -4,6 +4,7 @@
 use std::sync::{Mutex, PoisonError};
 
 use lattica_core::settings::{Settings, SettingsStore, Source};
+use lattica_core::view::{LocalFile, SetAsideFile};
 
 use crate::error::AppError;
 use crate::paths::AppPaths;
@@ -13,6 +14,7 @@ use crate::paths::AppPaths;
 pub struct Preferences {
     store: SettingsStore,
     current: Mutex<Settings>,
+    set_aside: Option<SetAsideFile>,
 }
 
 impl Preferences {
@@ -20,11 +22,16 @@ impl Preferences {
     /// that cannot be read at all leaves the defaults in effect. Either way the app starts.
     pub fn load(paths: &AppPaths) -> Self {
         let store = SettingsStore::new(paths.settings_file());
+        let mut set_aside = None;
         let settings = match store.load() {
             Ok(outcome) => {
-                if let Source::SetAside { moved_to, reason } = &outcome.source {
+                if let Source::SetAside { moved_to, reason } = outcome.source {
                     tracing::warn!(%reason, moved_to = %moved_to.display(),
                         "the settings file was unusable; it was set aside and defaults apply");
+                    set_aside = Some(SetAsideFile {
+                        file: LocalFile::Settings,
+                        moved_to,
+                    });
                 }
                 outcome.settings
             }
@@ -36,7 +43,13 @@ impl Preferences {
         Self {
             store,
             current: Mutex::new(settings),
+            set_aside,
         }
+    }
+
+    /// The settings file found unusable at start and moved out of the way, if it was.
+    pub fn set_aside(&self) -> Option<&SetAsideFile> {
+        self.set_aside.as_ref()
     }
 
     pub fn get(&self) -> Settings {

@@ -29,6 +29,9 @@
 //! - Credits added anywhere else (the web console, another device) notify once per arrival:
 //!   a new payment in the history or a rise of the balance ([`AlertPolicy::on_credits`]).
 //!
+//! # The user's choices
+//! Each kind can be switched off, and a quiet time holds everything back ([`AlertChoices`]).
+//!
 //! # Rate limit
 //! At most [`AlertConfig::max_per_window`] notifications per [`AlertConfig::window`] and never
 //! the same kind twice within [`AlertConfig::same_kind_gap`]. A balance or token alert held
@@ -36,12 +39,15 @@
 //! a one-off, and the wizard shows the outcome).
 
 mod balance;
+mod choices;
 mod credits;
 mod events;
 mod rate;
 mod state;
 mod text;
 
+#[cfg(test)]
+mod choices_tests;
 #[cfg(test)]
 mod event_tests;
 #[cfg(test)]
@@ -53,6 +59,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use choices::{AlertChoices, Wanted};
 pub use credits::{Arrival, OWN_PAYMENT_MEMORY, PaidIn};
 pub use state::AlertState;
 
@@ -83,20 +90,36 @@ impl Default for AlertConfig {
     }
 }
 
-/// The policy: configuration only; all memory is in the [`AlertState`] passed to each call.
+/// The policy: configuration and the user's choices; all memory is in the [`AlertState`]
+/// passed to each call.
 #[derive(Debug, Clone, Default)]
 pub struct AlertPolicy {
     config: AlertConfig,
+    wanted: Wanted,
 }
 
 impl AlertPolicy {
     pub fn new(config: AlertConfig) -> Self {
-        Self { config }
+        Self {
+            config,
+            wanted: Wanted::default(),
+        }
     }
 
     pub fn config(&self) -> &AlertConfig {
         &self.config
     }
+
+    /// Applies the user's choices from now on (see [`AlertChoices`]).
+    pub fn set_wanted(&mut self, wanted: Wanted) {
+        self.wanted = wanted;
+    }
+}
+
+/// The notification "Send a test notification" shows; it goes around the policy (the user
+/// asked for it, whatever the choices and the quiet time say).
+pub fn test_notification() -> Notification {
+    text::test()
 }
 
 /// One balance reading, as the shell hands it over.
@@ -148,6 +171,8 @@ pub enum AlertKind {
     PaymentFailed,
     /// Credit arrived from elsewhere (the web console, another device).
     CreditsAdded,
+    /// "Send a test notification" in the settings.
+    Test,
 }
 
 /// A notification to show.

@@ -10,11 +10,13 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::alerts::{AlertChoices, Wanted};
 use crate::estimate::{PriceTable, list_prices};
 use crate::level::Thresholds;
 
@@ -42,6 +44,10 @@ pub struct Settings {
     console_url: Option<Url>,
     /// Overrides of [`list_prices`], credits per hour by instance type.
     list_prices: BTreeMap<String, Decimal>,
+    /// Which kinds of alert notify.
+    alerts: AlertChoices,
+    /// "Do not disturb until": no notification before then.
+    quiet_until: Option<DateTime<Utc>>,
 }
 
 impl Default for Settings {
@@ -54,6 +60,8 @@ impl Default for Settings {
             backend_url: None,
             console_url: None,
             list_prices: BTreeMap::new(),
+            alerts: AlertChoices::default(),
+            quiet_until: None,
         }
     }
 }
@@ -84,7 +92,41 @@ impl Settings {
             backend_url,
             console_url: None,
             list_prices: BTreeMap::new(),
+            alerts: AlertChoices::default(),
+            quiet_until: None,
         })
+    }
+
+    /// The same settings with the user's alert choices and quiet time; always valid (a quiet
+    /// time in the past is simply over).
+    pub fn with_alert_choices(
+        self,
+        alerts: AlertChoices,
+        quiet_until: Option<DateTime<Utc>>,
+    ) -> Self {
+        Self {
+            alerts,
+            quiet_until,
+            ..self
+        }
+    }
+
+    /// Which kinds of alert notify.
+    pub fn alert_choices(&self) -> AlertChoices {
+        self.alerts
+    }
+
+    /// The end of "do not disturb", if one was set (it may be over).
+    pub fn quiet_until(&self) -> Option<DateTime<Utc>> {
+        self.quiet_until
+    }
+
+    /// The choices as the alert policy applies them.
+    pub fn wanted(&self) -> Wanted {
+        Wanted {
+            choices: self.alerts,
+            quiet_until: self.quiet_until,
+        }
     }
 
     /// The same settings with what serves a platform without pricing or payments: the web
@@ -188,6 +230,8 @@ struct Stored {
     backend_url: Option<String>,
     console_url: Option<String>,
     list_prices: BTreeMap<String, Decimal>,
+    alerts: AlertChoices,
+    quiet_until: Option<DateTime<Utc>>,
 }
 
 impl Default for Stored {
@@ -206,6 +250,8 @@ impl From<Settings> for Stored {
             backend_url: s.backend_url.map(String::from),
             console_url: s.console_url.map(String::from),
             list_prices: s.list_prices,
+            alerts: s.alerts,
+            quiet_until: s.quiet_until,
         }
     }
 }
@@ -226,6 +272,7 @@ impl TryFrom<Stored> for Settings {
             backend_url,
         )?
         .with_add_credit_fallbacks(console_url, s.list_prices)
+        .map(|settings| settings.with_alert_choices(s.alerts, s.quiet_until))
     }
 }
 

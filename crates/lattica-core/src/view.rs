@@ -5,6 +5,7 @@
 //! the settings, the clock and the time zone) and asks it for [`TrayView`] and
 //! [`PopoverView`]. Every text comes from [`crate::format`]; nothing here reads a clock.
 
+mod notice;
 mod popover;
 mod state;
 mod texts;
@@ -21,6 +22,7 @@ use crate::history::{CHART_DAYS, History};
 use crate::level::Level;
 use crate::settings::Settings;
 
+pub use notice::{LocalFile, SetAsideFile};
 pub use popover::{
     CHART_MAX_POINTS, ChartPoint, EstimateView, LastPaymentView, PopoverView, StaleBanner,
     TOKEN_WARNING_WINDOW,
@@ -109,6 +111,8 @@ pub struct ViewInput<'a, Tz: TimeZone> {
     pub credits_added: Option<&'a Arrival>,
     /// The app refreshes fast while the user adds credit in the web console.
     pub watching_for_credits: bool,
+    /// Local files found unusable at start and set aside, until the user dismisses the notice.
+    pub set_aside: &'a [SetAsideFile],
     pub now: DateTime<Utc>,
     pub tz: &'a Tz,
 }

@@ -7,6 +7,7 @@ use crate::error::IpcError;
 use crate::ipc::WindowId;
 use crate::presenter::{self, NumberedView, Views};
 use crate::windows;
+use lattica_app::engine::{Command, EngineHandle};
 
 /// The popover's view model, numbered. `after: 0` answers at once with the view rendered now
 /// from the state cached in Rust, so the popover paints with data; a later call with the number
@@ -24,6 +25,12 @@ pub async fn next_view<R: Runtime>(app: AppHandle<R>, after: u64) -> NumberedVie
 #[tauri::command]
 pub fn refresh_now<R: Runtime>(app: AppHandle<R>) {
     actions::refresh(&app);
+}
+
+/// The user read the notice about local files set aside at start: it is not shown again.
+#[tauri::command]
+pub fn dismiss_notices(engine: tauri::State<'_, EngineHandle>) {
+    engine.send(Command::DismissNotices);
 }
 
 #[tauri::command]

@@ -70,6 +70,14 @@ pub async fn save_settings<R: Runtime>(
     Ok(view(&settings, &sessions.backend(), &engine))
 }
 
+/// "Send a test notification": shows what an alert looks like on this desktop.
+#[tauri::command]
+pub async fn send_test_notification<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
+    crate::notifier::show_test(app)
+        .await
+        .map_err(IpcError::from)
+}
+
 fn set_launch_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), IpcError> {
     use tauri_plugin_autostart::ManagerExt;
     // Absent in unit tests, which build the app without plugins.

@@ -58,16 +58,17 @@ impl AlertPolicy {
             Level::Critical => AlertKind::BalanceCritical,
             Level::Empty => AlertKind::BalanceEmpty,
         };
-        let Some(notification) = self.emit(state, kind, reading.at, || {
+        let emitted = self.emit(state, kind, reading.at, || {
             text::balance(confirmed, reading)
-        }) else {
+        });
+        if !emitted.told() {
             return Vec::new();
-        };
+        }
         // The deeper alert covers the shallower ones: an ok → critical drop is one crossing.
         state
             .spent
             .extend(ALERT_LEVELS.into_iter().filter(|l| *l <= confirmed));
-        vec![notification]
+        emitted.shown().into_iter().collect()
     }
 
     /// Re-arms every balance alert; call after credit was added by any means the readings

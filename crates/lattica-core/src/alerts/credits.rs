@@ -80,6 +80,7 @@ impl AlertPolicy {
             self.emit(state, AlertKind::CreditsAdded, at, || {
                 text::credits_added(credits, balance)
             })
+            .shown()
         });
         (Some(arrival), notification)
     }

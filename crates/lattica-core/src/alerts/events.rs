@@ -38,14 +38,15 @@ impl AlertPolicy {
         if state.token.warned.contains(&stage) {
             return Vec::new();
         }
-        let Some(notification) = self.emit(state, kind, now, || text::token(kind, left)) else {
+        let emitted = self.emit(state, kind, now, || text::token(kind, left));
+        if !emitted.told() {
             return Vec::new();
-        };
+        }
         let earlier = [TokenStage::Week, TokenStage::Day, TokenStage::Expired]
             .into_iter()
             .filter(|s| *s <= stage);
         state.token.warned.extend(earlier);
-        vec![notification]
+        emitted.shown().into_iter().collect()
     }
 
     /// Reports how a payment ended. A success re-arms the balance alerts (it is a top-up)
@@ -73,7 +74,10 @@ impl AlertPolicy {
             PaymentOutcome::Succeeded { credits } => text::payment_succeeded(*credits),
             PaymentOutcome::Failed { reason } => text::payment_failed(reason),
         };
-        self.emit(state, kind, now, build).into_iter().collect()
+        self.emit(state, kind, now, build)
+            .shown()
+            .into_iter()
+            .collect()
     }
 
     /// Holds low and critical alerts back until the returned time. A new snooze replaces the

@@ -12,22 +12,56 @@ pub(super) struct Sent {
     pub(super) at: DateTime<Utc>,
 }
 
+/// What became of a notification the policy decided on.
+#[derive(Debug)]
+pub(super) enum Emitted {
+    /// It goes out.
+    Shown(Notification),
+    /// The user switched its kind off: it counts as told, and nothing is shown.
+    Off,
+    /// The quiet time or the rate limit holds it back: it has not been told.
+    HeldBack,
+}
+
+impl Emitted {
+    /// Whether the policy may treat the alert as told (shown, or not wanted at all).
+    pub(super) fn told(&self) -> bool {
+        !matches!(self, Self::HeldBack)
+    }
+
+    pub(super) fn shown(self) -> Option<Notification> {
+        match self {
+            Self::Shown(notification) => Some(notification),
+            Self::Off | Self::HeldBack => None,
+        }
+    }
+}
+
 impl AlertPolicy {
-    /// Builds and records a notification of `kind` unless the rate limit holds it back.
+    /// Builds and records a notification of `kind` unless the user switched that kind off, or
+    /// the quiet time or the rate limit holds it back.
     pub(super) fn emit(
         &self,
         state: &mut AlertState,
         kind: AlertKind,
         now: DateTime<Utc>,
         build: impl FnOnce() -> Notification,
-    ) -> Option<Notification> {
+    ) -> Emitted {
+        if !self.wanted.choices.wants(kind) {
+            tracing::debug!(?kind, "notification switched off in the settings");
+            return Emitted::Off;
+        }
+        if self.wanted.quiet_at(now) {
+            tracing::debug!(?kind, "notification held back: do not disturb");
+            return Emitted::HeldBack;
+        }
         forget_old(&mut state.sent, now, &self.config);
         if !allows(&state.sent, kind, now, &self.config) {
             tracing::debug!(?kind, "notification held back by the rate limit");
-            return None;
+            return Emitted::HeldBack;
         }
         state.sent.push(Sent { kind, at: now });
-        Some(build())
+        Emitted::Shown(build())
     }
 }
 

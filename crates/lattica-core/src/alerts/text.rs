@@ -120,6 +120,18 @@ pub(super) fn payment_failed(reason: &str) -> Notification {
     }
 }
 
+/// What "Send a test notification" shows: a low-balance alert's look, said to be a test.
+pub(super) fn test() -> Notification {
+    Notification {
+        kind: AlertKind::Test,
+        title: "Lattica Tray test notification".to_owned(),
+        body: "Alerts about your credits, your session token and payments look like this."
+            .to_owned(),
+        actions: vec![add_credit()],
+        urgency: Urgency::Normal,
+    }
+}
+
 /// "in 6 days", "in 1 day", "in 5 hours", "in 1 hour": whole units, rounded down for days
 /// (6.5 days is still "in 6 days") and up for hours (20 minutes is "in 1 hour").
 fn in_time(left: TimeDelta) -> String {

@@ -6,12 +6,14 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use rust_decimal::Decimal;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 use url::{Host, Url};
 
 use super::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings};
+use crate::alerts::AlertChoices;
 use crate::input::{NumberError, NumberStyle, parse_number};
 use crate::level::{Threshold, Thresholds};
 
@@ -38,6 +40,13 @@ pub struct SettingsForm {
     /// the built-in table alone.
     #[serde(default)]
     pub list_prices: String,
+    /// Which kinds of alert notify.
+    #[serde(default)]
+    pub alerts: AlertChoices,
+    /// "Do not disturb until": an RFC 3339 time (the window converts the local time it shows),
+    /// empty for none.
+    #[serde(default)]
+    pub quiet_until: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +66,7 @@ pub enum Field {
     BackendUrl,
     ConsoleUrl,
     ListPrices,
+    QuietUntil,
 }
 
 /// One thing wrong with one field. Serializes as `{field, message}` for the settings window.
@@ -79,6 +89,8 @@ pub enum SettingsError {
     ListPriceMalformed(usize),
     /// A list price of zero or less, or more than [`MAX_LIST_PRICE`].
     ListPriceOutOfRange(String),
+    /// "Do not disturb until" is not a date and time.
+    QuietUntilMalformed,
 }
 
 /// The highest credits per hour a list price may say: past it the entry is a typo.
@@ -107,6 +119,7 @@ impl SettingsError {
             | Self::BackendUrlHasQuery => Field::BackendUrl,
             Self::ConsoleUrlMalformed | Self::ConsoleUrlInsecure => Field::ConsoleUrl,
             Self::ListPriceMalformed(_) | Self::ListPriceOutOfRange(_) => Field::ListPrices,
+            Self::QuietUntilMalformed => Field::QuietUntil,
         }
     }
 }
@@ -170,6 +183,9 @@ impl fmt::Display for SettingsError {
                 "List price of {instance_type} must be more than 0 and at most 100,000 credits \
                  per hour"
             ),
+            Self::QuietUntilMalformed => {
+                f.write_str("Do not disturb until: choose a date and a time, or clear the field")
+            }
         }
     }
 }
@@ -250,6 +266,7 @@ impl Settings {
         let backend_url = parse_backend_url(&form.backend_url);
         let console_url = parse_console_url(&form.console_url);
         let list_prices = parse_list_prices(&form.list_prices);
+        let quiet_until = parse_quiet_until(&form.quiet_until);
         match (
             refresh,
             low,
@@ -265,14 +282,26 @@ impl Settings {
                 Ok(backend_url),
                 Ok(console_url),
                 Ok(list_prices),
-            ) => Settings::new(
-                refresh,
-                Thresholds { low, critical },
-                form.notifications,
-                form.launch_at_login,
-                backend_url,
-            )?
-            .with_add_credit_fallbacks(console_url, list_prices),
+            ) => {
+                let settings = Settings::new(
+                    refresh,
+                    Thresholds { low, critical },
+                    form.notifications,
+                    form.launch_at_login,
+                    backend_url,
+                )
+                .and_then(|s| s.with_add_credit_fallbacks(console_url, list_prices));
+                match (settings, quiet_until) {
+                    (Ok(settings), Ok(quiet_until)) => {
+                        Ok(settings.with_alert_choices(form.alerts, quiet_until))
+                    }
+                    (settings, quiet_until) => {
+                        let mut errors = settings.err().map(|e| e.0).unwrap_or_default();
+                        errors.extend(quiet_until.err());
+                        Err(InvalidSettings(errors))
+                    }
+                }
+            }
             (refresh, low, critical, backend_url, console_url, list_prices) => {
                 let mut errors: Vec<SettingsError> =
                     [refresh.err(), low.err(), critical.err(), backend_url.err()]
@@ -281,6 +310,7 @@ impl Settings {
                         .collect();
                 errors.extend(console_url.err());
                 errors.extend(list_prices.err().into_iter().flatten());
+                errors.extend(quiet_until.err());
                 Err(InvalidSettings(errors))
             }
         }
@@ -309,8 +339,24 @@ impl Settings {
                 .map(Url::to_string)
                 .unwrap_or_default(),
             list_prices: list_prices_text(&self.list_prices),
+            alerts: self.alerts,
+            quiet_until: self
+                .quiet_until
+                .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .unwrap_or_default(),
         }
     }
+}
+
+/// An empty field means no quiet time.
+fn parse_quiet_until(text: &str) -> Result<Option<DateTime<Utc>>, SettingsError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| Some(at.with_timezone(&Utc)))
+        .map_err(|_| SettingsError::QuietUntilMalformed)
 }
 
 /// The overrides as the form shows them: `TYPE = rate`, a line each, in name order.

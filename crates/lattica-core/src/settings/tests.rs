@@ -57,6 +57,11 @@ fn a_full_form_is_accepted() {
         backend_url: "https://api.example.com/v2".into(),
         console_url: String::new(),
         list_prices: String::new(),
+        alerts: crate::alerts::AlertChoices {
+            low: false,
+            ..Default::default()
+        },
+        quiet_until: "2026-12-24T18:00:00+01:00".into(),
     };
     let s = Settings::from_form(&form).unwrap();
     assert_eq!(s.refresh_interval(), Duration::from_secs(15));
@@ -393,5 +398,53 @@ fn thresholds_are_read_one_way_in_each_locale() {
     assert!(
         said.starts_with("Low threshold: \"1,000\" could mean 1 or 1000"),
         "{said}"
+    );
+}
+
+#[test]
+fn alert_choices_and_the_quiet_time_round_trip_through_the_form_and_the_file() {
+    let form = SettingsForm {
+        alerts: crate::alerts::AlertChoices {
+            low: false,
+            credits_added: false,
+            ..Default::default()
+        },
+        quiet_until: "2026-12-24T18:00:00+01:00".into(),
+        ..default_form()
+    };
+    let settings = Settings::from_form(&form).unwrap();
+    assert!(!settings.alert_choices().low);
+    assert!(settings.alert_choices().critical);
+    assert_eq!(
+        settings.quiet_until().unwrap().to_rfc3339(),
+        "2026-12-24T17:00:00+00:00"
+    );
+    assert_eq!(settings.to_form().quiet_until, "2026-12-24T17:00:00Z");
+    let json = serde_json::to_string(&settings).unwrap();
+    assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+}
+
+#[test]
+fn a_settings_file_without_alert_choices_has_every_alert_on() {
+    let settings: Settings = serde_json::from_str(r#"{"refreshIntervalSecs": 120}"#).unwrap();
+    assert_eq!(
+        settings.alert_choices(),
+        crate::alerts::AlertChoices::default()
+    );
+    assert_eq!(settings.quiet_until(), None);
+}
+
+#[test]
+fn a_quiet_time_that_is_not_a_time_is_refused_by_name() {
+    let form = SettingsForm {
+        quiet_until: "tomorrow".into(),
+        ..default_form()
+    };
+    let errors = errors(&form);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, Field::QuietUntil);
+    assert!(
+        errors[0].1.starts_with("Do not disturb until"),
+        "{errors:?}"
     );
 }

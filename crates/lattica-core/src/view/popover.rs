@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde::Serialize;
 
-use super::{Session, Shown, TrayState, ViewInput, texts};
+use super::{Session, SetAsideFile, Shown, TrayState, ViewInput, texts};
 use crate::format;
 use crate::history::{CHART_DAYS, Sample};
 use crate::level::Level;
@@ -41,6 +41,9 @@ pub struct PopoverView {
     /// Credit that arrived lately: `Credits added 2 min ago: +50 (balance now 150.00)`; or,
     /// while the app watches the web console for it, what it is waiting for.
     pub credits_added: Option<String>,
+    /// Local files set aside at start: what was kept and where the old file went, a sentence
+    /// pair each, shown until dismissed.
+    pub notices: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,6 +119,7 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             error: None,
             add_credit: texts::add_credit(self.payments_api()).to_owned(),
             credits_added: self.credits_added_text(),
+            notices: self.set_aside.iter().map(SetAsideFile::text).collect(),
         };
         if let Session::SignedOut { reason } = self.session {
             view.signed_out = Some(texts::signed_out(reason));

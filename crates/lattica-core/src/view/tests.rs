@@ -76,6 +76,7 @@ impl Case {
             keychain_problem: None,
             credits_added: None,
             watching_for_credits: false,
+            set_aside: &[],
             now: now(),
             tz: &self.tz,
         }

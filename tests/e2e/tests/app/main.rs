@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod alerts;
+mod choices;
 mod cli;
 mod demo;
 mod payments;
