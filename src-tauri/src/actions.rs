@@ -189,7 +189,10 @@ pub fn signed_in<R: Runtime>(app: &AppHandle<R>, client: LatticaClient) {
 
 /// Removes the token from the keychain and every figure shown; with `forget_history`, the
 /// account's local history (balance samples, alert state) too.
-pub async fn sign_out<R: Runtime>(app: &AppHandle<R>, forget_history: bool) -> Result<(), IpcError> {
+pub async fn sign_out<R: Runtime>(
+    app: &AppHandle<R>,
+    forget_history: bool,
+) -> Result<(), IpcError> {
     app.state::<Sessions>().sign_out().await?;
     engine(app).send(Command::SignedOut {
         reason: SignOutReason::SignedOut,

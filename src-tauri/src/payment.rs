@@ -44,9 +44,9 @@ impl<R: Runtime> PaymentWindows for ShellWindows<R> {
     /// `ui/lib/ipc.js`), asks for its quick top-up offer again with its next view.
     fn cards_changed(&self, cards: &[CardView]) {
         if self.wizard_open()
-            && let Err(error) = self
-                .0
-                .emit_to(WindowId::Wizard.label(), event::CARDS_CHANGED, cards)
+            && let Err(error) =
+                self.0
+                    .emit_to(WindowId::Wizard.label(), event::CARDS_CHANGED, cards)
         {
             tracing::warn!(%error, "could not send the saved cards to the wizard");
         }

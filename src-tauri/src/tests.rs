@@ -251,7 +251,10 @@ fn the_sign_in_window_names_the_account_it_would_replace() {
     let context = invoke(&signin, "sign_in_context", json!({})).unwrap();
     let said = context["signedInAs"].as_str().unwrap();
     assert!(said.contains("ada@example.com"), "{said}");
-    assert!(said.contains("the local sandbox (http://127.0.0.1:9)"), "{said}");
+    assert!(
+        said.contains("the local sandbox (http://127.0.0.1:9)"),
+        "{said}"
+    );
     // Signed out, nobody is named.
     let test = app_with(EngineState::new(Settings::default(), false));
     let context = invoke(&window(&test.app, "signin"), "sign_in_context", json!({})).unwrap();
@@ -265,7 +268,10 @@ fn the_settings_window_lists_saved_cards_and_says_why_there_are_none() {
     let cards = invoke(&settings, "saved_cards", json!({})).unwrap();
     assert_eq!(cards["cards"], json!([]));
     assert!(
-        cards["unavailable"].as_str().unwrap().starts_with("Sign in"),
+        cards["unavailable"]
+            .as_str()
+            .unwrap()
+            .starts_with("Sign in"),
         "{cards}"
     );
     // Only the settings window may list or remove cards.

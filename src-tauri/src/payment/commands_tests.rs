@@ -303,7 +303,10 @@ fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
     )
     .unwrap_err();
     assert!(
-        refused["message"].as_str().unwrap().contains("no longer saved"),
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("no longer saved"),
         "{refused}"
     );
 }

@@ -279,7 +279,10 @@ async fn a_sign_out_forgets_the_local_history_only_when_asked() {
         reason: SignOutReason::SignedOut,
         forget_history: false,
     });
-    until(&mut changes, "the sign-out", |s| s.session != Session::SignedIn).await;
+    until(&mut changes, "the sign-out", |s| {
+        s.session != Session::SignedIn
+    })
+    .await;
     assert!(reader.latest().unwrap().is_some(), "kept when not asked");
 
     let backend = Backend::sandbox(&fixture.sandbox.url()).unwrap();
@@ -291,7 +294,10 @@ async fn a_sign_out_forgets_the_local_history_only_when_asked() {
         reason: SignOutReason::SignedOut,
         forget_history: true,
     });
-    let state = until(&mut changes, "the sign-out", |s| s.session != Session::SignedIn).await;
+    let state = until(&mut changes, "the sign-out", |s| {
+        s.session != Session::SignedIn
+    })
+    .await;
     assert_eq!(reader.latest().unwrap(), None, "every sample is gone");
     assert!(state.chart.is_empty());
     assert_eq!(state.observed_burn_per_hour, None);

@@ -152,7 +152,11 @@ mod tests {
     #[test]
     fn an_expired_card_is_marked_and_this_months_is_not() {
         let list = SavedCards::of(
-            &[card("pm_old", 1, 2024), card("pm_now", 6, 2026), card("pm_new", 4, 2040)],
+            &[
+                card("pm_old", 1, 2024),
+                card("pm_now", 6, 2026),
+                card("pm_new", 4, 2040),
+            ],
             (2026, 6),
         );
         let shown: Vec<(bool, &str)> = list
@@ -174,8 +178,8 @@ mod tests {
 
     #[test]
     fn serialized_flat_for_the_window() {
-        let json = serde_json::to_value(SavedCards::of(&[card("pm_1", 4, 2040)], (2026, 6)))
-            .unwrap();
+        let json =
+            serde_json::to_value(SavedCards::of(&[card("pm_1", 4, 2040)], (2026, 6))).unwrap();
         assert_eq!(json["cards"][0]["id"], "pm_1");
         assert_eq!(json["cards"][0]["expired"], false);
         assert_eq!(json["cards"][0]["expiryText"], "Expires 04/40");

@@ -12,9 +12,9 @@ use lattica_core::alerts::PaymentOutcome;
 use lattica_core::view::Session;
 
 use super::amount::Purchase;
+use super::card::CardView;
 use super::flow::{Attempt, FlowError, Origin, Stage};
 use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
-use super::card::CardView;
 use super::view::{AttemptView, QuickOffer, ReadBack};
 use crate::engine::{Command, EngineHandle};
 use crate::error::AppError;

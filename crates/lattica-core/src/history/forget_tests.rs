@@ -14,7 +14,10 @@ use crate::alerts::AlertState;
 const MARK: &str = "987654.321";
 
 fn keys(history: &History) -> Vec<String> {
-    let mut stmt = history.conn.prepare("SELECT key FROM kv ORDER BY key").unwrap();
+    let mut stmt = history
+        .conn
+        .prepare("SELECT key FROM kv ORDER BY key")
+        .unwrap();
     stmt.query_map([], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
@@ -52,7 +55,10 @@ fn forgets_samples_and_alert_state_and_keeps_other_records() {
         .conn
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .unwrap();
-    assert!(on_disk_contains(&dir, MARK), "the samples are on disk first");
+    assert!(
+        on_disk_contains(&dir, MARK),
+        "the samples are on disk first"
+    );
 
     let forgotten = history.forget_account().unwrap();
 

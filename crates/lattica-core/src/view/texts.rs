@@ -131,9 +131,9 @@ pub fn signed_in_account(email: Option<&str>, platform: &str) -> String {
         .map(|e| e.chars().filter(|c| !c.is_control()).collect::<String>())
         .filter(|e| !e.trim().is_empty());
     match email {
-        Some(email) => format!(
-            "Signed in as {email} on {platform}. Signing in here replaces this account."
-        ),
+        Some(email) => {
+            format!("Signed in as {email} on {platform}. Signing in here replaces this account.")
+        }
         None => format!(
             "Signed in on {platform} (the account's e-mail is not known yet). Signing in here \
              replaces this account."
