@@ -110,7 +110,10 @@ async fn a_card_removed_in_settings_is_gone_everywhere() -> Result<()> {
     press(driver, &row_el.find(By::ClassName("remove-card")).await?).await?;
     let confirm = row_el.find(By::ClassName("confirm-remove")).await?;
     assert!(confirm.is_displayed().await?, "a confirmation is asked");
-    assert_eq!(platform_cards(&sandbox).await?, [card_id.clone()]);
+    assert_eq!(
+        platform_cards(&sandbox).await?,
+        std::slice::from_ref(&card_id)
+    );
     std::fs::write(artifacts_dir().join("settings-remove-card.png"), {
         painted(driver).await?;
         desktop::window_png(SETTINGS)?
@@ -130,7 +133,7 @@ async fn a_card_removed_in_settings_is_gone_everywhere() -> Result<()> {
     .await?;
     assert!(
         driver
-            .find_all(By::Css(&format!("#{row}")))
+            .find_all(By::Css(format!("#{row}")))
             .await?
             .is_empty()
     );
