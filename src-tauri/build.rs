@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "payment_done",
     "quick_top_up_offer",
     "quick_top_up",
+    "saved_cards",
+    "remove_saved_card",
     "sign_in",
     "sign_in_context",
     "sign_out",

@@ -50,6 +50,7 @@ function fill(view) {
     || 'Leave empty for the Lattica platform. https only (http for localhost).';
   $('account').textContent = view.signedIn ? `Signed in to ${view.backend}.` : `Signed out (${view.backend}).`;
   $('sign-out').hidden = !view.signedIn;
+  $('switch-account').hidden = !view.signedIn;
   $('sign-in').hidden = view.signedIn;
 }
 
@@ -115,23 +116,123 @@ async function sendTest() {
   }
 }
 
+// --- Sign-out, confirmed, optionally forgetting the local history ---------------------------
+
+function askSignOut(asking) {
+  $('sign-out-confirm').hidden = !asking;
+  $('sign-out').hidden = asking;
+  if (asking) {
+    $('forget-history').checked = false;
+    $('sign-out-cancel').focus();
+  }
+}
+
 async function signOut() {
+  const forgetHistory = $('forget-history').checked;
+  $('sign-out-confirmed').disabled = true;
   try {
-    await ipc.signOut();
+    await ipc.signOut(forgetHistory);
+    $('sign-out-confirm').hidden = true;
     fill(await ipc.getSettings());
-    status('Signed out.', true);
+    loadCards();
+    status(forgetHistory ? 'Signed out; the local history was deleted.' : 'Signed out.', true);
   } catch (error) {
     status(error.message, false);
+  } finally {
+    $('sign-out-confirmed').disabled = false;
+  }
+}
+
+// --- Saved cards ----------------------------------------------------------------------------
+// Listed from the platform each time the window opens; "Remove" asks first, inline.
+
+function cardsStatus(text, ok) {
+  $('cards-status').textContent = text;
+  $('cards-status').className = `status ${ok ? 'ok' : 'err'}`;
+}
+
+function cardRow(card) {
+  const row = document.createElement('li');
+  row.id = `saved-${card.id}`;
+  row.dataset.cardId = card.id;
+  const label = document.createElement('span');
+  label.className = 'card-label';
+  label.textContent = card.label;
+  const expiry = document.createElement('span');
+  expiry.className = `card-expiry${card.expired ? ' expired' : ''}`;
+  expiry.textContent = card.expiryText;
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'secondary remove-card';
+  remove.textContent = 'Remove';
+  remove.setAttribute('aria-label', `Remove ${card.label}`);
+  const confirm = document.createElement('div');
+  confirm.className = 'card-confirm';
+  confirm.hidden = true;
+  const question = document.createElement('span');
+  question.textContent = `Remove ${card.label}? It can no longer pay for top-ups.`;
+  const yes = document.createElement('button');
+  yes.type = 'button';
+  yes.className = 'primary confirm-remove';
+  yes.textContent = 'Remove card';
+  const no = document.createElement('button');
+  no.type = 'button';
+  no.className = 'secondary keep-card';
+  no.textContent = 'Keep';
+  confirm.append(question, yes, no);
+  remove.addEventListener('click', () => {
+    confirm.hidden = false;
+    remove.hidden = true;
+    no.focus();
+  });
+  no.addEventListener('click', () => {
+    confirm.hidden = true;
+    remove.hidden = false;
+    remove.focus();
+  });
+  yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    no.disabled = true;
+    try {
+      showCards(await ipc.removeSavedCard(card.id));
+      cardsStatus(`${card.label} removed.`, true);
+    } catch (error) {
+      cardsStatus(error.message, false);
+      loadCards();
+    }
+  });
+  row.append(label, expiry, remove, confirm);
+  return row;
+}
+
+function showCards(list) {
+  $('cards-list').replaceChildren(...list.cards.map(cardRow));
+  $('cards-note').textContent = list.unavailable
+    || (list.cards.length === 0 ? 'No saved cards. A card is saved when you tick “Save this card” while adding credit.' : '');
+  $('cards-note').hidden = !$('cards-note').textContent;
+}
+
+async function loadCards() {
+  try {
+    showCards(await ipc.savedCards());
+  } catch (error) {
+    $('cards-list').replaceChildren();
+    $('cards-note').hidden = false;
+    $('cards-note').textContent = `The saved cards could not be read: ${error.message}`;
   }
 }
 
 $('form').addEventListener('submit', save);
 $('close').addEventListener('click', () => ipc.closeWindow());
-$('sign-out').addEventListener('click', signOut);
+$('sign-out').addEventListener('click', () => askSignOut(true));
+$('sign-out-cancel').addEventListener('click', () => { askSignOut(false); $('sign-out').focus(); });
+$('sign-out-confirmed').addEventListener('click', signOut);
 $('test-notification').addEventListener('click', sendTest);
 $('quiet-clear').addEventListener('click', () => { $('quietUntil').value = ''; });
 $('sign-in').addEventListener('click', () => ipc.openSignIn());
+$('switch-account').addEventListener('click', () => ipc.openSignIn());
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') ipc.closeWindow();
 });
 ipc.getSettings().then(fill).catch((error) => status(error.message, false));
+loadCards();

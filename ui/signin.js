@@ -9,6 +9,8 @@ async function loadContext() {
     const context = await ipc.signInContext();
     $('reason').hidden = !context.reason;
     $('reason').textContent = context.reason || '';
+    $('signed-in-as').hidden = !context.signedInAs;
+    $('signed-in-as').textContent = context.signedInAs || '';
     $('token-hint').textContent = context.sandbox
       ? `Checked with the local sandbox (${context.backend}).`
       : `Checked with ${context.backend}.`;

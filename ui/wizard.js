@@ -128,6 +128,17 @@ function renderCards(saved) {
   first.checked = true;
 }
 
+/** A saved card was removed (in the settings window): only the cards left are offered. */
+function onSavedCardsChanged(cards) {
+  if (!state.ctx) return;
+  const picked = document.querySelector('#cards input:checked');
+  state.ctx.savedCards = cards;
+  renderCards(cards);
+  const still = picked && document.querySelector(`#cards input[value="${CSS.escape(picked.value)}"]`);
+  if (still) still.checked = true;
+  onCardChoice();
+}
+
 function chosenCard() {
   const picked = document.querySelector('#cards input:checked');
   const value = picked ? picked.value : 'new';
@@ -366,6 +377,7 @@ function wire() {
 async function start() {
   wire();
   await ipc.onPaymentUpdated(onAttempt);
+  await ipc.onSavedCardsChanged(onSavedCardsChanged);
   const ctx = await ipc.paymentContext();
   state.ctx = ctx;
   banner('unavailable', ctx.unavailable || '');

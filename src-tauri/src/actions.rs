@@ -87,7 +87,7 @@ fn dispatch<R: Runtime>(app: &AppHandle<R>, id: &str) {
         menu::SIGN_OUT => {
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
-                if let Err(error) = sign_out(&app).await {
+                if let Err(error) = sign_out(&app, false).await {
                     tracing::error!(%error, "sign out failed");
                 }
             });
@@ -187,10 +187,17 @@ pub fn signed_in<R: Runtime>(app: &AppHandle<R>, client: LatticaClient) {
     windows::close(app, WindowId::SignIn);
 }
 
-/// Removes the token and every figure shown.
-pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> {
+/// Removes the token from the keychain and every figure shown; with `forget_history`, the
+/// account's local history (balance samples, alert state) too.
+pub async fn sign_out<R: Runtime>(
+    app: &AppHandle<R>,
+    forget_history: bool,
+) -> Result<(), IpcError> {
     app.state::<Sessions>().sign_out().await?;
-    engine(app).send(Command::SignedOut(SignOutReason::SignedOut));
+    engine(app).send(Command::SignedOut {
+        reason: SignOutReason::SignedOut,
+        forget_history,
+    });
     Ok(())
 }
 

@@ -33,6 +33,8 @@ impl WindowId {
 pub mod event {
     /// The payment attempt changed; payload: [`lattica_app::payment::AttemptView`] or `null`.
     pub const PAYMENT_UPDATED: &str = "payment://updated";
+    /// A saved card was removed; payload: the cards left ([`lattica_app::payment::CardView`]s).
+    pub const CARDS_CHANGED: &str = "payment://cards-changed";
 }
 
 /// Tray menu ids. End-to-end tests click them over D-Bus, so they are part of the interface.

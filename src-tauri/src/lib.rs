@@ -185,6 +185,8 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::payment::payment_done,
         commands::payment::quick_top_up_offer,
         commands::payment::quick_top_up,
+        commands::payment::saved_cards,
+        commands::payment::remove_saved_card,
         commands::session::sign_in,
         commands::session::sign_in_context,
         commands::session::sign_out,

@@ -1,9 +1,10 @@
 //! The payment service's side in the shell: how it reaches the windows (every change to an
 //! attempt is sent as `payment://updated`; the wizard is opened for 3-D Secure), and the
-//! wizard's closing, which may leave a payment to tidy up. The service itself is
+//! wizard's closing, which may leave a payment to tidy up; a removed saved card leaves the
+//! wizard's list and the popover's offer at once. The service itself is
 //! `lattica_app::payment`.
 
-use lattica_app::payment::{AttemptView, PaymentWindows, Payments};
+use lattica_app::payment::{AttemptView, CardView, PaymentWindows, Payments};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::actions;
@@ -37,6 +38,21 @@ impl<R: Runtime> PaymentWindows for ShellWindows<R> {
 
     fn open_wizard(&self) {
         actions::open(&self.0, WindowId::Wizard);
+    }
+
+    /// The wizard redraws its card list; the popover, which listens to no event (see
+    /// `ui/lib/ipc.js`), asks for its quick top-up offer again with its next view.
+    fn cards_changed(&self, cards: &[CardView]) {
+        if self.wizard_open()
+            && let Err(error) =
+                self.0
+                    .emit_to(WindowId::Wizard.label(), event::CARDS_CHANGED, cards)
+        {
+            tracing::warn!(%error, "could not send the saved cards to the wizard");
+        }
+        if let Some(views) = self.0.try_state::<crate::presenter::Views>() {
+            views.renumber();
+        }
     }
 }
 

@@ -100,6 +100,12 @@ impl Views {
         });
     }
 
+    /// Numbers the current view anew, unchanged: the popover takes it as news and reads what
+    /// it keeps beside the view (the quick top-up offer) again.
+    pub fn renumber(&self) {
+        self.0.send_modify(|current| current.version += 1);
+    }
+
     /// The latest view once its number is above `after`: at once if it is already.
     pub async fn after(&self, after: u64) -> NumberedView {
         let mut latest = self.0.subscribe();

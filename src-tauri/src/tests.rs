@@ -80,6 +80,7 @@ pub(crate) fn signed_in_with_balance() -> EngineState {
         last_payment: None,
         token_expires_at: None,
         payments_api: true,
+        email: None,
     });
     state
 }
@@ -237,4 +238,82 @@ fn valid_settings_are_saved_and_applied() {
         Preferences::load(&paths).get().refresh_interval(),
         Duration::from_secs(120)
     );
+}
+
+#[test]
+fn the_sign_in_window_names_the_account_it_would_replace() {
+    let mut state = signed_in_with_balance();
+    if let Some(snapshot) = &mut state.snapshot {
+        snapshot.email = Some("ada@example.com".to_owned());
+    }
+    let test = app_with(state);
+    let signin = window(&test.app, "signin");
+    let context = invoke(&signin, "sign_in_context", json!({})).unwrap();
+    let said = context["signedInAs"].as_str().unwrap();
+    assert!(said.contains("ada@example.com"), "{said}");
+    assert!(
+        said.contains("the local sandbox (http://127.0.0.1:9)"),
+        "{said}"
+    );
+    // Signed out, nobody is named.
+    let test = app_with(EngineState::new(Settings::default(), false));
+    let context = invoke(&window(&test.app, "signin"), "sign_in_context", json!({})).unwrap();
+    assert_eq!(context["signedInAs"], serde_json::Value::Null);
+}
+
+#[test]
+fn the_settings_window_lists_saved_cards_and_says_why_there_are_none() {
+    let test = app_with(EngineState::new(Settings::default(), false));
+    let settings = window(&test.app, "settings");
+    let cards = invoke(&settings, "saved_cards", json!({})).unwrap();
+    assert_eq!(cards["cards"], json!([]));
+    assert!(
+        cards["unavailable"]
+            .as_str()
+            .unwrap()
+            .starts_with("Sign in"),
+        "{cards}"
+    );
+    // Only the settings window may list or remove cards.
+    let popover = window(&test.app, "popover");
+    assert!(invoke(&popover, "saved_cards", json!({})).is_err());
+    let wizard = window(&test.app, "wizard");
+    assert!(
+        invoke(
+            &wizard,
+            "remove_saved_card",
+            json!({ "paymentMethodId": "pm_1" })
+        )
+        .is_err()
+    );
+    // Not a token of the payment service: refused before anything is sent.
+    let refused = invoke(
+        &settings,
+        "remove_saved_card",
+        json!({ "paymentMethodId": "4242424242424242" }),
+    )
+    .unwrap_err();
+    assert!(refused["message"].as_str().is_some(), "{refused}");
+}
+
+#[test]
+fn signing_out_removes_the_token_from_the_vault() {
+    let test = app_with(signed_in_with_balance());
+    test.vault
+        .store(&lattica_client::SessionToken::parse("lt_test_token_0123456789abcdef").unwrap())
+        .unwrap();
+    let settings = window(&test.app, "settings");
+    invoke(&settings, "sign_out", json!({ "forgetHistory": true })).unwrap();
+    assert!(test.vault.load().unwrap().is_none(), "the token is gone");
+    let engine = test.app.state::<EngineHandle>();
+    let mut changes = engine.subscribe();
+    let signed_out = tauri::async_runtime::block_on(async {
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            changes.wait_for(|s| s.session != Session::SignedIn),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok())
+    });
+    assert!(signed_out, "the loop signed out");
 }

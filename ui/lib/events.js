@@ -4,6 +4,8 @@
 export const EVENTS = Object.freeze({
   /** The payment attempt changed; payload: the attempt (`{ step, quote, … }`) or `null`. */
   PAYMENT_UPDATED: 'payment://updated',
+  /** A saved card was removed; payload: the cards left (`[{ id, label, expiry, … }]`). */
+  CARDS_CHANGED: 'payment://cards-changed',
 });
 
 /** Window labels. */

@@ -89,7 +89,8 @@ export const popoverPainted = (timing) => call('popover_painted', { timing });
 export const signIn = (token) => call('sign_in', { token });
 /** Why the sign-in window is shown and where the token will be checked. */
 export const signInContext = () => call('sign_in_context');
-export const signOut = () => call('sign_out');
+/** Removes the token from the keychain; `forgetHistory` also deletes the local history. */
+export const signOut = (forgetHistory = false) => call('sign_out', { forgetHistory });
 
 // Settings
 export const getSettings = () => call('get_settings');
@@ -120,6 +121,12 @@ export const quickTopUpOffer = () => call('quick_top_up_offer');
 export const quickTopUp = (credits, paymentMethodId) =>
   call('quick_top_up', { credits, paymentMethodId });
 
+// Saved cards (the settings window)
+/** `{ cards: [{ id, label, expiry, expired, expiryText }], unavailable }`. */
+export const savedCards = () => call('saved_cards');
+/** Removes a saved card on the platform; resolves to the cards left, as `savedCards`. */
+export const removeSavedCard = (paymentMethodId) => call('remove_saved_card', { paymentMethodId });
+
 // Windows
 /** Closes the calling window (it is destroyed; nothing stays in memory). */
 export const closeWindow = () => tauri.window.getCurrentWindow().close();
@@ -128,3 +135,6 @@ export const closeWindow = () => tauri.window.getCurrentWindow().close();
 /** Calls `handler(attempt)` whenever the payment attempt changes (`null` once it is gone). */
 export const onPaymentUpdated = (handler) =>
   tauri.event.listen(EVENTS.PAYMENT_UPDATED, (event) => handler(event.payload));
+/** Calls `handler(cards)` with the saved cards left whenever one is removed. */
+export const onSavedCardsChanged = (handler) =>
+  tauri.event.listen(EVENTS.CARDS_CHANGED, (event) => handler(event.payload));

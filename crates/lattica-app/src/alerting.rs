@@ -136,6 +136,12 @@ impl Alerts {
         self.save(history);
     }
 
+    /// Starts over with a fresh state, as on a first start (the local history was deleted).
+    pub fn forget(&mut self) {
+        self.state = AlertState::default();
+        self.first = true;
+    }
+
     fn save(&self, history: Option<&History>) {
         if let Some(history) = history
             && let Err(error) = history.save_alert_state(&self.state)

@@ -286,6 +286,7 @@ async fn status(
                 last_payment: None,
                 token_expires_at: None,
                 payments_api: true,
+                email: None,
             };
             (snapshot, Some(error))
         }

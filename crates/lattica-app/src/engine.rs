@@ -50,8 +50,13 @@ pub enum Command {
     PopoverOpened,
     /// A token was validated and stored; start over with it.
     SignedIn(LatticaClient),
-    /// The session ended (the user signed out, or the token is gone).
-    SignedOut(SignOutReason),
+    /// The session ended (the user signed out, or the token is gone); with `forget_history`
+    /// (the user asked at sign-out) the account's local history goes too: its balance samples
+    /// and alert state, nothing else the database keeps.
+    SignedOut {
+        reason: SignOutReason,
+        forget_history: bool,
+    },
     SettingsChanged(Box<Settings>),
     /// "Snooze" on an alert.
     Snooze(SnoozeFor),
@@ -287,9 +292,15 @@ impl Engine {
                 // Dropping a refresh in flight cancels it: its figures belong to the old token.
                 *inflight = self.start();
             }
-            Command::SignedOut(reason) => {
+            Command::SignedOut {
+                reason,
+                forget_history,
+            } => {
                 *inflight = None;
                 self.end_session(reason);
+                if forget_history {
+                    self.forget_history();
+                }
                 self.publish();
             }
             Command::Snooze(duration) => {
@@ -370,6 +381,11 @@ impl Engine {
                     self.watch_until = None;
                 }
                 self.state.watching_for_credits = self.watching();
+                let mut snapshot = snapshot;
+                if snapshot.email.is_none() {
+                    // The account info failed this time; the account is still the same.
+                    snapshot.email = self.state.snapshot.as_ref().and_then(|s| s.email.clone());
+                }
                 self.state.snapshot = Some(snapshot);
                 self.state.connection = Connection::Connected;
                 self.next_due = if std::mem::take(&mut self.again) {
@@ -431,6 +447,20 @@ impl Engine {
         self.state.watching_for_credits = false;
         self.watch_until = None;
         self.again = false;
+    }
+
+    /// Deletes the signed-out account's samples and alert state, on disk and in memory.
+    fn forget_history(&mut self) {
+        if let Some(history) = &self.history
+            && let Err(error) = history.forget_account()
+        {
+            tracing::error!(%error, "could not delete the local history");
+        }
+        if let Some(alerts) = &mut self.alerts {
+            alerts.forget();
+        }
+        self.state.chart.clear();
+        self.state.observed_burn_per_hour = None;
     }
 
     /// Adds the snapshot to the local history, applies the retention at start and hourly,

@@ -10,7 +10,7 @@ use lattica_core::estimate::{PriceTable, RunningWorker};
 use lattica_core::view::{LastPayment, Snapshot};
 
 /// Fetches credits, payments, running workers, models and pricing (and the account, for the
-/// token's expiry) at once. Endpoints the platform lacks (pricing on the published platform)
+/// token's expiry and the e-mail) at once. Endpoints the platform lacks (pricing on the published platform)
 /// are asked once an hour by the client, not on every refresh.
 ///
 /// Credits, payments and workers are required: without them the figures would be wrong, so
@@ -56,8 +56,9 @@ pub async fn snapshot(client: &LatticaClient) -> Result<Snapshot, ClientError> {
         running: running(&workers, models.as_deref().unwrap_or_default()),
         prices: pricing.as_ref().and_then(price_table),
         last_payment: last_payment(&payments),
-        token_expires_at: account.and_then(|a| a.token_expires_at),
+        token_expires_at: account.as_ref().and_then(|a| a.token_expires_at),
         payments_api: !client.lacks_payments(),
+        email: account.and_then(|a| a.email),
     })
 }
 

@@ -6,6 +6,9 @@
 //! one is not worth failing over: [`History::open`] moves it aside (never deletes it, so
 //! nothing is lost that someone may want to inspect) and starts a fresh one.
 
+mod forget;
+#[cfg(test)]
+mod forget_tests;
 mod kv;
 mod open;
 mod prune;
@@ -21,6 +24,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
 
+pub use forget::Forgotten;
 pub use prune::{HOURLY_AFTER, PruneReport, RETENTION};
 pub use samples::MIN_BURN_SPAN;
 

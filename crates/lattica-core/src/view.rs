@@ -28,7 +28,7 @@ pub use popover::{
     TOKEN_WARNING_WINDOW,
 };
 pub use state::{TrayState, derive_state};
-pub use texts::{add_credit, sign_in_reason};
+pub use texts::{add_credit, sign_in_reason, signed_in_account};
 pub use tray::TrayView;
 
 /// How long the popover mentions credit that arrived.
@@ -49,6 +49,8 @@ pub struct Snapshot {
     /// Whether credit can be bought in the app: false once the platform showed it has no
     /// payments API (the published platform), where "Add credit" opens the web console.
     pub payments_api: bool,
+    /// The signed-in account's e-mail, as the platform's account info gives it, if known.
+    pub email: Option<String>,
 }
 
 /// The latest payment that added credits.

@@ -1,8 +1,11 @@
 //! The add-credit commands: the wizard's steps and the popover's quick top-up. Each step runs
 //! in the payment service, in a task that outlives the window that asked for it; a card
-//! arrives only as the payment service's token, never as a number.
+//! arrives only as the payment service's token, never as a number. Also the settings
+//! window's saved cards.
 
-use lattica_app::payment::{self, AttemptView, Payments, QuickOffer, Quote, Step, WizardContext};
+use lattica_app::payment::{
+    self, AttemptView, Payments, QuickOffer, Quote, SavedCards, Step, WizardContext,
+};
 use lattica_client::PaymentMethod;
 use tauri::State;
 
@@ -89,4 +92,19 @@ pub async fn quick_top_up(
     payment_method_id: String,
 ) -> Result<Option<AttemptView>, IpcError> {
     Ok(payments.quick_top_up(&credits, &payment_method_id).await?)
+}
+
+/// The saved cards, for the settings window.
+#[tauri::command]
+pub async fn saved_cards(payments: State<'_, Payments>) -> Result<SavedCards, IpcError> {
+    Ok(payments.saved_cards().await?)
+}
+
+/// Removes a saved card (the settings window asked the user first); answers those left.
+#[tauri::command]
+pub async fn remove_saved_card(
+    payments: State<'_, Payments>,
+    payment_method_id: String,
+) -> Result<SavedCards, IpcError> {
+    Ok(payments.remove_card(&payment_method_id).await?)
 }

@@ -1,6 +1,6 @@
 //! The sign-in window's commands. The token comes in once and is never returned.
 
-use lattica_core::view::sign_in_reason;
+use lattica_core::view::{Session, sign_in_reason, signed_in_account};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
@@ -29,6 +29,8 @@ pub struct SignInContext {
     pub reason: Option<String>,
     pub backend: String,
     pub sandbox: bool,
+    /// Which account is signed in now (e-mail and platform), which a new token replaces.
+    pub signed_in_as: Option<String>,
 }
 
 #[tauri::command]
@@ -37,16 +39,33 @@ pub fn sign_in_context(
     engine: State<'_, EngineHandle>,
 ) -> SignInContext {
     let backend = sessions.backend();
+    let state = engine.state();
+    let url = backend.url().trim_end_matches('/').to_owned();
+    let signed_in_as = (state.session == Session::SignedIn).then(|| {
+        let platform = if backend.is_sandbox() {
+            format!("the local sandbox ({url})")
+        } else {
+            url.clone()
+        };
+        let email = state.snapshot.as_ref().and_then(|s| s.email.as_deref());
+        signed_in_account(email, &platform)
+    });
     SignInContext {
         reason: sessions
             .problem()
-            .or_else(|| sign_in_reason(engine.state().session).map(str::to_owned)),
-        backend: backend.url().trim_end_matches('/').to_owned(),
+            .or_else(|| sign_in_reason(state.session).map(str::to_owned)),
+        backend: url,
         sandbox: backend.is_sandbox(),
+        signed_in_as,
     }
 }
 
+/// Signs out: the token leaves the keychain; with `forget_history`, the local history of the
+/// account (balance samples, alert state) is deleted too.
 #[tauri::command]
-pub async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
-    actions::sign_out(&app).await
+pub async fn sign_out<R: Runtime>(
+    app: AppHandle<R>,
+    forget_history: Option<bool>,
+) -> Result<(), IpcError> {
+    actions::sign_out(&app, forget_history.unwrap_or(false)).await
 }

@@ -63,7 +63,10 @@ pub async fn save_settings<R: Runtime>(
             sessions.switch_backend(next);
             match sessions.restore().await? {
                 Some(client) => engine.send(Command::SignedIn(client)),
-                None => engine.send(Command::SignedOut(SignOutReason::NoToken)),
+                None => engine.send(Command::SignedOut {
+                    reason: SignOutReason::NoToken,
+                    forget_history: false,
+                }),
             }
         }
     }

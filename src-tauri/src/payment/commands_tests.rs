@@ -229,3 +229,95 @@ fn a_purchase_through_the_wizards_commands() {
     assert_eq!(quick["step"], "succeeded", "{quick}");
     assert_eq!(quick["origin"], "quickTopUp");
 }
+
+/// Tokenises a test card at the payment service, as its hosted form does.
+fn tokenised_card(sandbox: &RunningSandbox, number: &str) -> Value {
+    let answer = tauri::async_runtime::block_on(
+        reqwest::Client::new()
+            .post(format!("{}/v1/payment_methods", sandbox.payments_url()))
+            .json(&json!({"number": number, "expMonth": 12, "expYear": 2040,
+                          "cvc": "123", "name": "Test Person"}))
+            .send(),
+    )
+    .unwrap();
+    tauri::async_runtime::block_on(answer.json()).unwrap()
+}
+
+#[test]
+fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
+    let test = signed_in_app();
+    let (wizard, popover, settings) = (
+        window(&test.app, "wizard"),
+        window(&test.app, "popover"),
+        window(&test.app, "settings"),
+    );
+    invoke(&wizard, "payment_begin", json!({"credits": "40"})).unwrap();
+    let card = tokenised_card(&test.sandbox, "4242424242424242");
+    let paid = invoke(&wizard, "payment_pay", json!({"card": card, "save": true})).unwrap();
+    assert_eq!(paid["step"], "succeeded", "{paid}");
+    invoke(&wizard, "payment_done", json!({})).unwrap();
+
+    let listed = invoke(&settings, "saved_cards", json!({})).unwrap();
+    assert_eq!(listed["unavailable"], Value::Null);
+    let saved = &listed["cards"][0];
+    assert_eq!(saved["label"], "Visa •••• 4242", "{listed}");
+    assert_eq!(saved["expiryText"], "Expires 12/40");
+    assert_eq!(saved["expired"], false);
+    // The offer is cached from here on.
+    let offer = invoke(&popover, "quick_top_up_offer", json!({})).unwrap();
+    assert_eq!(offer["card"]["id"], saved["id"]);
+
+    let (sender, changes) = std::sync::mpsc::channel::<Value>();
+    test.app
+        .listen_any(crate::ipc::event::CARDS_CHANGED, move |event| {
+            if let Ok(cards) = serde_json::from_str(event.payload()) {
+                let _ = sender.send(cards);
+            }
+        });
+    let left = invoke(
+        &settings,
+        "remove_saved_card",
+        json!({"paymentMethodId": saved["id"]}),
+    )
+    .unwrap();
+    assert_eq!(left["cards"], json!([]), "{left}");
+    let sent = changes
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the wizard is told");
+    assert_eq!(sent, json!([]));
+    assert_eq!(
+        invoke(&popover, "quick_top_up_offer", json!({})).unwrap(),
+        Value::Null,
+        "the cached offer went with the card"
+    );
+    let context = invoke(&wizard, "payment_context", json!({})).unwrap();
+    assert_eq!(context["savedCards"], json!([]));
+    // Gone on the platform too; paying with it is refused.
+    let client = test.app.state::<Sessions>().client().unwrap();
+    let methods = tauri::async_runtime::block_on(client.list_payment_methods()).unwrap();
+    assert!(methods.is_empty(), "{methods:?}");
+    let refused = invoke(
+        &popover,
+        "quick_top_up",
+        json!({"credits": "25", "paymentMethodId": saved["id"]}),
+    )
+    .unwrap_err();
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("no longer saved"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn on_the_published_platform_the_saved_cards_say_why_there_are_none() {
+    let test = signed_in_app_on(ApiProfile::Published);
+    let settings = window(&test.app, "settings");
+    let listed = invoke(&settings, "saved_cards", json!({})).unwrap();
+    assert_eq!(listed["cards"], json!([]));
+    let why = listed["unavailable"].as_str().unwrap();
+    assert!(why.contains("web console"), "{why}");
+    assert!(!why.contains("HTTP") && !why.contains("api/"), "{why}");
+}

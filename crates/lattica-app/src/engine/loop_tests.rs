@@ -264,3 +264,41 @@ async fn the_first_refresh_applies_the_history_retention() {
     );
     assert!(kept.iter().all(|s| s.at > now - TimeDelta::days(30)));
 }
+
+#[tokio::test]
+async fn a_sign_out_forgets_the_local_history_only_when_asked() {
+    let (fixture, _alerts) = start_with(None).await;
+    let path = fixture._dir.path().join("history.sqlite3");
+    let reader = History::open(&path).unwrap().history;
+    let mut changes = fixture.engine.subscribe();
+    let first = until(&mut changes, "the first refresh", connected).await;
+    assert!(!first.chart.is_empty(), "the refresh is in the chart");
+    assert!(reader.latest().unwrap().is_some(), "and in the history");
+
+    fixture.engine.send(Command::SignedOut {
+        reason: SignOutReason::SignedOut,
+        forget_history: false,
+    });
+    until(&mut changes, "the sign-out", |s| {
+        s.session != Session::SignedIn
+    })
+    .await;
+    assert!(reader.latest().unwrap().is_some(), "kept when not asked");
+
+    let backend = Backend::sandbox(&fixture.sandbox.url()).unwrap();
+    let token = SessionToken::parse(fixture.sandbox.demo_token()).unwrap();
+    let client = LatticaClient::new(backend.config().clone(), token).unwrap();
+    fixture.engine.send(Command::SignedIn(client));
+    until(&mut changes, "a refresh signed in again", connected).await;
+    fixture.engine.send(Command::SignedOut {
+        reason: SignOutReason::SignedOut,
+        forget_history: true,
+    });
+    let state = until(&mut changes, "the sign-out", |s| {
+        s.session != Session::SignedIn
+    })
+    .await;
+    assert_eq!(reader.latest().unwrap(), None, "every sample is gone");
+    assert!(state.chart.is_empty());
+    assert_eq!(state.observed_burn_per_hour, None);
+}

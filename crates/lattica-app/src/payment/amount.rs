@@ -218,6 +218,7 @@ mod tests {
             last_payment: None,
             token_expires_at: None,
             payments_api: true,
+            email: None,
         };
         let quote = p.quote(Some(&snapshot), None, list_prices(), Utc::now());
         assert_eq!(quote.price, "$24.00");

@@ -115,18 +115,8 @@ impl Payments {
             // The published platform: credit is added in the web console, no offer here.
             return Ok(None);
         }
-        if client.lacks_payments() {
-            // The published platform: credit is added in the web console, no offer here.
-            return Ok(None);
-        }
+        let epoch = self.shared().cards_epoch;
         let (pricing, methods) = tokio::join!(client.get_pricing(), client.list_payment_methods());
-        if [pricing.as_ref().err(), methods.as_ref().err()]
-            .into_iter()
-            .flatten()
-            .any(ClientError::is_unsupported)
-        {
-            return Ok(None);
-        }
         if [pricing.as_ref().err(), methods.as_ref().err()]
             .into_iter()
             .flatten()
@@ -147,7 +137,18 @@ impl Payments {
         let offer = card.zip(purchase).map(|(card, purchase)| {
             QuickOffer::new(self.quote_now(&purchase), CardView::from(&card))
         });
-        self.shared().offer = Some((tokio::time::Instant::now(), offer.clone()));
+        let kept = {
+            let mut shared = self.shared();
+            let current = shared.cards_epoch == epoch;
+            if current {
+                shared.offer = Some((tokio::time::Instant::now(), offer.clone()));
+            }
+            current
+        };
+        if !kept {
+            // A card was removed meanwhile: the list read may still hold it.
+            return Box::pin(self.quick_offer()).await;
+        }
         Ok(offer)
     }
 

@@ -8,6 +8,7 @@
 
 mod amount;
 mod card;
+mod cards;
 mod context;
 mod decline;
 mod flow;
@@ -22,6 +23,7 @@ mod readback_tests;
 
 pub use amount::{AmountError, Purchase, Quote};
 pub use card::{CardError, CardView, check as check_card};
+pub use cards::{SavedCard, SavedCards};
 pub use decline::Decline;
 pub use flow::{FlowError, Origin, RESEND_DELAY};
 pub use service::{PaymentWindows, Payments, Step};

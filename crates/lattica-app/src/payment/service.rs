@@ -12,6 +12,7 @@ use lattica_core::alerts::PaymentOutcome;
 use lattica_core::view::Session;
 
 use super::amount::Purchase;
+use super::card::CardView;
 use super::flow::{Attempt, FlowError, Origin, Stage};
 use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
 use super::view::{AttemptView, QuickOffer, ReadBack};
@@ -29,6 +30,10 @@ pub trait PaymentWindows: Send + Sync + 'static {
     fn wizard_in_front(&self) -> bool;
     /// Opens (or raises) the wizard.
     fn open_wizard(&self);
+    /// The saved cards changed (one was removed): `cards` are those that remain.
+    fn cards_changed(&self, cards: &[CardView]) {
+        let _ = cards;
+    }
 }
 
 /// The payment service; clones share one service.
@@ -71,6 +76,8 @@ pub(super) struct Shared {
     revision: u64,
     pub(super) pricing: Option<Pricing>,
     pub(super) offer: Option<(tokio::time::Instant, Option<QuickOffer>)>,
+    /// Bumped by every removal of a saved card: an offer read before one is not kept.
+    pub(super) cards_epoch: u64,
 }
 
 /// A step the user asked for.
@@ -124,6 +131,10 @@ impl Payments {
 
     pub(super) fn engine(&self) -> &EngineHandle {
         &self.0.engine
+    }
+
+    pub(super) fn windows(&self) -> &dyn PaymentWindows {
+        self.0.windows.as_ref()
     }
 
     /// The session's client, while signed in.

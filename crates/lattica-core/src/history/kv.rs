@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use super::{History, HistoryError};
 use crate::alerts::AlertState;
 
-const ALERT_STATE: &str = "alert_state";
+pub(super) const ALERT_STATE: &str = "alert_state";
 
 impl History {
     /// The alert state saved last, or a fresh one when none was saved.

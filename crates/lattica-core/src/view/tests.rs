@@ -40,6 +40,7 @@ fn snapshot(balance: &str, running: &[&str]) -> Snapshot {
         }),
         token_expires_at: Some(now() + TimeDelta::days(20)),
         payments_api: true,
+        email: None,
     }
 }
 

@@ -123,6 +123,24 @@ pub fn sign_in_reason(session: Session) -> Option<&'static str> {
     }
 }
 
+/// What the sign-in window says while an account is signed in on `platform` (its address, or
+/// "the local sandbox (…)"): which account a new token replaces. Control characters from the
+/// platform's answer are left out.
+pub fn signed_in_account(email: Option<&str>, platform: &str) -> String {
+    let email: Option<String> = email
+        .map(|e| e.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|e| !e.trim().is_empty());
+    match email {
+        Some(email) => {
+            format!("Signed in as {email} on {platform}. Signing in here replaces this account.")
+        }
+        None => format!(
+            "Signed in on {platform} (the account's e-mail is not known yet). Signing in here \
+             replaces this account."
+        ),
+    }
+}
+
 pub(super) fn signed_out(reason: SignOutReason) -> String {
     match reason {
         SignOutReason::Expired => {

@@ -1,6 +1,7 @@
 //! The app end to end: the real binary in a headless desktop session against a real sandbox.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account;
 mod alerts;
 mod choices;
 mod cli;
