@@ -168,7 +168,7 @@ fn build_menu<R: Runtime>(
 }
 
 /// The tooltip as the platform can show it. Windows keeps 127 UTF-16 units of it (and cuts a
-/// longer one anywhere, without its end): there, a long one is shortened at a character with an
+/// longer one anywhere, without its end): there, a long one is shortened at a word with an
 /// ellipsis. The other platforms show it whole.
 fn shown_tooltip(text: &str) -> std::borrow::Cow<'_, str> {
     #[cfg(windows)]
