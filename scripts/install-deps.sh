@@ -2,11 +2,13 @@
 # Installs what building, running and testing Lattica Tray needs, and only what is missing:
 # Debian packages (Tauri's WebKitGTK stack and the headless desktop session), the Rust
 # components, tauri-driver, and the Python environment that runs the official Lattica clients.
-# Usage: scripts/install-deps.sh [build|session|test|icons]
+# Usage: scripts/install-deps.sh [build|session|test|icons|installer]
 #   build: what building and running needs; session: + the headless desktop session;
 #   test: + tauri-driver, the Python clients, and the Windows target with the MinGW compiler
 #   (for `make lint-windows`: its build scripts compile C for Windows); icons: the tools
-#   `make icons` uses (a build never regenerates the committed icons)
+#   `make icons` uses (a build never regenerates the committed icons); installer: what
+#   building the Windows installer needs besides the Tauri CLI (NSIS, MinGW, the Windows
+#   target; README.md, Platforms)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,11 +20,13 @@ test_pkgs=(xvfb xauth x11-utils webkit2gtk-driver gnome-keyring libsecret-tools 
   haskell-status-notifier-item-utils imagemagick xdotool libdbusmenu-tools jq wrk python3-venv
   gcc-mingw-w64-x86-64)
 icon_pkgs=(librsvg2-bin imagemagick icnsutils)
+installer_pkgs=(nsis gcc-mingw-w64-x86-64)
 # Deliberately absent: dbus-x11 (it autostarts a stray session bus under ~/.dbus).
 
 case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;
   icons) pkgs=("${icon_pkgs[@]}") ;;
+  installer) pkgs=("${build_pkgs[@]}" "${installer_pkgs[@]}") ;;
   *) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 esac
 
@@ -54,6 +58,8 @@ if [ "$what" = test ]; then
     cargo install tauri-driver --locked --version '^2' --quiet
   fi
   scripts/python-env.sh >/dev/null
+fi
+if [ "$what" = test ] || [ "$what" = installer ]; then
   # The Windows target for `make lint-windows`. Not fatal: where rustup cannot add it (no
   # network, a toolchain not managed by rustup) that step says so and is skipped.
   win=x86_64-pc-windows-gnu
