@@ -8,7 +8,7 @@ export CARGO_TERM_COLOR ?= never
 # sets and compiles much of the dependency tree again.
 NEXTEST := $(CARGO) nextest run --workspace
 
-.PHONY: run sandbox test deps-build deps-test lint build unit python e2e bench icons
+.PHONY: run sandbox test deps-build deps-test lint lint-windows build unit python e2e bench icons
 
 ## run: install what is missing, build, start the app on the embedded sandbox (demo account)
 run: deps-build
@@ -21,7 +21,7 @@ sandbox: deps-build
 	scripts/demo-sandbox.sh
 
 ## test: install what is missing, then every check and test suite, headless
-test: deps-test lint build unit python e2e
+test: deps-test lint lint-windows build unit python e2e
 	@echo "make test: all suites passed"
 
 deps-build:
@@ -33,6 +33,13 @@ deps-test:
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## lint-windows: the same clippy for Windows (x86_64-pc-windows-gnu), check only; says SKIPPED
+## and why where the target or MinGW is missing (deps-test installs both). Artifacts in
+## target/x86_64-pc-windows-gnu: measured 4m23s cold on a busy 2-core machine, 18 s after a
+## change to the app's crates, 1 s with nothing changed.
+lint-windows:
+	scripts/lint-windows.sh
 
 ## build: the binaries (lattica-tray, lattica-tray-app, lattica-sandbox) and every test binary
 build:
@@ -48,7 +55,9 @@ python: build
 e2e: build
 	scripts/headless-session.sh $(NEXTEST) --no-fail-fast -E 'package(lattica-e2e)' --test-threads=1
 
+## icons: regenerate the committed icons (PNG, .ico, .icns) from icons/src
 icons:
+	scripts/install-deps.sh icons
 	icons/generate.sh
 
 bench:

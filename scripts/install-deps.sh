@@ -2,9 +2,13 @@
 # Installs what building, running and testing Lattica Tray needs, and only what is missing:
 # Debian packages (Tauri's WebKitGTK stack and the headless desktop session), the Rust
 # components, tauri-driver, and the Python environment that runs the official Lattica clients.
-# Usage: scripts/install-deps.sh [build|session|test]
+# Usage: scripts/install-deps.sh [build|session|test|icons|installer]
 #   build: what building and running needs; session: + the headless desktop session;
-#   test: + tauri-driver and the Python clients
+#   test: + tauri-driver, the Python clients, and the Windows target with the MinGW compiler
+#   (for `make lint-windows`: its build scripts compile C for Windows); icons: the tools
+#   `make icons` uses (a build never regenerates the committed icons); installer: what
+#   building the Windows installer needs besides the Tauri CLI (NSIS, MinGW, the Windows
+#   target; README.md, Platforms)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,11 +17,18 @@ what=${1:-test}
 build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev build-essential
   pkg-config libssl-dev librsvg2-bin)
 test_pkgs=(xvfb xauth x11-utils webkit2gtk-driver gnome-keyring libsecret-tools dunst keyutils
-  haskell-status-notifier-item-utils imagemagick xdotool libdbusmenu-tools jq wrk python3-venv)
+  haskell-status-notifier-item-utils imagemagick xdotool libdbusmenu-tools jq wrk python3-venv
+  gcc-mingw-w64-x86-64)
+icon_pkgs=(librsvg2-bin imagemagick icnsutils)
+installer_pkgs=(nsis gcc-mingw-w64-x86-64)
 # Deliberately absent: dbus-x11 (it autostarts a stray session bus under ~/.dbus).
 
-pkgs=("${build_pkgs[@]}")
-[ "$what" = build ] || pkgs+=("${test_pkgs[@]}")
+case "$what" in
+  build) pkgs=("${build_pkgs[@]}") ;;
+  icons) pkgs=("${icon_pkgs[@]}") ;;
+  installer) pkgs=("${build_pkgs[@]}" "${installer_pkgs[@]}") ;;
+  *) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -32,6 +43,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
+[ "$what" = icons ] && exit 0
+
 command -v cargo >/dev/null || { echo "install-deps: cargo not found; install Rust with rustup first" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
@@ -45,4 +58,13 @@ if [ "$what" = test ]; then
     cargo install tauri-driver --locked --version '^2' --quiet
   fi
   scripts/python-env.sh >/dev/null
+fi
+if [ "$what" = test ] || [ "$what" = installer ]; then
+  # The Windows target for `make lint-windows`. Not fatal: where rustup cannot add it (no
+  # network, a toolchain not managed by rustup) that step says so and is skipped.
+  win=x86_64-pc-windows-gnu
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$win"; then
+    echo "install-deps: adding the Rust target $win" >&2
+    rustup target add "$win" >&2 || echo "install-deps: could not add $win; make lint-windows will be skipped" >&2
+  fi
 fi

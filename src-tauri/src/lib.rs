@@ -117,6 +117,13 @@ pub fn run(demo: Option<Profile>) -> Result<(), StartError> {
     // Building runs the plugins: a second launch hands over to the first and exits here,
     // before it could start a second sandbox on the same database.
     let app = startup::build_app(build(builder), tauri::generate_context!())?;
+    // macOS: a menu bar app, without a Dock icon or an app menu of its own.
+    #[cfg(target_os = "macos")]
+    let app = {
+        let mut app = app;
+        app.set_activation_policy(tauri::ActivationPolicy::Accessory);
+        app
+    };
     tracing::debug!("app built");
     let handle = app.handle().clone();
     handle.manage(actions::Readiness::<tauri::Wry>::waiting());

@@ -47,7 +47,7 @@ impl<R: Runtime> Tray<R> {
         let icon = TrayIconBuilder::with_id(TRAY_ID)
             .icon(tray_icon(model.state)?)
             .title(&model.label)
-            .tooltip(&model.tooltip)
+            .tooltip(shown_tooltip(&model.tooltip))
             .menu(&menu)
             // Left click toggles the popover where clicks exist (macOS, Windows); the menu is
             // on the right button there. Linux opens the menu on every click regardless.
@@ -108,7 +108,9 @@ impl<R: Runtime> Tray<R> {
             parts.icon.set_title(Some(&model.label))?;
         }
         if parts.shown.tooltip != model.tooltip {
-            parts.icon.set_tooltip(Some(&model.tooltip))?;
+            parts
+                .icon
+                .set_tooltip(Some(shown_tooltip(&model.tooltip)))?;
         }
         parts.shown = model.clone();
         Ok(())
@@ -165,6 +167,41 @@ fn build_menu<R: Runtime>(
     Ok((menu, rows))
 }
 
+/// The tooltip as the platform can show it. Windows keeps 127 UTF-16 units of it (and cuts a
+/// longer one anywhere, without its end): there, a long one is shortened at a word with an
+/// ellipsis. The other platforms show it whole.
+fn shown_tooltip(text: &str) -> std::borrow::Cow<'_, str> {
+    #[cfg(windows)]
+    return fit_utf16(text, 127);
+    #[cfg(not(windows))]
+    std::borrow::Cow::Borrowed(text)
+}
+
+/// `text` in at most `max` UTF-16 units, the ellipsis included, cut between words (or between
+/// characters in a word longer than that).
+#[cfg(any(windows, test))]
+fn fit_utf16(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.encode_utf16().count() <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut used = '…'.len_utf16();
+    let kept: String = text
+        .chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= max
+        })
+        .collect();
+    // Inside a word: back to its start, when the text has a space to go back to.
+    let cut = if text[kept.len()..].starts_with(char::is_whitespace) {
+        kept.as_str()
+    } else {
+        kept.rsplit_once(char::is_whitespace)
+            .map_or(kept.as_str(), |(head, _)| head)
+    };
+    std::borrow::Cow::Owned(format!("{}…", cut.trim_end()))
+}
+
 fn on_icon_event<R: Runtime>(tray: &TrayIcon<R>, event: TrayIconEvent) {
     if let TrayIconEvent::Click {
         button: MouseButton::Left,
@@ -184,5 +221,27 @@ fn on_icon_event<R: Runtime>(tray: &TrayIcon<R>, event: TrayIconEvent) {
             size: rect.size.to_physical(scale),
         };
         actions::toggle_popover(app, Some(anchor));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_utf16;
+
+    #[test]
+    fn a_long_tooltip_is_shortened_at_a_word_to_fit_windows() {
+        assert_eq!(
+            fit_utf16("Lattica: 12.5 credits", 127),
+            "Lattica: 12.5 credits"
+        );
+        let long = format!("Lattica: {}", "keychain unavailable ".repeat(10));
+        let fitted = fit_utf16(&long, 127);
+        assert!(fitted.encode_utf16().count() <= 127, "{fitted}");
+        assert!(fitted.ends_with("unavailable keychain…"), "{fitted}");
+        // A character outside the BMP takes two units and is never split.
+        let emoji = "💳".repeat(70);
+        let fitted = fit_utf16(&emoji, 127);
+        assert_eq!(fitted.chars().filter(|c| *c == '💳').count(), 63);
+        assert!(fitted.encode_utf16().count() <= 127);
     }
 }

@@ -2,6 +2,10 @@
 //! headless desktop session (`scripts/headless-session.sh`), and reads what a user would see —
 //! the tray over D-Bus, windows through WebDriver, notifications from dunst, the keychain
 //! through `secret-tool`.
+//!
+//! Linux only: the session it drives (Xvfb, D-Bus, the Secret Service, dunst, a
+//! StatusNotifier host) exists only there, so on other targets the crate is empty.
+#![cfg(target_os = "linux")]
 
 pub mod app;
 pub mod desktop;

@@ -80,6 +80,14 @@ fn map_error(error: keyring::Error) -> KeychainError {
              used on the D-Bus session bus; start a keyring such as GNOME Keyring or KeePassXC \
              and unlock it ({detail})"
         ))
+    } else if cfg!(windows) {
+        KeychainError::Unavailable(format!(
+            "the Windows Credential Manager could not be used ({detail})"
+        ))
+    } else if cfg!(target_os = "macos") {
+        KeychainError::Unavailable(format!(
+            "the macOS Keychain could not be used; unlock the login keychain ({detail})"
+        ))
     } else {
         KeychainError::Unavailable(format!("the system keychain could not be used ({detail})"))
     }

@@ -195,6 +195,9 @@ async fn idle_connections_do_not_lock_out_a_sandbox_short_of_file_descriptors() 
     child.wait().unwrap();
 }
 
+/// Unix only: it makes the folder read-only with permission bits and runs the sandbox as
+/// another user (`setpriv`); Windows has neither.
+#[cfg(unix)]
 #[test]
 fn a_read_only_data_folder_is_named_as_such() {
     use std::os::unix::fs::PermissionsExt;

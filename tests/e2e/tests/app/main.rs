@@ -1,4 +1,6 @@
 //! The app end to end: the real binary in a headless desktop session against a real sandbox.
+//! Linux only, like the harness (`lattica_e2e`): elsewhere this binary holds no test.
+#![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account;
