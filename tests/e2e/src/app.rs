@@ -241,6 +241,18 @@ impl App {
         .await
     }
 
+    /// "Refresh now" from the tray menu, and waits for that refresh. The count is read before
+    /// the click: read after it, a fast refresh would already be counted and the wait would
+    /// be for the next scheduled one.
+    pub async fn refresh_now(&self, tray: &TrayItem) -> Result<()> {
+        let target = self.balance_reads() + 1;
+        tray.click("Refresh now")?;
+        eventually("the asked refresh", Duration::from_secs(30), || async {
+            Ok((self.balance_reads() >= target).then_some(()))
+        })
+        .await
+    }
+
     /// Ends the app the way the user does, from the tray menu, and waits for it to exit.
     pub async fn quit(mut self, tray: &TrayItem) -> Result<()> {
         tray.click("Quit")?;

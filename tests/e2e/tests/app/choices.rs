@@ -124,8 +124,7 @@ async fn a_corrupt_settings_file_is_told_in_the_popover_once() -> Result<()> {
     driver.find(By::Id("notice-dismiss")).await?.click().await?;
     assert!(!displayed(driver, "notice").await?);
     // Dismissed in the app, not only on the page: a fresh view still has no notice.
-    tray.click("Refresh now")?;
-    app.wait_for_refreshes(1).await?;
+    app.refresh_now(&tray).await?;
     assert!(!displayed(driver, "notice").await?);
     app.quit(&tray).await?;
     eventually("the first app gone from the tray", WAIT, || async {

@@ -160,8 +160,7 @@ async fn add_credit_opens_the_web_console_and_the_credit_is_told_once() -> Resul
     );
     // The credit arrived: the app is back to its minute, so refreshes are asked for.
     for _ in 0..2 {
-        tray.click("Refresh now")?;
-        app.wait_for_refreshes(1).await?;
+        app.refresh_now(&tray).await?;
     }
     assert_eq!(watch.new_since()?.len(), 1, "{:?}", watch.new_since()?);
     // Nothing was asked of an endpoint of ours more than once an hour.
