@@ -48,7 +48,7 @@ function fill(view) {
     `Between ${duration(view.minRefreshSecs)} and ${duration(view.maxRefreshSecs)}. The balance also refreshes when you open the popover.`;
   $('backendUrl-hint').textContent = view.backendNote
     || 'Leave empty for the Lattica platform. https only (http for localhost).';
-  $('account').textContent = view.signedIn ? `Signed in to ${view.backend}.` : `Signed out (${view.backend}).`;
+  $('account').textContent = view.account;
   $('sign-out').hidden = !view.signedIn;
   $('switch-account').hidden = !view.signedIn;
   $('sign-in').hidden = view.signedIn;

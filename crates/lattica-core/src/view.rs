@@ -28,7 +28,7 @@ pub use popover::{
     TOKEN_WARNING_WINDOW,
 };
 pub use state::{TrayState, derive_state};
-pub use texts::{add_credit, sign_in_reason, signed_in_account};
+pub use texts::{account_line, add_credit, sign_in_reason, signed_in_account};
 pub use tray::TrayView;
 
 /// How long the popover mentions credit that arrived.

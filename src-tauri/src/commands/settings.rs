@@ -1,7 +1,7 @@
 //! The settings window's commands.
 
 use lattica_core::settings::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings, SettingsForm};
-use lattica_core::view::{Session, SignOutReason};
+use lattica_core::view::{Session, SignOutReason, account_line};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -24,6 +24,8 @@ pub struct SettingsView {
     /// The platform in use.
     pub backend: String,
     pub signed_in: bool,
+    /// `Signed in as ann@example.com on https://…`, or signed out.
+    pub account: String,
 }
 
 #[tauri::command]
@@ -112,6 +114,10 @@ fn set_launch_at_login<R: Runtime>(app: &AppHandle<R>, on: bool) -> Result<(), I
 }
 
 fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> SettingsView {
+    let state = engine.state();
+    let signed_in = state.session == Session::SignedIn;
+    let email = state.snapshot.as_ref().and_then(|s| s.email.as_deref());
+    let url = backend.url().trim_end_matches('/').to_owned();
     let backend_note = if backend.is_sandbox() {
         Some(
             "The app runs with its demo sandbox (--sandbox); this setting applies without it."
@@ -129,7 +135,8 @@ fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> Settin
         min_refresh_secs: MIN_REFRESH_INTERVAL.as_secs(),
         max_refresh_secs: MAX_REFRESH_INTERVAL.as_secs(),
         backend_note,
-        backend: backend.url().trim_end_matches('/').to_owned(),
-        signed_in: engine.state().session == Session::SignedIn,
+        backend: url.clone(),
+        signed_in,
+        account: account_line(signed_in, email, &url),
     }
 }

@@ -421,3 +421,21 @@ fn a_missing_keychain_is_an_error_everywhere() {
         Some("no keychain available")
     );
 }
+
+#[test]
+fn the_account_line_names_the_e_mail_when_known() {
+    use super::account_line;
+    assert_eq!(
+        account_line(true, Some("ann@example.com"), "https://api.lattica.ai"),
+        "Signed in as ann@example.com on https://api.lattica.ai."
+    );
+    assert_eq!(
+        account_line(true, Some("\u{1b}]0;x\u{7}ann@example.com"), "p"),
+        "Signed in as ]0;xann@example.com on p."
+    );
+    assert_eq!(account_line(true, None, "p"), "Signed in on p.");
+    assert_eq!(
+        account_line(false, Some("ann@example.com"), "p"),
+        "Signed out (p)."
+    );
+}

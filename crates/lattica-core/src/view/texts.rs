@@ -127,10 +127,7 @@ pub fn sign_in_reason(session: Session) -> Option<&'static str> {
 /// "the local sandbox (…)"): which account a new token replaces. Control characters from the
 /// platform's answer are left out.
 pub fn signed_in_account(email: Option<&str>, platform: &str) -> String {
-    let email: Option<String> = email
-        .map(|e| e.chars().filter(|c| !c.is_control()).collect::<String>())
-        .filter(|e| !e.trim().is_empty());
-    match email {
+    match clean_email(email) {
         Some(email) => {
             format!("Signed in as {email} on {platform}. Signing in here replaces this account.")
         }
@@ -139,6 +136,22 @@ pub fn signed_in_account(email: Option<&str>, platform: &str) -> String {
              replaces this account."
         ),
     }
+}
+
+/// The settings window's account line: who is signed in where, or that nobody is.
+pub fn account_line(signed_in: bool, email: Option<&str>, platform: &str) -> String {
+    match (signed_in, clean_email(email)) {
+        (false, _) => format!("Signed out ({platform})."),
+        (true, Some(email)) => format!("Signed in as {email} on {platform}."),
+        (true, None) => format!("Signed in on {platform}."),
+    }
+}
+
+/// The e-mail as the platform sent it, without control characters; `None` when blank.
+fn clean_email(email: Option<&str>) -> Option<String> {
+    email
+        .map(|e| e.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|e| !e.trim().is_empty())
 }
 
 pub(super) fn signed_out(reason: SignOutReason) -> String {
