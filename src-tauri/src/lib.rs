@@ -75,6 +75,8 @@ pub struct Parts {
     signed_in: bool,
     /// Each payment attempt's wait before sending an unanswered request again.
     resend_delay: Duration,
+    /// The payment journal, in the local database.
+    journal: Option<lattica_app::payment::Journal>,
     automation: Automation,
 }
 
@@ -204,15 +206,21 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         alerts,
         signed_in,
         resend_delay,
+        journal,
         automation,
     } = parts;
     let windows = Arc::new(payment::ShellWindows(app.clone()));
-    app.manage(Payments::new(
+    let payments = Payments::new(
         engine.clone(),
         sessions.clone(),
         windows,
         resend_delay,
-    ));
+        journal,
+    );
+    // A payment the app was stopped in is settled before anything new is paid.
+    let resuming = payments.clone();
+    tauri::async_runtime::spawn(async move { resuming.resume().await });
+    app.manage(payments);
     app.manage(prefs);
     app.manage(sessions);
     app.manage(engine);

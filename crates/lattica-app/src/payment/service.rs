@@ -1,8 +1,9 @@
-//! The payment service: one attempt at a time, kept in memory and run in tasks of their own, so
-//! closing the wizard in the middle of a payment changes nothing (reopening it shows where the
-//! payment is, and no second charge can follow); every change is sent to the windows through
-//! [`PaymentWindows`]; a success is read back through the refresh loop; outcomes go to the
-//! alert policy.
+//! The payment service: one attempt at a time, run in tasks of their own, so closing the wizard
+//! in the middle of a payment changes nothing (reopening it shows where the payment is, and no
+//! second charge can follow); every decision recorded in the [`Journal`] before it is sent, and
+//! an attempt the app was stopped in settled at the next start before anything new is paid
+//! ([`Payments::resume`]); every change is sent to the windows through [`PaymentWindows`]; a
+//! success is read back through the refresh loop; outcomes go to the alert policy.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -13,6 +14,7 @@ use lattica_core::view::Session;
 
 use super::amount::Purchase;
 use super::flow::{Attempt, FlowError, Origin, Stage};
+use super::journal::Journal;
 use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
 use super::view::{AttemptView, QuickOffer, ReadBack};
 use crate::engine::{Command, EngineHandle};
@@ -33,19 +35,20 @@ pub trait PaymentWindows: Send + Sync + 'static {
 
 /// The payment service; clones share one service.
 #[derive(Clone)]
-pub struct Payments(Arc<Inner>);
+pub struct Payments(pub(super) Arc<Inner>);
 
-struct Inner {
+pub(super) struct Inner {
     /// Locked for a whole step: a second click while a step runs waits for it, then finds
     /// the attempt where that step left it.
-    slot: tokio::sync::Mutex<Slot>,
+    pub(super) slot: tokio::sync::Mutex<Slot>,
     /// What was last published, and caches, for reads that must not wait for a step.
     shared: Mutex<Shared>,
-    engine: EngineHandle,
+    pub(super) engine: EngineHandle,
     sessions: Sessions,
-    windows: Arc<dyn PaymentWindows>,
+    pub(super) windows: Arc<dyn PaymentWindows>,
     /// Each attempt's wait before sending an unanswered request again.
-    resend_delay: Duration,
+    pub(super) resend_delay: Duration,
+    pub(super) journal: Option<Journal>,
 }
 
 impl std::fmt::Debug for Payments {
@@ -57,11 +60,13 @@ impl std::fmt::Debug for Payments {
 }
 
 #[derive(Debug, Default)]
-struct Slot {
-    attempt: Option<Attempt>,
+pub(super) struct Slot {
+    pub(super) attempt: Option<Attempt>,
     read_back: ReadBack,
     /// Someone saw how the attempt ended (the wizard was open, or the popover asked).
-    shown: bool,
+    pub(super) shown: bool,
+    /// The journal's attempt from before a restart is settled (or there was none).
+    pub(super) recovered: bool,
 }
 
 #[derive(Debug, Default)]
@@ -100,12 +105,14 @@ pub enum Step {
 impl Payments {
     /// The service for the session of `sessions`, following the figures of `engine`.
     /// `resend_delay` is each attempt's wait before sending an unanswered request again
-    /// ([`super::RESEND_DELAY`] in the app).
+    /// ([`super::RESEND_DELAY`] in the app); `journal` records every attempt (`None` only
+    /// where the local database cannot be opened).
     pub fn new(
         engine: EngineHandle,
         sessions: Sessions,
         windows: Arc<dyn PaymentWindows>,
         resend_delay: Duration,
+        journal: Option<Journal>,
     ) -> Self {
         Self(Arc::new(Inner {
             slot: tokio::sync::Mutex::default(),
@@ -114,6 +121,7 @@ impl Payments {
             sessions,
             windows,
             resend_delay,
+            journal,
         }))
     }
 
@@ -155,6 +163,8 @@ impl Payments {
     async fn apply(&self, step: Step) -> Result<Option<AttemptView>, AppError> {
         tracing::info!(?step, "payment step");
         let mut slot = self.0.slot.lock().await;
+        // Nothing new before the attempt of the last run is settled.
+        self.recover(&mut slot).await;
         let before = slot.attempt.as_ref().map(|a| a.stage().clone());
         let sends = matches!(step, Step::Pay { .. } | Step::QuickTopUp { .. });
         let result = self.take(&mut slot, step).await;
@@ -164,12 +174,28 @@ impl Payments {
                 self.ended(&mut slot, &after);
             }
         }
+        self.forget_if_over(&slot);
         let view = self.publish(&slot);
         result.map(|()| view)
     }
 
     fn attempt(&self, origin: Origin, purchase: Purchase) -> Attempt {
-        Attempt::new(origin, purchase).with_resend_delay(self.0.resend_delay)
+        let attempt = Attempt::new(origin, purchase).with_resend_delay(self.0.resend_delay);
+        match &self.0.journal {
+            Some(journal) => attempt.with_journal(journal.clone()),
+            None => attempt,
+        }
+    }
+
+    /// Clears the journal once no attempt is open any more: its outcome has been sent to the
+    /// alert policy and the windows.
+    pub(super) fn forget_if_over(&self, slot: &Slot) {
+        if slot.recovered
+            && slot.attempt.as_ref().is_none_or(Attempt::finished)
+            && let Some(journal) = &self.0.journal
+        {
+            journal.finish();
+        }
     }
 
     async fn take(&self, slot: &mut Slot, step: Step) -> Result<(), AppError> {
@@ -256,7 +282,7 @@ impl Payments {
     }
 
     /// Follows up a step whose outcome is new: alerts, the quick top-up offer, the read-back.
-    fn ended(&self, slot: &mut Slot, stage: &Stage) {
+    pub(super) fn ended(&self, slot: &mut Slot, stage: &Stage) {
         let Some(attempt) = &slot.attempt else { return };
         let outcome = match stage {
             Stage::Succeeded => PaymentOutcome::Succeeded {
@@ -301,7 +327,7 @@ impl Payments {
         }
     }
 
-    fn view_of(&self, attempt: &Attempt, read_back: &ReadBack) -> AttemptView {
+    pub(super) fn view_of(&self, attempt: &Attempt, read_back: &ReadBack) -> AttemptView {
         let quote = self.quote_now(attempt.purchase());
         let origin = self
             .shared()
@@ -312,7 +338,7 @@ impl Payments {
     }
 
     /// The attempt's view, remembered and sent to every window.
-    fn publish(&self, slot: &Slot) -> Option<AttemptView> {
+    pub(super) fn publish(&self, slot: &Slot) -> Option<AttemptView> {
         let view = slot
             .attempt
             .as_ref()
@@ -321,7 +347,7 @@ impl Payments {
     }
 
     /// Numbers `view`, remembers it and sends it to every window; answers it as sent.
-    fn emit(&self, mut view: Option<AttemptView>) -> Option<AttemptView> {
+    pub(super) fn emit(&self, mut view: Option<AttemptView>) -> Option<AttemptView> {
         {
             let mut shared = self.shared();
             shared.revision += 1;
