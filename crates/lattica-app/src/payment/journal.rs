@@ -204,6 +204,8 @@ pub struct Journal {
     cards: Arc<dyn CardVault>,
     /// Something may be recorded: [`Journal::finish`] has work to do.
     dirty: Arc<AtomicBool>,
+    /// The attempt recorded by the last run, as found at opening, until it is settled.
+    previous: Arc<Mutex<Option<Entry>>>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -219,16 +221,28 @@ impl Journal {
     }
 
     pub fn new(history: History, cards: Arc<dyn CardVault>) -> Self {
-        Self {
+        let journal = Self {
             db: Arc::new(Mutex::new(history)),
             cards,
             dirty: Arc::new(AtomicBool::new(true)),
-        }
+            previous: Arc::default(),
+        };
+        *lock(&journal.previous) = journal.load();
+        journal
+    }
+
+    /// The attempt the last run recorded, until [`Journal::take_previous`]: what this run
+    /// records is never mistaken for it.
+    pub fn previous(&self) -> Option<Entry> {
+        lock(&self.previous).clone()
+    }
+
+    pub fn take_previous(&self) -> Option<Entry> {
+        lock(&self.previous).take()
     }
 
     fn db(&self) -> MutexGuard<'_, History> {
-        // A statement either ran or did not: the connection is usable after a panic.
-        self.db.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.db)
     }
 
     /// Writes `entry`; `token`, when given, is the card token its confirmation sends, kept in
@@ -271,4 +285,10 @@ impl Journal {
         }
         self.cards.remove();
     }
+}
+
+/// A statement either ran or did not, and an assignment is whole: what a mutex guards here is
+/// usable after a panic.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -9,6 +9,7 @@ use super::flow::{Attempt, Stage};
 use super::service::{Payments, Slot};
 use super::view::ReadBack;
 use crate::engine::Command;
+use crate::error::AppError;
 
 impl Payments {
     /// Settles the attempt of the last run once signed in, before anything new can be paid,
@@ -24,26 +25,32 @@ impl Payments {
             return;
         }
         let mut slot = self.0.slot.lock().await;
-        self.recover(&mut slot).await;
+        if let Err(error) = self.recover(&mut slot).await {
+            tracing::info!(%error, "the payment of the last run waits for a session");
+        }
         self.forget_if_over(&slot);
         self.publish(&slot);
     }
 
-    pub(super) async fn recover(&self, slot: &mut Slot) {
+    /// Settles the last run's attempt, if that is still to do; an error (signed out) means
+    /// nothing new may be paid yet.
+    pub(super) async fn recover(&self, slot: &mut Slot) -> Result<(), AppError> {
         if slot.recovered {
-            return;
+            return Ok(());
         }
         let Some(journal) = &self.0.journal else {
             slot.recovered = true;
-            return;
+            return Ok(());
         };
-        let Some(entry) = journal.load() else {
+        if journal.previous().is_none() {
             slot.recovered = true;
-            return;
-        };
-        let Ok(client) = self.client() else {
-            // Signed out: settled once a session is back.
-            return;
+            return Ok(());
+        }
+        // Signed out: settled once a session is back.
+        let client = self.client()?;
+        let Some(entry) = journal.take_previous() else {
+            slot.recovered = true;
+            return Ok(());
         };
         slot.recovered = true;
         let unsettled = entry.unsettled();
@@ -60,7 +67,7 @@ impl Payments {
         if !unsettled && !matches!(attempt.stage(), Stage::Succeeded) {
             // Nothing was on its way (a payment never confirmed, or one whose end was shown):
             // closed without a word.
-            return;
+            return Ok(());
         }
         let stage = attempt.stage().clone();
         slot.attempt = Some(attempt);
@@ -83,5 +90,6 @@ impl Payments {
             Stage::Authenticating { .. } => self.0.windows.open_wizard(),
             other => self.ended(slot, &other),
         }
+        Ok(())
     }
 }

@@ -164,7 +164,7 @@ impl Payments {
         tracing::info!(?step, "payment step");
         let mut slot = self.0.slot.lock().await;
         // Nothing new before the attempt of the last run is settled.
-        self.recover(&mut slot).await;
+        self.recover(&mut slot).await?;
         let before = slot.attempt.as_ref().map(|a| a.stage().clone());
         let sends = matches!(step, Step::Pay { .. } | Step::QuickTopUp { .. });
         let result = self.take(&mut slot, step).await;

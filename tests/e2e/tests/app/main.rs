@@ -4,6 +4,7 @@
 mod alerts;
 mod cli;
 mod demo;
+mod payment_journal;
 mod payments;
 mod popover;
 mod published;

@@ -17,13 +17,13 @@ use lattica_e2e::{Result, artifacts_dir, eventually};
 use crate::popover::{text_becomes, text_of};
 use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
 
-const PAYS: &str = "4242424242424242";
+pub(crate) const PAYS: &str = "4242424242424242";
 const DECLINED: &str = "4000000000000002";
 const THREE_DS: &str = "4000002760003184";
 
 /// A sandbox holding 100 credits that do not burn, and the app on it under WebDriver (its
 /// folders live as long as the returned `AppEnv`).
-async fn start() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
+pub(crate) async fn start() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
     let sandbox = steady_sandbox("100").await?;
     sandbox
         .control("set_time_scale", json!({ "timeScale": 0 }))
@@ -35,7 +35,7 @@ async fn start() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
     Ok((sandbox, env, app, tray))
 }
 
-async fn screenshot(driver: &WebDriver, step: &str) -> Result<()> {
+pub(crate) async fn screenshot(driver: &WebDriver, step: &str) -> Result<()> {
     painted(driver).await?;
     let png = desktop::window_png("Add credit")?;
     std::fs::write(artifacts_dir().join(format!("wizard-{step}.png")), png)?;
@@ -50,7 +50,7 @@ async fn popover_screenshot(driver: &WebDriver, name: &str) -> Result<()> {
 }
 
 /// Switches the session to the window whose document title is `title`.
-async fn switch_to(driver: &WebDriver, title: &str) -> Result<()> {
+pub(crate) async fn switch_to(driver: &WebDriver, title: &str) -> Result<()> {
     eventually(&format!("a window titled {title:?}"), WAIT, || async {
         for handle in driver.windows().await? {
             driver.switch_to_window(handle).await?;
@@ -64,7 +64,7 @@ async fn switch_to(driver: &WebDriver, title: &str) -> Result<()> {
 }
 
 /// Waits until `#id` is displayed.
-async fn shown(driver: &WebDriver, id: &str) -> Result<WebElement> {
+pub(crate) async fn shown(driver: &WebDriver, id: &str) -> Result<WebElement> {
     eventually(&format!("#{id} on screen"), WAIT, || async {
         let element = driver.find(By::Id(id)).await?;
         Ok(element.is_displayed().await?.then_some(element))
@@ -72,14 +72,14 @@ async fn shown(driver: &WebDriver, id: &str) -> Result<WebElement> {
     .await
 }
 
-async fn click(driver: &WebDriver, id: &str) -> Result<()> {
+pub(crate) async fn click(driver: &WebDriver, id: &str) -> Result<()> {
     shown(driver, id).await?.click().await?;
     Ok(())
 }
 
 /// Clicks a button that closes its own window. WebKitWebDriver may answer such a click for a
 /// window that is already gone: that is the click having worked.
-async fn click_closing(driver: &WebDriver, id: &str) -> Result<()> {
+pub(crate) async fn click_closing(driver: &WebDriver, id: &str) -> Result<()> {
     match shown(driver, id).await?.click().await {
         Err(error) if !matches!(error.as_inner(), WebDriverErrorInner::NoSuchWindow(_)) => {
             Err(error.into())
@@ -89,12 +89,12 @@ async fn click_closing(driver: &WebDriver, id: &str) -> Result<()> {
 }
 
 /// Opens the wizard from the tray menu and waits for its amounts.
-async fn open_wizard(driver: &WebDriver, tray: &TrayItem) -> Result<()> {
+pub(crate) async fn open_wizard(driver: &WebDriver, tray: &TrayItem) -> Result<()> {
     open_wizard_at(driver, tray, "amount-25").await
 }
 
 /// Opens the wizard from the tray menu and waits for `#step` (where an attempt left it).
-async fn open_wizard_at(driver: &WebDriver, tray: &TrayItem, step: &str) -> Result<()> {
+pub(crate) async fn open_wizard_at(driver: &WebDriver, tray: &TrayItem, step: &str) -> Result<()> {
     tray.click("Add credit…")?;
     switch_to(driver, "Add credit").await?;
     shown(driver, step).await?;
@@ -102,7 +102,7 @@ async fn open_wizard_at(driver: &WebDriver, tray: &TrayItem, step: &str) -> Resu
 }
 
 /// Types a test card into the payment service's form (inside the iframe) and submits it.
-async fn enter_card(driver: &WebDriver, number: &str) -> Result<()> {
+pub(crate) async fn enter_card(driver: &WebDriver, number: &str) -> Result<()> {
     let frame = shown(driver, "card-frame").await?;
     frame.enter_frame().await?;
     // A field found while the form still loads is not yet interactable: wait until a click
@@ -129,7 +129,7 @@ async fn enter_card(driver: &WebDriver, number: &str) -> Result<()> {
 }
 
 /// Chooses `credits` (typed as another amount) and continues to the card step.
-async fn choose_amount(driver: &WebDriver, credits: &str) -> Result<()> {
+pub(crate) async fn choose_amount(driver: &WebDriver, credits: &str) -> Result<()> {
     let input = shown(driver, "custom-credits").await?;
     input.clear().await?;
     input.send_keys(credits).await?;
@@ -139,14 +139,14 @@ async fn choose_amount(driver: &WebDriver, credits: &str) -> Result<()> {
     Ok(())
 }
 
-async fn history(sandbox: &Sandbox) -> Result<Vec<Value>> {
+pub(crate) async fn history(sandbox: &Sandbox) -> Result<Vec<Value>> {
     let history = sandbox
         .api("api/finance/get_transaction_history", json!({}))
         .await?;
     Ok(history["payments"].as_array().cloned().unwrap_or_default())
 }
 
-async fn charges(sandbox: &Sandbox) -> Result<usize> {
+pub(crate) async fn charges(sandbox: &Sandbox) -> Result<usize> {
     Ok(history(sandbox)
         .await?
         .iter()
@@ -154,7 +154,7 @@ async fn charges(sandbox: &Sandbox) -> Result<usize> {
         .count())
 }
 
-fn dec(s: &str) -> Decimal {
+pub(crate) fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
