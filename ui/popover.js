@@ -130,6 +130,25 @@ function focusMain() {
   }
 }
 
+/** The auto top-up rule's state and this month's spend against its caps. */
+async function showAutoTopUp() {
+  const view = await ipc.autoTopUpState();
+  let state = 'Off';
+  let detail = '';
+  if (view.unavailable) {
+    state = 'Unavailable';
+    detail = 'This platform takes no payments in the app.';
+  } else if (view.enabled) {
+    state = 'On';
+    detail = view.spend ?? '';
+  } else if (view.offReason) {
+    detail = view.offReason;
+  }
+  document.getElementById('auto-top-up').textContent = state;
+  document.getElementById('auto-top-up-detail').textContent = detail;
+  document.getElementById('auto-row').hidden = false;
+}
+
 async function start() {
   wire();
   const first = await ipc.getView();
@@ -141,6 +160,9 @@ async function start() {
   window.addEventListener('focus', focusMain);
   // After the first paint: the offer needs the platform, the figures did not.
   initQuickTopUp().catch((error) => console.warn('quick top-up unavailable', error));
+  const autoTopUp = () => showAutoTopUp().catch((error) => console.warn('auto top-up state', error));
+  autoTopUp();
+  window.addEventListener('focus', autoTopUp);
 }
 
 start().catch((error) => show('error-banner', `The popover could not start: ${error.message}`));

@@ -186,6 +186,10 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::payment::payment_done,
         commands::payment::quick_top_up_offer,
         commands::payment::quick_top_up,
+        commands::autotopup::auto_top_up_state,
+        commands::autotopup::auto_top_up_preview,
+        commands::autotopup::auto_top_up_enable,
+        commands::autotopup::auto_top_up_disable,
         commands::session::sign_in,
         commands::session::sign_in_context,
         commands::session::sign_out,
@@ -219,7 +223,11 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
     );
     // A payment the app was stopped in is settled before anything new is paid.
     let resuming = payments.clone();
-    tauri::async_runtime::spawn(async move { resuming.resume().await });
+    tauri::async_runtime::spawn(async move {
+        resuming.resume().await;
+        // Auto top-up starts once the last run's payment is settled.
+        resuming.run_auto_top_up().await;
+    });
     app.manage(payments);
     app.manage(prefs);
     app.manage(sessions);

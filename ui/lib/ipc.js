@@ -116,6 +116,12 @@ export const quickTopUpOffer = () => call('quick_top_up_offer');
 export const quickTopUp = (credits, paymentMethodId) =>
   call('quick_top_up', { credits, paymentMethodId });
 
+// Auto top-up
+export const autoTopUpState = () => call('auto_top_up_state');
+export const autoTopUpPreview = (form) => call('auto_top_up_preview', { form });
+export const autoTopUpEnable = (form, confirmed) => call('auto_top_up_enable', { form, confirmed });
+export const autoTopUpDisable = () => call('auto_top_up_disable');
+
 // Windows
 /** Closes the calling window (it is destroyed; nothing stays in memory). */
 export const closeWindow = () => tauri.window.getCurrentWindow().close();

@@ -12,6 +12,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::alerts::{Action, ActionId, AlertKind, Notification, Urgency};
 use crate::format;
 
 /// What starts a top-up.
@@ -187,6 +188,23 @@ impl Ledger {
         self.spent = self.spent.saturating_add(price);
     }
 
+    /// The calendar month `count` and `spent` belong to.
+    pub fn month(&self) -> &str {
+        &self.month
+    }
+
+    /// A reserved top-up that did not go through: its count and spend are given back.
+    pub fn refund(&mut self, price: i64) {
+        self.count = self.count.saturating_sub(1);
+        self.spent = (self.spent - price).max(0);
+    }
+
+    /// The crossing could not be acted on (another payment in the way): the next reading
+    /// below the line may try again.
+    pub fn rearm(&mut self) {
+        self.armed = true;
+    }
+
     /// The idempotency key (as a UUID's 128 bits) of crossing number `crossing`'s purchase.
     pub fn key_for(&self, crossing: u64) -> u128 {
         self.seed ^ u128::from(crossing)
@@ -201,6 +219,60 @@ impl Ledger {
             format::money(self.spent, &rule.currency),
             format::money(rule.max_spend, &rule.currency)
         )
+    }
+}
+
+/// `Auto top-up: +200 credits, $200.00, balance 214`.
+pub fn bought_notice(credits: Decimal, charged: &str, balance: Option<Decimal>) -> Notification {
+    let mut body = format!(
+        "Auto top-up: +{} credits, {charged}",
+        format::credits(credits)
+    );
+    if let Some(balance) = balance {
+        body.push_str(&format!(", balance {}", format::credits(balance)));
+    }
+    Notification {
+        kind: AlertKind::AutoTopUp,
+        title: "Auto top-up".to_owned(),
+        body,
+        actions: Vec::new(),
+        urgency: Urgency::Normal,
+    }
+}
+
+/// The rule turned itself off: why, and where to add credit instead.
+pub fn stopped_notice(reason: &str) -> Notification {
+    Notification {
+        kind: AlertKind::AutoTopUpStopped,
+        title: "Auto top-up is off".to_owned(),
+        body: format!("{reason} Auto top-up was turned off; nothing was charged."),
+        actions: vec![Action {
+            id: ActionId::AddCredit,
+            label: "Add credit".to_owned(),
+        }],
+        urgency: Urgency::Critical,
+    }
+}
+
+/// A cap stopped this month's next top-up.
+pub fn capped_notice(cap: Cap, rule: &Rule, ledger: &Ledger) -> Notification {
+    let which = match cap {
+        Cap::Count => format!("at most {} top-ups", rule.max_per_month),
+        Cap::Spend => format!("at most {}", format::money(rule.max_spend, &rule.currency)),
+    };
+    Notification {
+        kind: AlertKind::AutoTopUpCapped,
+        title: "Auto top-up reached its monthly cap".to_owned(),
+        body: format!(
+            "The balance fell below the limit, but this month's cap ({which}) is reached: \
+             nothing was bought ({}).",
+            ledger.spend_text(rule)
+        ),
+        actions: vec![Action {
+            id: ActionId::AddCredit,
+            label: "Add credit".to_owned(),
+        }],
+        urgency: Urgency::Normal,
     }
 }
 

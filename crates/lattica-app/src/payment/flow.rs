@@ -55,6 +55,8 @@ pub enum Origin {
     Wizard,
     /// The popover's one-click top-up with a saved card (`add_credits`).
     QuickTopUp,
+    /// The auto top-up rule, with its saved card (`add_credits`).
+    AutoTopUp,
 }
 
 /// Where an attempt stands.
@@ -241,6 +243,20 @@ impl Attempt {
         save: bool,
         progress: Progress<'_>,
     ) -> Result<(), FlowError> {
+        self.confirm_with_key(client, card, save, IdempotencyKey::new(), progress)
+            .await
+    }
+
+    /// [`Attempt::confirm`] under `key`, which stands for this decision only (auto top-up
+    /// derives it from the crossing that decided it).
+    pub async fn confirm_with_key(
+        &mut self,
+        client: &LatticaClient,
+        card: PaymentMethod,
+        save: bool,
+        key: IdempotencyKey,
+        progress: Progress<'_>,
+    ) -> Result<(), FlowError> {
         match &self.stage {
             Stage::AwaitingMethod { .. } => {}
             Stage::Confirming { .. } => return Err(FlowError::Busy),
@@ -262,7 +278,7 @@ impl Attempt {
         let previous = std::mem::replace(&mut self.stage, Stage::Confirming { sends: 0 });
         let token = card.id.clone();
         self.confirmation = Some(Confirmation {
-            key: IdempotencyKey::new(),
+            key,
             card,
             save,
             status_before: self.payment.as_ref().map(|p| p.status.clone()),

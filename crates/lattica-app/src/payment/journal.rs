@@ -270,6 +270,21 @@ impl Journal {
         }
     }
 
+    /// Another value kept with the journal (auto top-up's rule and ledger), if saved.
+    pub fn load_value<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.db()
+            .load_json(key, Utc::now())
+            .inspect_err(|error| tracing::error!(%error, %key, "could not read a saved value"))
+            .ok()
+            .flatten()
+    }
+
+    /// Saves `value` under `key` in one statement.
+    pub fn save_value<T: Serialize>(&self, key: &str, value: &T) -> Result<(), JournalError> {
+        self.db().save_json(key, value)?;
+        Ok(())
+    }
+
     /// The token of the recorded confirmation's card, if the vault still has it.
     pub fn card_token(&self) -> Option<String> {
         self.cards.load()

@@ -56,7 +56,7 @@ async fn in_flight(f: &Fixture) -> u64 {
 async fn crash_while_held(f: &Fixture, journal: &Journal, origin: Origin, credits: &str) {
     let card = match origin {
         Origin::Wizard => f.card(PAYS).await,
-        Origin::QuickTopUp => saved_card(f).await,
+        Origin::QuickTopUp | Origin::AutoTopUp => saved_card(f).await,
     };
     let mut attempt = new_attempt(origin, f.purchase(credits).await).with_journal(journal.clone());
     if origin == Origin::Wizard {

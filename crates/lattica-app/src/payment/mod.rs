@@ -8,6 +8,8 @@
 //! with the brand, the last four digits and the expiry.
 
 mod amount;
+mod auto;
+mod auto_form;
 mod card;
 mod context;
 mod decline;
@@ -26,6 +28,8 @@ mod journal_tests;
 mod readback_tests;
 
 pub use amount::{AmountError, Purchase, Quote};
+pub use auto::RETRIES as AUTO_TOP_UP_RETRIES;
+pub use auto_form::{AutoTopUpForm, AutoTopUpView};
 pub use card::{CardError, CardView, check as check_card};
 pub use decline::Decline;
 pub use flow::{FlowError, Origin, RESEND_DELAY};

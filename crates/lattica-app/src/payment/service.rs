@@ -98,6 +98,12 @@ pub enum Step {
         purchase: Purchase,
         card: PaymentMethod,
     },
+    /// The auto top-up rule's purchase, under the key its crossing derives.
+    AutoTopUp {
+        purchase: Purchase,
+        card: PaymentMethod,
+        key: lattica_client::IdempotencyKey,
+    },
     /// The wizard window was closed.
     WizardClosed,
 }
@@ -166,7 +172,10 @@ impl Payments {
         // Nothing new before the attempt of the last run is settled.
         self.recover(&mut slot).await?;
         let before = slot.attempt.as_ref().map(|a| a.stage().clone());
-        let sends = matches!(step, Step::Pay { .. } | Step::QuickTopUp { .. });
+        let sends = matches!(
+            step,
+            Step::Pay { .. } | Step::QuickTopUp { .. } | Step::AutoTopUp { .. }
+        );
         let result = self.take(&mut slot, step).await;
         if let Some(attempt) = &slot.attempt {
             let after = attempt.stage().clone();
@@ -259,6 +268,22 @@ impl Payments {
                 }
                 Ok(())
             }
+            Step::AutoTopUp {
+                purchase,
+                card,
+                key,
+            } => {
+                let client = self.client()?;
+                if slot.attempt.as_ref().is_some_and(|a| !a.finished()) {
+                    // Never in the way of a payment the user is making.
+                    return Err(AppError::Payment(FlowError::AnotherInProgress));
+                }
+                replace(slot, &client, self.attempt(Origin::AutoTopUp, purchase)).await?;
+                let attempt = current(slot)?;
+                Ok(attempt
+                    .confirm_with_key(&client, card, false, key, &progress)
+                    .await?)
+            }
             Step::WizardClosed => {
                 if self.0.windows.wizard_open() {
                     // Opened again while this waited for a step to end: it shows the attempt.
@@ -295,12 +320,15 @@ impl Payments {
             },
             _ => return,
         };
-        slot.shown = self.0.windows.wizard_open() || attempt.origin() == Origin::QuickTopUp;
+        slot.shown = self.0.windows.wizard_open() || attempt.origin() != Origin::Wizard;
         self.shared().offer = None;
-        self.0.engine.send(Command::PaymentEnded {
-            outcome,
-            wizard_in_front: self.0.windows.wizard_in_front(),
-        });
+        if attempt.origin() != Origin::AutoTopUp {
+            // Auto top-up tells its own outcome, with the balance read back.
+            self.0.engine.send(Command::PaymentEnded {
+                outcome,
+                wizard_in_front: self.0.windows.wizard_in_front(),
+            });
+        }
         if *stage == Stage::Succeeded
             && let Some(id) = attempt.payment().map(|p| p.id.clone())
         {

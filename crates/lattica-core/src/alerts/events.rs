@@ -59,6 +59,12 @@ impl AlertPolicy {
         now: DateTime<Utc>,
     ) -> Vec<Notification> {
         let kind = match outcome {
+            PaymentOutcome::AutoTopUp { credits, notice } => {
+                self.on_top_up(state);
+                self.own_payment(state, *credits, now);
+                return vec![notice.clone()];
+            }
+            PaymentOutcome::AutoTopUpNotice(notice) => return vec![notice.clone()],
             PaymentOutcome::Succeeded { credits } => {
                 self.on_top_up(state);
                 self.own_payment(state, *credits, now);
@@ -72,6 +78,9 @@ impl AlertPolicy {
         let build = || match outcome {
             PaymentOutcome::Succeeded { credits } => text::payment_succeeded(*credits),
             PaymentOutcome::Failed { reason } => text::payment_failed(reason),
+            PaymentOutcome::AutoTopUp { notice, .. } | PaymentOutcome::AutoTopUpNotice(notice) => {
+                notice.clone()
+            }
         };
         self.emit(state, kind, now, build).into_iter().collect()
     }

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod alerts;
+mod auto_top_up;
 mod cli;
 mod demo;
 mod payment_journal;
