@@ -64,6 +64,12 @@ function render(next) {
   const payment = next.lastPayment;
   setText('last-payment', payment ? `${payment.absolute} · ${payment.amount}` : (next.loading ? '…' : 'None yet'));
   setText('last-payment-detail', payment ? `${payment.relative} · ${payment.credits} credits` : '');
+  // A new payment (an auto top-up among them) changes this month's spend: read it again.
+  const paymentKey = payment ? `${payment.absolute} ${payment.amount}` : '';
+  if (paymentKey !== lastPaymentKey) {
+    lastPaymentKey = paymentKey;
+    refreshAutoTopUp();
+  }
 
   show('token-warning', next.tokenWarning || '');
   show('error-banner', next.error || '');
@@ -130,6 +136,12 @@ function focusMain() {
   }
 }
 
+let lastPaymentKey = null;
+
+function refreshAutoTopUp() {
+  showAutoTopUp().catch((error) => console.warn('auto top-up state', error));
+}
+
 /** The auto top-up rule's state and this month's spend against its caps. */
 async function showAutoTopUp() {
   const view = await ipc.autoTopUpState();
@@ -160,9 +172,7 @@ async function start() {
   window.addEventListener('focus', focusMain);
   // After the first paint: the offer needs the platform, the figures did not.
   initQuickTopUp().catch((error) => console.warn('quick top-up unavailable', error));
-  const autoTopUp = () => showAutoTopUp().catch((error) => console.warn('auto top-up state', error));
-  autoTopUp();
-  window.addEventListener('focus', autoTopUp);
+  window.addEventListener('focus', refreshAutoTopUp);
 }
 
 start().catch((error) => show('error-banner', `The popover could not start: ${error.message}`));

@@ -274,8 +274,12 @@ impl Payments {
                 key,
             } => {
                 let client = self.client()?;
-                if slot.attempt.as_ref().is_some_and(|a| !a.finished()) {
-                    // Never in the way of a payment the user is making.
+                let busy = slot.attempt.as_ref().is_some_and(|a| {
+                    a.in_flight() || (a.origin() != Origin::AutoTopUp && !a.finished())
+                });
+                if busy {
+                    // Never in the way of a payment the user is making (its own declined
+                    // attempt gives way to its retry).
                     return Err(AppError::Payment(FlowError::AnotherInProgress));
                 }
                 replace(slot, &client, self.attempt(Origin::AutoTopUp, purchase)).await?;

@@ -295,3 +295,57 @@ async fn auto_top_up_is_unavailable_on_the_published_platform() -> Result<()> {
     assert!(!driver.find(By::Id("auto-on")).await?.is_displayed().await?);
     app.quit(&tray).await
 }
+
+#[tokio::test]
+async fn a_processing_error_is_tried_again_and_the_popover_shows_the_spend() -> Result<()> {
+    let (sandbox, _env, app, tray) = start(Profile::Full).await?;
+    let card = save_card(&sandbox).await?;
+    let base = charges(&sandbox).await?;
+    let driver = app.driver()?;
+    turn_on(driver, &tray, "3").await?;
+    let outcome = |outcome: &'static str| {
+        sandbox.control(
+            "set_card_outcome",
+            json!({"paymentMethodId": card, "outcome": outcome}),
+        )
+    };
+    outcome("processing_error").await?;
+    let watch = NotificationWatch::start()?;
+    sandbox.set_balance("40").await?;
+    let attempts = || {
+        app.log_text()
+            .matches("endpoint=\"api/finance/add_credits\"")
+            .count()
+    };
+    eventually("the first attempt", WAIT, || async {
+        Ok((attempts() >= 1).then_some(()))
+    })
+    .await?;
+    // The processor recovers before the retry (which waits 2 s): the retry buys.
+    outcome("succeed").await?;
+    let seen = auto_notices(&watch, 1).await?;
+    assert_eq!(
+        seen[0].body,
+        "Auto top-up: +200.00 credits, $200.00, balance 240.00"
+    );
+    assert_eq!(attempts(), 2, "one retry");
+    assert_eq!(charges(&sandbox).await?, base + 1);
+
+    // The popover: the rule is on, with this month's spend against its caps.
+    switch_to(driver, "Lattica balance").await?;
+    tray.click("Open")?;
+    eventually("the popover's auto top-up row", WAIT, || async {
+        let state = driver.find(By::Id("auto-top-up")).await?.text().await?;
+        let detail = driver
+            .find(By::Id("auto-top-up-detail"))
+            .await?
+            .text()
+            .await?;
+        Ok(
+            (state == "On" && detail == "1 of 3 top-ups, $200.00 of $600.00 this month")
+                .then_some(()),
+        )
+    })
+    .await?;
+    app.quit(&tray).await
+}
