@@ -14,6 +14,7 @@ mod card;
 mod context;
 mod decline;
 mod flow;
+mod follow;
 mod journal;
 mod readback;
 mod resume;
