@@ -10,7 +10,8 @@ use lattica_e2e::sandbox::Sandbox;
 use lattica_e2e::{Result, eventually};
 
 use crate::payments::{
-    PAYS, charges, choose_amount, click, dec, enter_card, history, open_wizard, shown, start,
+    PAYS, charges, choose_amount, click, click_closing, dec, enter_card, history, open_wizard,
+    open_wizard_at, shown, start,
 };
 use crate::popover::text_becomes;
 use crate::support::{WAIT, label_becomes};
@@ -77,7 +78,7 @@ async fn killed_mid_confirmation_the_app_settles_it_at_start_and_charges_once() 
 
     // Started again (the processor still holding): it sends the same confirmation again.
     let watch = NotificationWatch::start()?;
-    let (app, tray) = App::launch(&env, &[]).await?;
+    let (app, tray) = App::with_webdriver(&env).await?;
     in_flight_becomes(&sandbox, 1).await?;
     hold(&sandbox, false).await?;
     let seen = eventually("the payment's outcome as a notification", WAIT, || async {
@@ -98,6 +99,11 @@ async fn killed_mid_confirmation_the_app_settles_it_at_start_and_charges_once() 
         log.contains("settling the payment of the last run"),
         "{log}"
     );
+    // The wizard, opened now, shows how the payment ended (with the balance read back).
+    let driver = app.driver()?;
+    open_wizard_at(driver, &tray, "step-result").await?;
+    text_becomes(driver, "new-balance", "145.00 credits").await?;
+    click_closing(driver, "done").await?;
 
     // The journal and the token are gone with the outcome shown: nothing of the card stays.
     let token = newest_token(&sandbox).await?;
