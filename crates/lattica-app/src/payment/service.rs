@@ -186,12 +186,17 @@ impl Payments {
         result.map(|()| view)
     }
 
-    fn attempt(&self, origin: Origin, purchase: Purchase) -> Attempt {
-        let attempt = Attempt::new(origin, purchase).with_resend_delay(self.0.resend_delay);
-        match &self.0.journal {
-            Some(journal) => attempt.with_journal(journal.clone()),
-            None => attempt,
-        }
+    /// A new attempt, recorded in the journal; without one (the local database could not be
+    /// opened) nothing is paid, since its outcome could be lost.
+    fn attempt(&self, origin: Origin, purchase: Purchase) -> Result<Attempt, AppError> {
+        let journal = self.0.journal.clone().ok_or_else(|| {
+            AppError::Payment(FlowError::NotRecorded(
+                "the local database could not be opened".to_owned(),
+            ))
+        })?;
+        Ok(Attempt::new(origin, purchase)
+            .with_resend_delay(self.0.resend_delay)
+            .with_journal(journal))
     }
 
     /// Clears the journal once no attempt is open any more: its outcome has been sent to the
@@ -218,7 +223,7 @@ impl Payments {
                         && a.purchase().credits == purchase.credits
                 });
                 if !reusable {
-                    replace(slot, &client, self.attempt(Origin::Wizard, purchase)).await?;
+                    replace(slot, &client, self.attempt(Origin::Wizard, purchase)?).await?;
                 }
                 Ok(current(slot)?.open(&client).await?)
             }
@@ -257,7 +262,7 @@ impl Payments {
             }
             Step::QuickTopUp { purchase, card } => {
                 let client = self.client()?;
-                replace(slot, &client, self.attempt(Origin::QuickTopUp, purchase)).await?;
+                replace(slot, &client, self.attempt(Origin::QuickTopUp, purchase)?).await?;
                 let attempt = current(slot)?;
                 attempt.confirm(&client, card, false, &progress).await?;
                 if matches!(attempt.stage(), Stage::Authenticating { .. }) {
@@ -280,7 +285,7 @@ impl Payments {
                     // attempt gives way to its retry).
                     return Err(AppError::Payment(FlowError::AnotherInProgress));
                 }
-                replace(slot, &client, self.attempt(Origin::AutoTopUp, purchase)).await?;
+                replace(slot, &client, self.attempt(Origin::AutoTopUp, purchase)?).await?;
                 let attempt = current(slot)?;
                 Ok(attempt
                     .confirm_with_key(&client, card, false, key, &progress)
