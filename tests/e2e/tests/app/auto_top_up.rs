@@ -68,6 +68,16 @@ async fn turn_on(
     tray: &lattica_e2e::tray::TrayItem,
     max_count: &str,
 ) -> Result<()> {
+    turn_on_below(driver, tray, ("50", "credits"), max_count).await
+}
+
+/// [`turn_on`] with the limit `(value, unit)`.
+async fn turn_on_below(
+    driver: &WebDriver,
+    tray: &lattica_e2e::tray::TrayItem,
+    (below, unit): (&str, &str),
+    max_count: &str,
+) -> Result<()> {
     tray.click("Settings…")?;
     switch_to(driver, "Lattica Tray settings").await?;
     eventually("auto top-up's state", WAIT, || async {
@@ -75,17 +85,29 @@ async fn turn_on(
         Ok(text.starts_with("Off").then_some(()))
     })
     .await?;
-    set_field(driver, "auto-below", "50").await?;
+    set_field(driver, "auto-below", below).await?;
+    if unit != "credits" {
+        let select = shown(driver, "auto-unit").await?;
+        select.scroll_into_view().await?;
+        thirtyfour::components::SelectElement::new(&select)
+            .await?
+            .select_by_value(unit)
+            .await?;
+    }
     set_field(driver, "auto-add", "200").await?;
     set_field(driver, "auto-max-count", max_count).await?;
     set_field(driver, "auto-max-spend", "600").await?;
     press(driver, "auto-on").await?;
     let summary = text_of(driver, "auto-summary").await?;
+    let when = match unit {
+        "hours" => format!("less than {below} hours of runtime are left"),
+        _ => format!("the balance falls below {below}.00 credits"),
+    };
     assert_eq!(
         summary,
         format!(
-            "When the balance falls below 50.00 credits, add 200.00 credits ($200.00) with Visa \
-             •••• 4242; at most {max_count} top-ups and $600.00 per calendar month."
+            "When {when}, add 200.00 credits ($200.00) with Visa •••• 4242; at most {max_count} \
+             top-ups and $600.00 per calendar month."
         )
     );
     press(driver, "auto-confirm").await?;
@@ -347,5 +369,34 @@ async fn a_processing_error_is_tried_again_and_the_popover_shows_the_spend() -> 
         )
     })
     .await?;
+    app.quit(&tray).await
+}
+
+#[tokio::test]
+async fn a_runtime_limit_buys_when_the_hours_left_fall_below_it() -> Result<()> {
+    let (sandbox, _env, app, tray) = start(Profile::Full).await?;
+    save_card(&sandbox).await?;
+    let base = charges(&sandbox).await?;
+    turn_on_below(app.driver()?, &tray, ("2", "hours"), "3").await?;
+    // One worker of 4.8 credits an hour, not burning (time scale 0): 310 credits last for
+    // days, 8 for about 1 h 40 min.
+    burn(&sandbox).await?;
+    sandbox
+        .control("set_time_scale", json!({ "timeScale": 0 }))
+        .await?;
+    let watch = NotificationWatch::start()?;
+    app.wait_for_refreshes(2).await?;
+    assert_eq!(
+        charges(&sandbox).await?,
+        base,
+        "days of runtime left: nothing bought"
+    );
+    sandbox.set_balance("8").await?;
+    let seen = auto_notices(&watch, 1).await?;
+    assert_eq!(
+        seen[0].body,
+        "Auto top-up: +200.00 credits, $200.00, balance 208.00"
+    );
+    assert_eq!(charges(&sandbox).await?, base + 1);
     app.quit(&tray).await
 }
