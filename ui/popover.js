@@ -64,6 +64,12 @@ function render(next) {
   const payment = next.lastPayment;
   setText('last-payment', payment ? `${payment.absolute} · ${payment.amount}` : (next.loading ? '…' : 'None yet'));
   setText('last-payment-detail', payment ? `${payment.relative} · ${payment.credits} credits` : '');
+  // A new payment (an auto top-up among them) changes this month's spend: read it again.
+  const paymentKey = payment ? `${payment.absolute} ${payment.amount}` : '';
+  if (paymentKey !== lastPaymentKey) {
+    lastPaymentKey = paymentKey;
+    refreshAutoTopUp();
+  }
 
   show('token-warning', next.tokenWarning || '');
   const notices = (next.notices || []).join(' ');
@@ -137,6 +143,31 @@ function focusMain() {
   }
 }
 
+let lastPaymentKey = null;
+
+function refreshAutoTopUp() {
+  showAutoTopUp().catch((error) => console.warn('auto top-up state', error));
+}
+
+/** The auto top-up rule's state and this month's spend against its caps. */
+async function showAutoTopUp() {
+  const view = await ipc.autoTopUpState();
+  let state = 'Off';
+  let detail = '';
+  if (view.unavailable) {
+    state = 'Unavailable';
+    detail = 'This platform takes no payments in the app.';
+  } else if (view.enabled) {
+    state = 'On';
+    detail = view.spend ?? '';
+  } else if (view.offReason) {
+    detail = view.offReason;
+  }
+  document.getElementById('auto-top-up').textContent = state;
+  document.getElementById('auto-top-up-detail').textContent = detail;
+  document.getElementById('auto-row').hidden = false;
+}
+
 async function start() {
   wire();
   const first = await ipc.getView();
@@ -148,6 +179,7 @@ async function start() {
   window.addEventListener('focus', focusMain);
   // After the first paint: the offer needs the platform, the figures did not.
   initQuickTopUp().catch((error) => console.warn('quick top-up unavailable', error));
+  window.addEventListener('focus', refreshAutoTopUp);
 }
 
 start().catch((error) => show('error-banner', `The popover could not start: ${error.message}`));

@@ -196,6 +196,8 @@ function cardRow(card) {
     try {
       showCards(await ipc.removeSavedCard(card.id));
       cardsStatus(`${card.label} removed.`, true);
+      // Auto top-up offers only the cards left.
+      ipc.autoTopUpState().then(showAuto).catch(() => {});
     } catch (error) {
       cardsStatus(error.message, false);
       loadCards();
@@ -236,3 +238,74 @@ document.addEventListener('keydown', (event) => {
 });
 ipc.getSettings().then(fill).catch((error) => status(error.message, false));
 loadCards();
+
+// Auto top-up: off by default; "Turn on…" shows the rule with its price and asks to confirm
+// exactly that (any change to the form asks again).
+let confirmedSummary = null;
+const AUTO_FIELDS = ['auto-unit', 'auto-below', 'auto-add', 'auto-card', 'auto-max-count', 'auto-max-spend'];
+
+function autoForm() {
+  return {
+    unit: $('auto-unit').value,
+    below: $('auto-below').value,
+    add: $('auto-add').value,
+    cardId: $('auto-card').value,
+    maxCount: $('auto-max-count').value,
+    maxSpend: $('auto-max-spend').value,
+  };
+}
+
+function showAuto(view) {
+  if (view.unavailable) {
+    $('auto-state').textContent = 'Unavailable on this platform.';
+    $('auto-unavailable').textContent = view.unavailable;
+    $('auto-unavailable').hidden = false;
+    $('auto-fields').hidden = true;
+    return;
+  }
+  const cards = $('auto-card');
+  const chosen = cards.value;
+  cards.replaceChildren(...view.cards.map((card) => {
+    const option = document.createElement('option');
+    option.value = card.id;
+    option.textContent = card.label;
+    return option;
+  }));
+  if (chosen) cards.value = chosen;
+  let state = view.enabled ? `On. ${view.summary} ${view.spend}.` : 'Off.';
+  if (!view.enabled && view.offReason) state = `Off: ${view.offReason}`;
+  if (!view.cards.length && !view.enabled) state += ' Save a card with a payment first (Add credit…).';
+  $('auto-state').textContent = state;
+  $('auto-on').textContent = view.enabled ? 'Change…' : 'Turn on…';
+  $('auto-on').disabled = !view.cards.length;
+  $('auto-off').hidden = !view.enabled;
+  $('auto-review').hidden = true;
+}
+
+async function autoRun(action) {
+  $('auto-error').textContent = '';
+  try {
+    await action();
+  } catch (error) {
+    $('auto-error').textContent = error.message;
+  }
+}
+
+$('auto-on').addEventListener('click', () => autoRun(async () => {
+  confirmedSummary = await ipc.autoTopUpPreview(autoForm());
+  $('auto-summary').textContent = confirmedSummary;
+  $('auto-review').hidden = false;
+  $('auto-confirm').focus();
+}));
+$('auto-confirm').addEventListener('click', () => autoRun(async () => {
+  showAuto(await ipc.autoTopUpEnable(autoForm(), confirmedSummary));
+}));
+$('auto-back').addEventListener('click', () => { $('auto-review').hidden = true; });
+$('auto-off').addEventListener('click', () => autoRun(async () => showAuto(await ipc.autoTopUpDisable())));
+for (const id of AUTO_FIELDS) {
+  // A change after the review asks for a new confirmation.
+  $(id).addEventListener('input', () => { $('auto-review').hidden = true; confirmedSummary = null; });
+}
+ipc.autoTopUpState().then(showAuto).catch((error) => {
+  $('auto-state').textContent = error.kind === 'not_signed_in' ? 'Sign in to set up auto top-up.' : error.message;
+});

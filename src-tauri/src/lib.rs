@@ -75,6 +75,8 @@ pub struct Parts {
     signed_in: bool,
     /// Each payment attempt's wait before sending an unanswered request again.
     resend_delay: Duration,
+    /// The payment journal, in the local database.
+    journal: Option<lattica_app::payment::Journal>,
     automation: Automation,
 }
 
@@ -194,6 +196,10 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::payment::quick_top_up,
         commands::payment::saved_cards,
         commands::payment::remove_saved_card,
+        commands::autotopup::auto_top_up_state,
+        commands::autotopup::auto_top_up_preview,
+        commands::autotopup::auto_top_up_enable,
+        commands::autotopup::auto_top_up_disable,
         commands::session::sign_in,
         commands::session::sign_in_context,
         commands::session::sign_out,
@@ -215,15 +221,25 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         alerts,
         signed_in,
         resend_delay,
+        journal,
         automation,
     } = parts;
     let windows = Arc::new(payment::ShellWindows(app.clone()));
-    app.manage(Payments::new(
+    let payments = Payments::new(
         engine.clone(),
         sessions.clone(),
         windows,
         resend_delay,
-    ));
+        journal,
+    );
+    // A payment the app was stopped in is settled before anything new is paid.
+    let resuming = payments.clone();
+    tauri::async_runtime::spawn(async move {
+        resuming.resume().await;
+        // Auto top-up starts once the last run's payment is settled.
+        resuming.run_auto_top_up().await;
+    });
+    app.manage(payments);
     app.manage(prefs);
     app.manage(sessions);
     app.manage(engine);

@@ -2,6 +2,7 @@
 //! the platform (starting the demo sandbox process for `--sandbox`), the session and the refresh
 //! loop. Kept apart from the wiring in `lib.rs` so that stays a list of parts.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use lattica_app::AppError;
@@ -9,6 +10,7 @@ use lattica_app::backend::Backend;
 use lattica_app::demo::{DemoError, DemoSandbox, Profile};
 use lattica_app::engine::{Engine, EngineState};
 use lattica_app::paths::AppPaths;
+use lattica_app::payment::{Journal, KeychainCards};
 use lattica_app::prefs::Preferences;
 use lattica_app::session::Sessions;
 use lattica_core::history::History;
@@ -144,6 +146,7 @@ pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartEr
     };
     tracing::info!(backend = backend.url(), "platform");
 
+    let cards = Arc::new(KeychainCards::new(&backend.keychain_account()));
     let sessions = Sessions::new(backend, Sessions::os_keychain());
     let client = tauri::async_runtime::block_on(async {
         let restored = sessions.restore().await;
@@ -176,6 +179,17 @@ pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartEr
             None
         }
     };
+    // A connection of its own to the same file, for the payment service.
+    let journal = history
+        .is_some()
+        .then(|| Journal::open(&paths.history_db(sandbox), cards));
+    let journal = match journal.transpose() {
+        Ok(journal) => journal,
+        Err(error) => {
+            tracing::error!(%error, "the payment journal is unavailable");
+            None
+        }
+    };
     let (alerts_out, alerts) = tokio::sync::mpsc::unbounded_channel();
     let state = EngineState {
         set_aside,
@@ -200,6 +214,7 @@ pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartEr
         alerts: Some(alerts),
         signed_in,
         resend_delay: lattica_app::payment::RESEND_DELAY,
+        journal,
         automation,
     })
 }

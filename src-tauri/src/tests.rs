@@ -55,6 +55,7 @@ fn app_with(state: EngineState) -> TestApp {
         alerts: None,
         signed_in,
         resend_delay: Duration::from_millis(50),
+        journal: None,
         automation: Automation(false),
     };
     let app = build(mock_builder())

@@ -126,6 +126,11 @@ export const quickTopUp = (credits, paymentMethodId) =>
 export const savedCards = () => call('saved_cards');
 /** Removes a saved card on the platform; resolves to the cards left, as `savedCards`. */
 export const removeSavedCard = (paymentMethodId) => call('remove_saved_card', { paymentMethodId });
+// Auto top-up
+export const autoTopUpState = () => call('auto_top_up_state');
+export const autoTopUpPreview = (form) => call('auto_top_up_preview', { form });
+export const autoTopUpEnable = (form, confirmed) => call('auto_top_up_enable', { form, confirmed });
+export const autoTopUpDisable = () => call('auto_top_up_disable');
 
 // Windows
 /** Closes the calling window (it is destroyed; nothing stays in memory). */

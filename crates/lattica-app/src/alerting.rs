@@ -8,7 +8,7 @@ use lattica_core::alerts::{
 };
 use lattica_core::history::History;
 use lattica_core::settings::Settings;
-use lattica_core::view::{Connection, Session, Snapshot, ViewInput};
+use lattica_core::view::{Snapshot, ViewInput};
 use rust_decimal::Decimal;
 use tokio::sync::mpsc;
 
@@ -50,22 +50,7 @@ impl Alerts {
         observed_burn_per_hour: Option<Decimal>,
         history: Option<&History>,
     ) -> Option<Arrival> {
-        let connection = Connection::Connected;
-        let input = ViewInput {
-            session: Session::SignedIn,
-            connection: &connection,
-            snapshot: Some(snapshot),
-            history: &[],
-            observed_burn_per_hour,
-            settings,
-            refreshing: false,
-            keychain_problem: None,
-            credits_added: None,
-            watching_for_credits: false,
-            set_aside: &[],
-            now: snapshot.fetched_at,
-            tz: &Local,
-        };
+        let input = ViewInput::of_snapshot(snapshot, settings, observed_burn_per_hour);
         self.policy.set_wanted(settings.wanted());
         let reading = Reading {
             at: snapshot.fetched_at,

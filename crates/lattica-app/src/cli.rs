@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use lattica_client::LatticaClient;
 use lattica_core::history::{BURN_WINDOW, History};
 use lattica_core::settings::SettingsStore;
-use lattica_core::view::{Connection, Session, Snapshot, ViewInput};
+use lattica_core::view::{Connection, Snapshot, ViewInput};
 use serde::Serialize;
 
 use crate::backend::Backend;
@@ -304,19 +304,9 @@ async fn status(
         },
     };
     let input = ViewInput {
-        session: Session::SignedIn,
         connection: &connection,
-        snapshot: Some(&snapshot),
-        history: &[],
-        observed_burn_per_hour: burn,
-        settings,
-        refreshing: false,
-        keychain_problem: None,
-        credits_added: None,
-        watching_for_credits: false,
-        set_aside: &[],
         now,
-        tz: &Local,
+        ..ViewInput::of_snapshot(&snapshot, settings, burn)
     };
     let popover = input.popover();
     let report = StatusReport {

@@ -52,6 +52,9 @@ pub enum AppError {
     /// A card handed over by a webview that is not a payment service token.
     #[error(transparent)]
     InvalidCard(#[from] CardError),
+    /// The auto top-up form cannot make a rule: says which field and how to fix it.
+    #[error("{0}")]
+    AutoTopUp(String),
     /// A payment step that cannot be taken now. Nothing was charged.
     #[error(transparent)]
     Payment(FlowError),
@@ -81,6 +84,7 @@ impl AppError {
             Self::InvalidSettings(_) => "invalid_settings",
             Self::Storage(_) => "storage",
             Self::InvalidAmount(_) => "invalid_amount",
+            Self::AutoTopUp(_) => "auto_top_up",
             Self::InvalidCard(_) | Self::Payment(_) => "payment",
             Self::NoNotificationServer => "notifications_unavailable",
             Self::Internal(_) => "internal",

@@ -146,6 +146,14 @@ pub enum PaymentOutcome {
     Failed {
         reason: String,
     },
+    /// An auto top-up went through: a top-up like any other, told by its own notification
+    /// (every auto top-up is told: the rate limit does not hold it back).
+    AutoTopUp {
+        credits: Decimal,
+        notice: Notification,
+    },
+    /// Auto top-up turned itself off or bought nothing (a cap): told once, by the caller.
+    AutoTopUpNotice(Notification),
 }
 
 /// How long [`AlertPolicy::snooze`] holds balance alerts back.
@@ -173,6 +181,9 @@ pub enum AlertKind {
     CreditsAdded,
     /// "Send a test notification" in the settings.
     Test,
+    AutoTopUp,
+    AutoTopUpStopped,
+    AutoTopUpCapped,
 }
 
 /// A notification to show.

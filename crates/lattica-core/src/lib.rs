@@ -3,6 +3,7 @@
 //! Tauri, so all of it is tested as plain Rust.
 
 pub mod alerts;
+pub mod autotopup;
 pub mod estimate;
 pub mod format;
 pub mod history;

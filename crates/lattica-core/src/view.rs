@@ -127,6 +127,33 @@ struct Shown<'a> {
     level: Level,
 }
 
+impl<'a> ViewInput<'a, chrono::Local> {
+    /// Fresh figures alone, as of their fetch, in the local time zone: signed in, connected,
+    /// nothing else on screen. What the alert runner, auto top-up and the command line read
+    /// the estimate from.
+    pub fn of_snapshot(
+        snapshot: &'a Snapshot,
+        settings: &'a Settings,
+        observed_burn_per_hour: Option<Decimal>,
+    ) -> Self {
+        Self {
+            session: Session::SignedIn,
+            connection: &Connection::Connected,
+            snapshot: Some(snapshot),
+            history: &[],
+            observed_burn_per_hour,
+            settings,
+            refreshing: false,
+            keychain_problem: None,
+            credits_added: None,
+            watching_for_credits: false,
+            set_aside: &[],
+            now: snapshot.fetched_at,
+            tz: &chrono::Local,
+        }
+    }
+}
+
 impl<'a, Tz: TimeZone> ViewInput<'a, Tz> {
     /// The data to show. Nothing when signed out: the next session may be another account.
     fn shown(&self) -> Option<Shown<'a>> {

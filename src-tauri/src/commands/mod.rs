@@ -3,6 +3,7 @@
 //! each window only its own.
 
 pub mod account;
+pub mod autotopup;
 pub mod diagnostics;
 pub mod payment;
 pub mod session;

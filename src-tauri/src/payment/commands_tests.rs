@@ -75,6 +75,13 @@ fn signed_in_app_on(profile: ApiProfile) -> TestApp {
         alerts: None,
         signed_in: true,
         resend_delay: Duration::from_millis(50),
+        journal: Some(
+            lattica_app::payment::Journal::open(
+                &dir.path().join("history.sqlite3"),
+                Arc::new(lattica_app::payment::MemoryCards::default()),
+            )
+            .unwrap(),
+        ),
         automation: Automation(false),
     };
     let app = build(mock_builder())

@@ -218,6 +218,49 @@ impl App {
         Ok(())
     }
 
+    /// Kills the app's own process with SIGKILL, as a crash does. Under WebDriver the app runs
+    /// below tauri-driver and WebKitWebDriver: only the app is killed, the driver goes when
+    /// this `App` is dropped.
+    pub async fn crash(&mut self) -> Result<()> {
+        let root = self.pid().context("the app is not running")?;
+        // The launcher `lattica-tray` and the GUI `lattica-tray-app` (`comm` is cut to 15
+        // bytes): both die, as in a crash of the whole app.
+        let app: Vec<u32> = [root]
+            .into_iter()
+            .chain(descendants(root)?)
+            .filter(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|comm| comm.trim().starts_with("lattica-tray"))
+            })
+            .collect();
+        ensure!(!app.is_empty(), "no lattica-tray process below {root}");
+        for &pid in app.iter().rev() {
+            let status = Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status()?;
+            ensure!(status.success(), "kill -9 {pid} failed");
+        }
+        for &pid in &app {
+            eventually(
+                "the killed app gone",
+                Duration::from_secs(10),
+                || async move {
+                    let stat =
+                        std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                    // Gone, or a zombie its parent has not reaped yet.
+                    Ok((stat.is_empty() || stat.contains(") Z ")).then_some(()))
+                },
+            )
+            .await?;
+        }
+        if app.contains(&root)
+            && let Some(mut child) = self.child.take()
+        {
+            child.wait()?;
+        }
+        Ok(())
+    }
+
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
@@ -304,4 +347,40 @@ impl Drop for App {
             let _ = std::fs::copy(&self.log, logs.join(format!("{name}.log")));
         }
     }
+}
+
+/// Every process below `root`, read from `/proc`.
+fn descendants(root: u32) -> Result<Vec<u32>> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc")? {
+        let name = entry?.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`: the name may hold spaces, so read after its last ')'.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    Ok(found)
 }

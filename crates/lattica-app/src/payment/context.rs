@@ -168,7 +168,7 @@ impl Payments {
     }
 
     /// The pricing as last read, read now if it never was.
-    async fn pricing(&self) -> Result<Pricing, AppError> {
+    pub(super) async fn pricing(&self) -> Result<Pricing, AppError> {
         let cached = self.shared().pricing.clone();
         match cached {
             Some(pricing) => Ok(pricing),

@@ -28,11 +28,13 @@ use lattica_client::error::INVALID_PAYMENT_STATE;
 use lattica_client::{
     ClientError, IdempotencyKey, LatticaClient, Payment, PaymentMethod, PaymentStatus,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::amount::Purchase;
 use super::decline::Decline;
+use super::journal::Journal;
 
+mod record;
 mod send;
 
 use send::resend;
@@ -46,13 +48,15 @@ pub const RESEND_DELAY: Duration = Duration::from_secs(1);
 const CLOCK_SLACK: TimeDelta = TimeDelta::minutes(2);
 
 /// Where the attempt was started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Origin {
     /// The add-credit wizard: the payment is created once the amount is chosen.
     Wizard,
     /// The popover's one-click top-up with a saved card (`add_credits`).
     QuickTopUp,
+    /// The auto top-up rule, with its saved card (`add_credits`).
+    AutoTopUp,
 }
 
 /// Where an attempt stands.
@@ -105,6 +109,11 @@ pub enum FlowError {
     AnotherInProgress,
     #[error("Choose an amount first.")]
     NoAttempt,
+    #[error(
+        "The payment could not be recorded on this computer, so nothing was sent ({0}). Check \
+         that the disk has room and try again."
+    )]
+    NotRecorded(String),
     #[error(transparent)]
     Client(#[from] ClientError),
 }
@@ -123,6 +132,14 @@ pub struct Attempt {
     confirmation: Option<Confirmation>,
     stage: Stage,
     resend_delay: Duration,
+    /// Where every decision is recorded before it is sent (none in some unit tests).
+    journal: Option<Journal>,
+    /// The key of the latest cancellation.
+    cancel_key: Option<IdempotencyKey>,
+    /// Rebuilt from the journal after a restart.
+    restored: bool,
+    /// The payment id a restored attempt recorded, until the payment is read again.
+    payment_hint: Option<String>,
 }
 
 impl Attempt {
@@ -136,7 +153,18 @@ impl Attempt {
             confirmation: None,
             stage: Stage::AwaitingMethod { declined: None },
             resend_delay: RESEND_DELAY,
+            journal: None,
+            cancel_key: None,
+            restored: false,
+            payment_hint: None,
         }
+    }
+
+    /// Records every decision in `journal` before sending it.
+    #[must_use]
+    pub fn with_journal(mut self, journal: Journal) -> Self {
+        self.journal = Some(journal);
+        self
     }
 
     /// Waits `delay` (instead of [`RESEND_DELAY`]) before the first extra send of an
@@ -175,7 +203,10 @@ impl Attempt {
     }
 
     fn payment_id(&self) -> Option<String> {
-        self.payment.as_ref().map(|p| p.id.clone())
+        self.payment
+            .as_ref()
+            .map(|p| p.id.clone())
+            .or_else(|| self.payment_hint.clone())
     }
 
     /// Something was sent whose outcome is still open: no other attempt may start.
@@ -194,10 +225,12 @@ impl Attempt {
     /// shows the platform's own amount and a cancellation has something to cancel.
     pub async fn open(&mut self, client: &LatticaClient) -> Result<(), FlowError> {
         if self.payment.is_none() {
+            self.record(None)?;
             let (credits, key) = (self.purchase.credits, self.create_key);
             let payment =
                 resend(self.resend_delay, || client.create_payment(credits, &key)).await?;
             self.payment = Some(payment);
+            self.note();
         }
         Ok(())
     }
@@ -208,6 +241,20 @@ impl Attempt {
         client: &LatticaClient,
         card: PaymentMethod,
         save: bool,
+        progress: Progress<'_>,
+    ) -> Result<(), FlowError> {
+        self.confirm_with_key(client, card, save, IdempotencyKey::new(), progress)
+            .await
+    }
+
+    /// [`Attempt::confirm`] under `key`, which stands for this decision only (auto top-up
+    /// derives it from the crossing that decided it).
+    pub async fn confirm_with_key(
+        &mut self,
+        client: &LatticaClient,
+        card: PaymentMethod,
+        save: bool,
+        key: IdempotencyKey,
         progress: Progress<'_>,
     ) -> Result<(), FlowError> {
         match &self.stage {
@@ -228,13 +275,23 @@ impl Attempt {
         }
         // The previous confirmation's outcome is known (see the stage check): a new decision
         // takes a new key.
+        let previous = std::mem::replace(&mut self.stage, Stage::Confirming { sends: 0 });
+        let token = card.id.clone();
         self.confirmation = Some(Confirmation {
-            key: IdempotencyKey::new(),
+            key,
             card,
             save,
             status_before: self.payment.as_ref().map(|p| p.status.clone()),
         });
-        self.send(client, progress).await
+        if let Err(error) = self.record(Some(&token)) {
+            // Nothing was sent: the attempt stays where it was.
+            self.stage = previous;
+            self.confirmation = None;
+            return Err(error);
+        }
+        let sent = self.send(client, progress).await;
+        self.note();
+        sent
     }
 
     /// Learns an open outcome: sends an unanswered confirmation again with its key, or reads
@@ -244,11 +301,16 @@ impl Attempt {
         client: &LatticaClient,
         progress: Progress<'_>,
     ) -> Result<(), FlowError> {
-        match self.stage {
+        if self.restored {
+            return self.recover(client, progress).await;
+        }
+        let checked = match self.stage {
             Stage::Unknown { .. } => self.send(client, progress).await,
             Stage::Authenticating { .. } => self.read_back(client).await,
             _ => Ok(()),
-        }
+        };
+        self.note();
+        checked
     }
 
     /// The 3-D Secure page reported that `payment_id` no longer waits: read how it ended.
@@ -260,6 +322,7 @@ impl Attempt {
         let ours = self.payment_id().as_deref() == Some(payment_id);
         if ours && matches!(self.stage, Stage::Authenticating { .. }) {
             self.read_back(client).await?;
+            self.note();
         }
         Ok(())
     }
@@ -281,7 +344,9 @@ impl Attempt {
             return Ok(());
         };
         let key = IdempotencyKey::new();
-        match resend(self.resend_delay, || client.cancel_payment(&id, &key)).await {
+        self.cancel_key = Some(key);
+        self.record(None)?;
+        let canceled = match resend(self.resend_delay, || client.cancel_payment(&id, &key)).await {
             Ok(payment) => {
                 self.adopt(payment);
                 Ok(())
@@ -290,7 +355,9 @@ impl Attempt {
                 self.read_back(client).await
             }
             Err(error) => Err(error),
-        }
+        };
+        self.note();
+        canceled
     }
 
     async fn read_back(&mut self, client: &LatticaClient) -> Result<(), FlowError> {

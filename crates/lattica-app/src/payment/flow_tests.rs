@@ -13,25 +13,25 @@ use super::amount::Purchase;
 use super::card;
 use super::flow::{Attempt, FlowError, Origin, Stage};
 
-const PAYS: &str = "4242424242424242";
+pub(super) const PAYS: &str = "4242424242424242";
 const DECLINED: &str = "4000000000000002";
 const THREE_DS: &str = "4000002760003184";
 
-struct Fixture {
-    sandbox: RunningSandbox,
-    client: LatticaClient,
+pub(super) struct Fixture {
+    pub(super) sandbox: RunningSandbox,
+    pub(super) client: LatticaClient,
     http: reqwest::Client,
     _dir: tempfile::TempDir,
 }
 
-fn quiet(_: &Attempt) {}
+pub(super) fn quiet(_: &Attempt) {}
 
 /// An attempt that waits only briefly before sending an unanswered request again.
-fn new_attempt(origin: Origin, purchase: Purchase) -> Attempt {
+pub(super) fn new_attempt(origin: Origin, purchase: Purchase) -> Attempt {
     Attempt::new(origin, purchase).with_resend_delay(Duration::from_millis(50))
 }
 
-async fn start() -> Fixture {
+pub(super) async fn start() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let mut config = SandboxConfig::new(dir.path().join("sandbox"));
     config.control = true;
@@ -58,7 +58,7 @@ async fn start() -> Fixture {
 }
 
 impl Fixture {
-    async fn control(&self, action: &str, body: Value) -> Value {
+    pub(super) async fn control(&self, action: &str, body: Value) -> Value {
         let answer: Value = self
             .http
             .post(format!("{}/control/{action}", self.sandbox.url()))
@@ -74,7 +74,7 @@ impl Fixture {
     }
 
     /// Tokenises a test card, as the hosted form does.
-    async fn card(&self, number: &str) -> PaymentMethod {
+    pub(super) async fn card(&self, number: &str) -> PaymentMethod {
         let method: Value = self
             .http
             .post(format!(
@@ -94,7 +94,7 @@ impl Fixture {
         card::check(serde_json::from_value(method).unwrap()).unwrap()
     }
 
-    async fn purchase(&self, credits: &str) -> Purchase {
+    pub(super) async fn purchase(&self, credits: &str) -> Purchase {
         let pricing = self.client.get_pricing().await.unwrap();
         Purchase::parse(
             credits,
@@ -104,12 +104,12 @@ impl Fixture {
         .unwrap()
     }
 
-    async fn balance(&self) -> Decimal {
+    pub(super) async fn balance(&self) -> Decimal {
         self.client.get_account_credits().await.unwrap()
     }
 
     /// Payments of the account that were charged.
-    async fn charges(&self) -> usize {
+    pub(super) async fn charges(&self) -> usize {
         let history = self.client.get_transaction_history().await.unwrap();
         history.iter().filter(|p| p.is_success()).count()
     }

@@ -1,22 +1,22 @@
-//! The payment service: one attempt at a time, kept in memory and run in tasks of their own, so
-//! closing the wizard in the middle of a payment changes nothing (reopening it shows where the
-//! payment is, and no second charge can follow); every change is sent to the windows through
-//! [`PaymentWindows`]; a success is read back through the refresh loop; outcomes go to the
-//! alert policy.
+//! The payment service: one attempt at a time, run in tasks of their own, so closing the wizard
+//! in the middle of a payment changes nothing (reopening it shows where the payment is, and no
+//! second charge can follow); every decision recorded in the [`Journal`] before it is sent, and
+//! an attempt the app was stopped in settled at the next start before anything new is paid
+//! ([`Payments::resume`]); every change is sent to the windows through [`PaymentWindows`]; a
+//! success is read back through the refresh loop; outcomes go to the alert policy.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use lattica_client::{LatticaClient, PaymentMethod, Pricing};
-use lattica_core::alerts::PaymentOutcome;
 use lattica_core::view::Session;
 
 use super::amount::Purchase;
 use super::card::CardView;
 use super::flow::{Attempt, FlowError, Origin, Stage};
-use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
+use super::journal::Journal;
 use super::view::{AttemptView, QuickOffer, ReadBack};
-use crate::engine::{Command, EngineHandle};
+use crate::engine::EngineHandle;
 use crate::error::AppError;
 use crate::session::Sessions;
 
@@ -38,19 +38,20 @@ pub trait PaymentWindows: Send + Sync + 'static {
 
 /// The payment service; clones share one service.
 #[derive(Clone)]
-pub struct Payments(Arc<Inner>);
+pub struct Payments(pub(super) Arc<Inner>);
 
-struct Inner {
+pub(super) struct Inner {
     /// Locked for a whole step: a second click while a step runs waits for it, then finds
     /// the attempt where that step left it.
-    slot: tokio::sync::Mutex<Slot>,
+    pub(super) slot: tokio::sync::Mutex<Slot>,
     /// What was last published, and caches, for reads that must not wait for a step.
     shared: Mutex<Shared>,
-    engine: EngineHandle,
+    pub(super) engine: EngineHandle,
     sessions: Sessions,
-    windows: Arc<dyn PaymentWindows>,
+    pub(super) windows: Arc<dyn PaymentWindows>,
     /// Each attempt's wait before sending an unanswered request again.
-    resend_delay: Duration,
+    pub(super) resend_delay: Duration,
+    pub(super) journal: Option<Journal>,
 }
 
 impl std::fmt::Debug for Payments {
@@ -62,11 +63,13 @@ impl std::fmt::Debug for Payments {
 }
 
 #[derive(Debug, Default)]
-struct Slot {
-    attempt: Option<Attempt>,
-    read_back: ReadBack,
+pub(super) struct Slot {
+    pub(super) attempt: Option<Attempt>,
+    pub(super) read_back: ReadBack,
     /// Someone saw how the attempt ended (the wizard was open, or the popover asked).
-    shown: bool,
+    pub(super) shown: bool,
+    /// The journal's attempt from before a restart is settled (or there was none).
+    pub(super) recovered: bool,
 }
 
 #[derive(Debug, Default)]
@@ -100,6 +103,12 @@ pub enum Step {
         purchase: Purchase,
         card: PaymentMethod,
     },
+    /// The auto top-up rule's purchase, under the key its crossing derives.
+    AutoTopUp {
+        purchase: Purchase,
+        card: PaymentMethod,
+        key: lattica_client::IdempotencyKey,
+    },
     /// The wizard window was closed.
     WizardClosed,
 }
@@ -107,12 +116,14 @@ pub enum Step {
 impl Payments {
     /// The service for the session of `sessions`, following the figures of `engine`.
     /// `resend_delay` is each attempt's wait before sending an unanswered request again
-    /// ([`super::RESEND_DELAY`] in the app).
+    /// ([`super::RESEND_DELAY`] in the app); `journal` records every attempt (`None` only
+    /// where the local database cannot be opened).
     pub fn new(
         engine: EngineHandle,
         sessions: Sessions,
         windows: Arc<dyn PaymentWindows>,
         resend_delay: Duration,
+        journal: Option<Journal>,
     ) -> Self {
         Self(Arc::new(Inner {
             slot: tokio::sync::Mutex::default(),
@@ -121,6 +132,7 @@ impl Payments {
             sessions,
             windows,
             resend_delay,
+            journal,
         }))
     }
 
@@ -166,8 +178,13 @@ impl Payments {
     async fn apply(&self, step: Step) -> Result<Option<AttemptView>, AppError> {
         tracing::info!(?step, "payment step");
         let mut slot = self.0.slot.lock().await;
+        // Nothing new before the attempt of the last run is settled.
+        self.recover(&mut slot).await?;
         let before = slot.attempt.as_ref().map(|a| a.stage().clone());
-        let sends = matches!(step, Step::Pay { .. } | Step::QuickTopUp { .. });
+        let sends = matches!(
+            step,
+            Step::Pay { .. } | Step::QuickTopUp { .. } | Step::AutoTopUp { .. }
+        );
         let result = self.take(&mut slot, step).await;
         if let Some(attempt) = &slot.attempt {
             let after = attempt.stage().clone();
@@ -175,12 +192,33 @@ impl Payments {
                 self.ended(&mut slot, &after);
             }
         }
+        self.forget_if_over(&slot);
         let view = self.publish(&slot);
         result.map(|()| view)
     }
 
-    fn attempt(&self, origin: Origin, purchase: Purchase) -> Attempt {
-        Attempt::new(origin, purchase).with_resend_delay(self.0.resend_delay)
+    /// A new attempt, recorded in the journal; without one (the local database could not be
+    /// opened) nothing is paid, since its outcome could be lost.
+    fn attempt(&self, origin: Origin, purchase: Purchase) -> Result<Attempt, AppError> {
+        let journal = self.0.journal.clone().ok_or_else(|| {
+            AppError::Payment(FlowError::NotRecorded(
+                "the local database could not be opened".to_owned(),
+            ))
+        })?;
+        Ok(Attempt::new(origin, purchase)
+            .with_resend_delay(self.0.resend_delay)
+            .with_journal(journal))
+    }
+
+    /// Clears the journal once no attempt is open any more: its outcome has been sent to the
+    /// alert policy and the windows.
+    pub(super) fn forget_if_over(&self, slot: &Slot) {
+        if slot.recovered
+            && slot.attempt.as_ref().is_none_or(Attempt::finished)
+            && let Some(journal) = &self.0.journal
+        {
+            journal.finish();
+        }
     }
 
     async fn take(&self, slot: &mut Slot, step: Step) -> Result<(), AppError> {
@@ -196,7 +234,7 @@ impl Payments {
                         && a.purchase().credits == purchase.credits
                 });
                 if !reusable {
-                    replace(slot, &client, self.attempt(Origin::Wizard, purchase)).await?;
+                    replace(slot, &client, self.attempt(Origin::Wizard, purchase)?).await?;
                 }
                 Ok(current(slot)?.open(&client).await?)
             }
@@ -235,7 +273,7 @@ impl Payments {
             }
             Step::QuickTopUp { purchase, card } => {
                 let client = self.client()?;
-                replace(slot, &client, self.attempt(Origin::QuickTopUp, purchase)).await?;
+                replace(slot, &client, self.attempt(Origin::QuickTopUp, purchase)?).await?;
                 let attempt = current(slot)?;
                 attempt.confirm(&client, card, false, &progress).await?;
                 if matches!(attempt.stage(), Stage::Authenticating { .. }) {
@@ -243,6 +281,26 @@ impl Payments {
                     self.0.windows.open_wizard();
                 }
                 Ok(())
+            }
+            Step::AutoTopUp {
+                purchase,
+                card,
+                key,
+            } => {
+                let client = self.client()?;
+                let busy = slot.attempt.as_ref().is_some_and(|a| {
+                    a.in_flight() || (a.origin() != Origin::AutoTopUp && !a.finished())
+                });
+                if busy {
+                    // Never in the way of a payment the user is making (its own declined
+                    // attempt gives way to its retry).
+                    return Err(AppError::Payment(FlowError::AnotherInProgress));
+                }
+                replace(slot, &client, self.attempt(Origin::AutoTopUp, purchase)?).await?;
+                let attempt = current(slot)?;
+                Ok(attempt
+                    .confirm_with_key(&client, card, false, key, &progress)
+                    .await?)
             }
             Step::WizardClosed => {
                 if self.0.windows.wizard_open() {
@@ -266,53 +324,7 @@ impl Payments {
         }
     }
 
-    /// Follows up a step whose outcome is new: alerts, the quick top-up offer, the read-back.
-    fn ended(&self, slot: &mut Slot, stage: &Stage) {
-        let Some(attempt) = &slot.attempt else { return };
-        let outcome = match stage {
-            Stage::Succeeded => PaymentOutcome::Succeeded {
-                credits: attempt.purchase().credits,
-            },
-            Stage::AwaitingMethod {
-                declined: Some(decline),
-            } => PaymentOutcome::Failed {
-                reason: decline.message.clone(),
-            },
-            _ => return,
-        };
-        slot.shown = self.0.windows.wizard_open() || attempt.origin() == Origin::QuickTopUp;
-        self.shared().offer = None;
-        self.0.engine.send(Command::PaymentEnded {
-            outcome,
-            wizard_in_front: self.0.windows.wizard_in_front(),
-        });
-        if *stage == Stage::Succeeded
-            && let Some(id) = attempt.payment().map(|p| p.id.clone())
-        {
-            slot.read_back = ReadBack::Pending;
-            let this = self.clone();
-            tokio::spawn(async move { this.read_back(id).await });
-        }
-    }
-
-    /// Reads the balance back after the success of payment `id` and shows it.
-    async fn read_back(&self, id: String) {
-        let balance = refreshed_balance(&self.0.engine, READ_BACK_DEADLINE).await;
-        tracing::info!(?balance, "the balance after a payment, read back");
-        let slot = self.0.slot.lock().await;
-        let same = slot
-            .attempt
-            .as_ref()
-            .and_then(Attempt::payment)
-            .is_some_and(|p| p.id == id);
-        if same {
-            let mut slot = slot;
-            slot.read_back = balance.map_or(ReadBack::Unavailable, ReadBack::Read);
-            self.publish(&slot);
-        }
-    }
-
-    fn view_of(&self, attempt: &Attempt, read_back: &ReadBack) -> AttemptView {
+    pub(super) fn view_of(&self, attempt: &Attempt, read_back: &ReadBack) -> AttemptView {
         let quote = self.quote_now(attempt.purchase());
         let origin = self
             .shared()
@@ -323,7 +335,7 @@ impl Payments {
     }
 
     /// The attempt's view, remembered and sent to every window.
-    fn publish(&self, slot: &Slot) -> Option<AttemptView> {
+    pub(super) fn publish(&self, slot: &Slot) -> Option<AttemptView> {
         let view = slot
             .attempt
             .as_ref()
@@ -332,7 +344,7 @@ impl Payments {
     }
 
     /// Numbers `view`, remembers it and sends it to every window; answers it as sent.
-    fn emit(&self, mut view: Option<AttemptView>) -> Option<AttemptView> {
+    pub(super) fn emit(&self, mut view: Option<AttemptView>) -> Option<AttemptView> {
         {
             let mut shared = self.shared();
             shared.revision += 1;

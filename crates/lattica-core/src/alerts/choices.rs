@@ -22,7 +22,8 @@ pub struct AlertChoices {
     pub empty: bool,
     /// The three token warnings: a week before, a day before, expired.
     pub token_expiry: bool,
-    /// A payment made in the app succeeded or failed.
+    /// A payment made in the app, or by auto top-up, succeeded or failed (and auto top-up
+    /// stopped or reached its cap).
     pub payments: bool,
     /// Credit arrived from elsewhere (the web console, another device).
     pub credits_added: bool,
@@ -52,7 +53,11 @@ impl AlertChoices {
             AlertKind::TokenExpiresInWeek
             | AlertKind::TokenExpiresInDay
             | AlertKind::TokenExpired => self.token_expiry,
-            AlertKind::PaymentSucceeded | AlertKind::PaymentFailed => self.payments,
+            AlertKind::PaymentSucceeded
+            | AlertKind::PaymentFailed
+            | AlertKind::AutoTopUp
+            | AlertKind::AutoTopUpStopped
+            | AlertKind::AutoTopUpCapped => self.payments,
             AlertKind::CreditsAdded => self.credits_added,
             AlertKind::Test => true,
         }

@@ -60,6 +60,12 @@ impl AlertPolicy {
         now: DateTime<Utc>,
     ) -> Vec<Notification> {
         let kind = match outcome {
+            PaymentOutcome::AutoTopUp { credits, notice } => {
+                self.on_top_up(state);
+                self.own_payment(state, *credits, now);
+                return self.unlimited(notice, now);
+            }
+            PaymentOutcome::AutoTopUpNotice(notice) => return self.unlimited(notice, now),
             PaymentOutcome::Succeeded { credits } => {
                 self.on_top_up(state);
                 self.own_payment(state, *credits, now);
@@ -73,6 +79,9 @@ impl AlertPolicy {
         let build = || match outcome {
             PaymentOutcome::Succeeded { credits } => text::payment_succeeded(*credits),
             PaymentOutcome::Failed { reason } => text::payment_failed(reason),
+            PaymentOutcome::AutoTopUp { notice, .. } | PaymentOutcome::AutoTopUpNotice(notice) => {
+                notice.clone()
+            }
         };
         self.emit(state, kind, now, build)
             .shown()

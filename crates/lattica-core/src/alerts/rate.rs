@@ -38,6 +38,13 @@ impl Emitted {
 }
 
 impl AlertPolicy {
+    /// A notification the rate limit never holds back (each auto top-up's outcome is told),
+    /// unless the user switched its kind off or the quiet time is on.
+    pub(super) fn unlimited(&self, notice: &Notification, now: DateTime<Utc>) -> Vec<Notification> {
+        let wanted = self.wanted.choices.wants(notice.kind) && !self.wanted.quiet_at(now);
+        wanted.then(|| notice.clone()).into_iter().collect()
+    }
+
     /// Builds and records a notification of `kind` unless the user switched that kind off, or
     /// the quiet time or the rate limit holds it back.
     pub(super) fn emit(

@@ -26,7 +26,9 @@ impl History {
         self.save_json(ALERT_STATE, state)
     }
 
-    fn load_json<T: DeserializeOwned>(
+    /// The JSON value saved under `key`, if any. One that no longer decodes is set aside
+    /// (see [`History::load_alert_state`]) and reads as absent.
+    pub fn load_json<T: DeserializeOwned>(
         &self,
         key: &str,
         now: DateTime<Utc>,
@@ -54,13 +56,20 @@ impl History {
         }
     }
 
-    fn save_json<T: Serialize>(&self, key: &str, value: &T) -> Result<(), HistoryError> {
+    /// Saves `value` under `key` in one statement: the whole value or none of it.
+    pub fn save_json<T: Serialize>(&self, key: &str, value: &T) -> Result<(), HistoryError> {
         let text = serde_json::to_string(value)?;
         self.conn.execute(
             "INSERT INTO kv (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![key, text],
         )?;
+        Ok(())
+    }
+
+    /// Forgets the value under `key`; forgetting an absent one succeeds.
+    pub fn remove_json(&self, key: &str) -> Result<(), HistoryError> {
+        self.conn.execute("DELETE FROM kv WHERE key = ?1", [key])?;
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! The payment service's control actions (`/control/complete_3ds`, `/control/set_processor`,
-//! `/control/record_payment`), for tests and demos; reached through [`crate::control`], with
+//! `/control/record_payment`, `/control/set_card_outcome`), for tests and demos; reached through [`crate::control`], with
 //! its guards.
 
 use rust_decimal::Decimal;
@@ -14,7 +14,12 @@ use crate::pricing::{CREDIT_PRICE_MINOR, CURRENCY};
 use crate::state::AppState;
 
 /// The actions this module answers.
-pub const ACTIONS: [&str; 3] = ["complete_3ds", "set_processor", "record_payment"];
+pub const ACTIONS: [&str; 4] = [
+    "complete_3ds",
+    "set_processor",
+    "record_payment",
+    "set_card_outcome",
+];
 
 /// Runs one of [`ACTIONS`].
 pub async fn dispatch(state: &AppState, action: &str, params: Params) -> ApiResult {
@@ -31,6 +36,7 @@ pub async fn dispatch(state: &AppState, action: &str, params: Params) -> ApiResu
             view::payment(&payment)
         }
         "record_payment" => record_payment(state, &params).await,
+        "set_card_outcome" => set_card_outcome(state, &params).await,
         _ => {
             params.only(&["delayMs", "hold"])?;
             let settings = ProcessorSettings {
@@ -50,6 +56,27 @@ pub fn processor(state: &AppState) -> ApiResult {
         "processor": payments.processor().settings(),
         "paymentsInFlight": payments.in_flight().len(),
     }))
+}
+
+/// `{paymentMethodId, outcome}`: what the issuer decides for this card from now on (a saved
+/// card that starts declining): `succeed`, `authenticate` or a failure code.
+async fn set_card_outcome(state: &AppState, params: &Params) -> ApiResult {
+    params.only(&["paymentMethodId", "outcome"])?;
+    let id = params.str("paymentMethodId")?.to_owned();
+    let outcome = super::outcome::Outcome::parse(params.str("outcome")?)
+        .ok_or_else(|| ApiError::invalid("outcome", "succeed, authenticate or a failure code"))?;
+    let method = state
+        .write(move |store| {
+            store.transaction(|tx| {
+                let mut method = crate::db::payment_methods::get(tx, &id)?
+                    .ok_or_else(|| ApiError::not_found(format_args!("payment method {id}")))?;
+                method.outcome = outcome;
+                crate::db::payment_methods::upsert(tx, &method)?;
+                Ok(method)
+            })
+        })
+        .await?;
+    ok(&json!({"id": method.id, "outcome": method.outcome.as_str()}))
 }
 
 /// `{credits, amountMinor?, currency?}`: a top-up of the demo account made in the web console.

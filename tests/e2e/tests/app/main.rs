@@ -5,9 +5,11 @@
 
 mod account;
 mod alerts;
+mod auto_top_up;
 mod choices;
 mod cli;
 mod demo;
+mod payment_journal;
 mod payments;
 mod popover;
 mod published;

@@ -35,7 +35,7 @@ pub(crate) async fn start() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
     Ok((sandbox, env, app, tray))
 }
 
-async fn screenshot(driver: &WebDriver, step: &str) -> Result<()> {
+pub(crate) async fn screenshot(driver: &WebDriver, step: &str) -> Result<()> {
     painted(driver).await?;
     let png = desktop::window_png("Add credit")?;
     std::fs::write(artifacts_dir().join(format!("wizard-{step}.png")), png)?;
@@ -139,14 +139,14 @@ pub(crate) async fn choose_amount(driver: &WebDriver, credits: &str) -> Result<(
     Ok(())
 }
 
-async fn history(sandbox: &Sandbox) -> Result<Vec<Value>> {
+pub(crate) async fn history(sandbox: &Sandbox) -> Result<Vec<Value>> {
     let history = sandbox
         .api("api/finance/get_transaction_history", json!({}))
         .await?;
     Ok(history["payments"].as_array().cloned().unwrap_or_default())
 }
 
-async fn charges(sandbox: &Sandbox) -> Result<usize> {
+pub(crate) async fn charges(sandbox: &Sandbox) -> Result<usize> {
     Ok(history(sandbox)
         .await?
         .iter()
@@ -154,7 +154,7 @@ async fn charges(sandbox: &Sandbox) -> Result<usize> {
         .count())
 }
 
-fn dec(s: &str) -> Decimal {
+pub(crate) fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 

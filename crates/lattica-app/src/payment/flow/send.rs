@@ -79,7 +79,7 @@ impl Attempt {
     }
 
     /// Settles a confirmation whose sends all went unanswered, or leaves it unknown.
-    async fn reconcile(&mut self, client: &LatticaClient, confirmation: &Confirmation) {
+    pub(super) async fn reconcile(&mut self, client: &LatticaClient, confirmation: &Confirmation) {
         let unknown = || Stage::Unknown {
             problem: "The platform did not answer whether the payment went through.".to_owned(),
         };

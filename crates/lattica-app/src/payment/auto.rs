@@ -1,0 +1,266 @@
+//! Auto top-up in the app: after every refresh, the confirmed rule is checked against the
+//! balance ([`Ledger::on_reading`]); a crossing reserves its count and spend and saves the
+//! ledger **before** the purchase, which goes through the payment service (journal and all)
+//! under the key derived from the crossing. A decline turns the rule off and says why once; a
+//! retryable `processing_error` is tried again a bounded number of times, waiting longer each
+//! time; a cap says so once a month and buys nothing. Every purchase notifies its outcome with
+//! the balance read back.
+
+use std::time::Duration;
+
+use chrono::{Datelike, Local, Utc};
+use lattica_client::{IdempotencyKey, PaymentMethod};
+use lattica_core::alerts::PaymentOutcome;
+use lattica_core::autotopup::{self, Decision, Ledger, Reading, Rule};
+use lattica_core::view::{Session, ViewInput};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::amount::Purchase;
+use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
+use super::service::{Payments, Step};
+use super::view::Step as ViewStep;
+use crate::engine::{Command, EngineState};
+
+/// Where the rule and its ledger are kept, next to the payment journal.
+pub(super) const STORE: &str = "auto_top_up";
+/// Sends after a retryable failure, beyond the first.
+pub const RETRIES: u32 = 2;
+/// The wait before the first retry; each next one waits twice as long.
+const RETRY_DELAY: Duration = Duration::from_secs(2);
+
+/// The rule, whether it is on, and its guardrails' memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Stored {
+    pub(super) rule: Option<Rule>,
+    pub(super) enabled: bool,
+    pub(super) ledger: Option<Ledger>,
+    /// Why the rule turned itself off, until it is turned on again.
+    pub(super) off_reason: Option<String>,
+}
+
+/// `2026-12`: the local calendar month.
+pub(super) fn month_now() -> String {
+    let now = Local::now();
+    format!("{:04}-{:02}", now.year(), now.month())
+}
+
+impl Payments {
+    pub(super) fn stored(&self) -> Stored {
+        self.0
+            .journal
+            .as_ref()
+            .and_then(|j| j.load_value(STORE))
+            .unwrap_or_default()
+    }
+
+    pub(super) fn save_stored(&self, stored: &Stored) -> bool {
+        match &self.0.journal {
+            Some(journal) => journal
+                .save_value(STORE, stored)
+                .inspect_err(|error| tracing::error!(%error, "could not save auto top-up"))
+                .is_ok(),
+            None => false,
+        }
+    }
+
+    /// Checks the rule after every refresh, until the app ends. Call it once, at start.
+    pub async fn run_auto_top_up(&self) {
+        let mut changes = self.engine().subscribe();
+        let mut seen = None;
+        while changes.changed().await.is_ok() {
+            let state = changes.borrow_and_update().clone();
+            let Some(snapshot) = &state.snapshot else {
+                continue;
+            };
+            if seen == Some(snapshot.fetched_at) || state.session != Session::SignedIn {
+                continue;
+            }
+            seen = Some(snapshot.fetched_at);
+            if snapshot.payments_api {
+                self.check_rule(&state).await;
+            }
+        }
+    }
+
+    async fn check_rule(&self, state: &EngineState) {
+        let mut stored = self.stored();
+        let (Some(rule), true) = (stored.rule.clone(), stored.enabled) else {
+            return;
+        };
+        let Some(reading) = reading(state) else {
+            return;
+        };
+        let month = month_now();
+        let mut ledger = stored
+            .ledger
+            .take()
+            .unwrap_or_else(|| Ledger::new(rand::random(), &month));
+        let decision = ledger.on_reading(&rule, &reading, &month);
+        if let Decision::Buy { .. } = decision {
+            // Reserved before buying: a crash never lets a cap be passed.
+            ledger.bought(rule.price);
+        }
+        let before = self.stored();
+        stored.ledger = Some(ledger.clone());
+        if stored != before && !self.save_stored(&stored) {
+            // Nothing may be bought that the ledger does not remember.
+            return;
+        }
+        match decision {
+            Decision::Nothing => {}
+            Decision::CapReached(cap) => {
+                tracing::info!(?cap, "auto top-up: monthly cap reached, nothing bought");
+                self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::capped_notice(
+                    cap, &rule, &ledger,
+                )));
+            }
+            Decision::Buy { crossing } => {
+                let key = Uuid::from_u128(ledger.key_for(crossing));
+                tracing::info!(crossing, "auto top-up: the balance crossed the limit");
+                self.buy(&rule, key.as_u128()).await;
+            }
+        }
+    }
+
+    /// Buys the rule's credits once, retrying a retryable failure; settles the ledger.
+    async fn buy(&self, rule: &Rule, key: u128) {
+        let outcome = self.try_buy(rule, key).await;
+        let mut stored = self.stored();
+        match outcome {
+            Bought::Yes => {}
+            Bought::Busy => {
+                if let Some(ledger) = &mut stored.ledger {
+                    ledger.refund(rule.price);
+                    ledger.rearm();
+                }
+                self.save_stored(&stored);
+            }
+            Bought::No(reason) => {
+                if let Some(ledger) = &mut stored.ledger {
+                    ledger.refund(rule.price);
+                }
+                stored.enabled = false;
+                stored.off_reason = Some(reason.clone());
+                self.save_stored(&stored);
+                tracing::warn!(%reason, "auto top-up turned off");
+                self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::stopped_notice(
+                    &reason,
+                )));
+            }
+            // Unknown: the payment journal settles it; the reservation stands.
+            Bought::Unknown => {}
+        }
+    }
+
+    async fn try_buy(&self, rule: &Rule, key: u128) -> Bought {
+        let card = match self.rule_card(rule).await {
+            Ok(card) => card,
+            Err(reason) => return Bought::No(reason),
+        };
+        let purchase = match self.pricing().await.map(|p| Purchase::new(rule.add, &p)) {
+            Ok(Ok(purchase)) if purchase.price.amount == rule.price => purchase,
+            Ok(Ok(_)) => {
+                return Bought::No(
+                    "The price of the top-up changed since the rule was confirmed; confirm it \
+                     again in the settings."
+                        .to_owned(),
+                );
+            }
+            Ok(Err(error)) => return Bought::No(error.to_string()),
+            Err(error) => {
+                tracing::warn!(%error, "auto top-up: no price list");
+                return Bought::Busy;
+            }
+        };
+        for attempt in 0..=RETRIES {
+            if attempt > 0 {
+                tokio::time::sleep(RETRY_DELAY * 2_u32.pow(attempt - 1)).await;
+            }
+            // A retry is a new decision (the last one was answered): its own derived key.
+            let key = IdempotencyKey::from_uuid(Uuid::from_u128(key ^ (u128::from(attempt) << 64)));
+            let step = Step::AutoTopUp {
+                purchase: purchase.clone(),
+                card: card.clone(),
+                key,
+            };
+            let view = match self.run(step).await {
+                Ok(Some(view)) => view,
+                Ok(None) => return Bought::Unknown,
+                Err(error) => {
+                    tracing::warn!(%error, "auto top-up not sent");
+                    return Bought::Busy;
+                }
+            };
+            match (view.step, &view.decline) {
+                (ViewStep::Succeeded, _) => {
+                    let balance = refreshed_balance(self.engine(), READ_BACK_DEADLINE).await;
+                    let charged = view.charged.unwrap_or_default();
+                    tracing::info!(?balance, "auto top-up bought");
+                    self.tell(PaymentOutcome::AutoTopUp {
+                        credits: purchase.credits,
+                        notice: autotopup::bought_notice(purchase.credits, &charged, balance),
+                    });
+                    // The attempt is over and told: the service forgets it.
+                    let _ = self.run(Step::Done).await;
+                    return Bought::Yes;
+                }
+                (ViewStep::Method, Some(decline)) if decline.retryable && attempt < RETRIES => {
+                    tracing::info!(code = %decline.code, attempt, "auto top-up: retrying");
+                }
+                (ViewStep::Method, Some(decline)) => {
+                    let _ = self.run(Step::Cancel).await;
+                    return Bought::No(decline.message.clone());
+                }
+                _ => return Bought::Unknown,
+            }
+        }
+        Bought::Unknown
+    }
+
+    /// The rule's saved card, still saved and not expired.
+    async fn rule_card(&self, rule: &Rule) -> Result<PaymentMethod, String> {
+        let methods = self
+            .client()
+            .map_err(|e| e.to_string())?
+            .list_payment_methods()
+            .await
+            .map_err(|e| e.to_string())?;
+        let now = Utc::now();
+        let card = methods
+            .into_iter()
+            .find(|m| m.label() == rule.card)
+            .ok_or_else(|| format!("The card {} is no longer saved.", rule.card))?;
+        if !card.valid_in(now.year().unsigned_abs(), now.month()) {
+            return Err(format!("The card {} has expired.", rule.card));
+        }
+        Ok(card)
+    }
+
+    fn tell(&self, outcome: PaymentOutcome) {
+        self.engine().send(Command::PaymentEnded {
+            outcome,
+            wizard_in_front: false,
+        });
+    }
+}
+
+enum Bought {
+    Yes,
+    /// Nothing sent (another payment in the way, no price list): the next reading may try.
+    Busy,
+    /// Refused for good: the rule turns off, with this reason.
+    No(String),
+    Unknown,
+}
+
+/// The balance and runtime left, as the alerts read them.
+fn reading(state: &EngineState) -> Option<Reading> {
+    let snapshot = state.snapshot.as_ref()?;
+    let input = ViewInput::of_snapshot(snapshot, &state.settings, state.observed_burn_per_hour);
+    Some(Reading {
+        balance: snapshot.balance,
+        hours_left: input.estimate().and_then(|e| e.hours_left()),
+    })
+}
