@@ -186,3 +186,34 @@ fn a_test_notification_says_it_is_one() {
     assert_eq!(n.kind, AlertKind::Test);
     assert!(n.title.contains("test"), "{}", n.title);
 }
+
+#[test]
+fn auto_top_up_notices_follow_the_payments_switch_and_the_quiet_time() {
+    let notice = Notification {
+        kind: AlertKind::AutoTopUpCapped,
+        title: "Auto top-up reached its cap".into(),
+        body: String::new(),
+        actions: Vec::new(),
+        urgency: Urgency::Normal,
+    };
+    let outcome = PaymentOutcome::AutoTopUpNotice(notice);
+    let mut state = AlertState::default();
+    let on = AlertPolicy::default();
+    assert_eq!(on.on_payment(&mut state, &outcome, false, t0()).len(), 1);
+    // Never held back by the rate limit: each one is told.
+    assert_eq!(on.on_payment(&mut state, &outcome, false, t0()).len(), 1);
+    let off = policy_with(
+        AlertChoices {
+            payments: false,
+            ..AlertChoices::default()
+        },
+        None,
+    );
+    assert!(off.on_payment(&mut state, &outcome, false, t0()).is_empty());
+    let quiet = policy_with(AlertChoices::default(), Some(t0() + TimeDelta::hours(1)));
+    assert!(
+        quiet
+            .on_payment(&mut state, &outcome, false, t0())
+            .is_empty()
+    );
+}
