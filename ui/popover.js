@@ -152,19 +152,8 @@ function refreshAutoTopUp() {
 /** The auto top-up rule's state and this month's spend against its caps. */
 async function showAutoTopUp() {
   const view = await ipc.autoTopUpState();
-  let state = 'Off';
-  let detail = '';
-  if (view.unavailable) {
-    state = 'Unavailable';
-    detail = 'This platform takes no payments in the app.';
-  } else if (view.enabled) {
-    state = 'On';
-    detail = view.spend ?? '';
-  } else if (view.offReason) {
-    detail = view.offReason;
-  }
-  document.getElementById('auto-top-up').textContent = state;
-  document.getElementById('auto-top-up-detail').textContent = detail;
+  document.getElementById('auto-top-up').textContent = view.status;
+  document.getElementById('auto-top-up-detail').textContent = view.detail;
   document.getElementById('auto-row').hidden = false;
 }
 

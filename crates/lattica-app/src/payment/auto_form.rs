@@ -45,6 +45,29 @@ pub struct AutoTopUpView {
     /// Why the rule turned itself off.
     pub off_reason: Option<String>,
     pub cards: Vec<CardView>,
+    /// The popover's row: `On`, `Off` or `Unavailable`.
+    pub status: String,
+    /// Beside it: this month's spend while on, why it turned off, or why it is unavailable.
+    pub detail: String,
+}
+
+impl AutoTopUpView {
+    /// Fills [`status`](Self::status) and [`detail`](Self::detail) from the rest.
+    fn worded(mut self) -> Self {
+        let (status, detail) = if self.unavailable.is_some() {
+            (
+                "Unavailable",
+                Some("This platform takes no payments in the app."),
+            )
+        } else if self.enabled {
+            ("On", self.spend.as_deref())
+        } else {
+            ("Off", self.off_reason.as_deref())
+        };
+        self.status = status.to_owned();
+        self.detail = detail.unwrap_or_default().to_owned();
+        self
+    }
 }
 
 const UNAVAILABLE: &str = "Auto top-up needs the platform's payments API, which this platform \
@@ -59,7 +82,8 @@ impl Payments {
             return Ok(AutoTopUpView {
                 unavailable: Some(UNAVAILABLE.to_owned()),
                 ..AutoTopUpView::default()
-            });
+            }
+            .worded());
         }
         let now = Utc::now();
         let cards = client
@@ -92,7 +116,9 @@ impl Payments {
             spend,
             off_reason: stored.off_reason,
             cards,
+            ..AutoTopUpView::default()
         }
+        .worded()
     }
 
     /// The rule `form` makes, for the confirmation.

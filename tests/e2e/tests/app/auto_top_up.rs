@@ -296,7 +296,12 @@ async fn a_declined_card_turns_auto_top_up_off_after_one_attempt() -> Result<()>
     assert_eq!(auto_notices(&watch, 1).await?.len(), 1);
     tray.click("Settings…")?;
     switch_to(driver, "Lattica Tray settings").await?;
-    let state = text_of(driver, "auto-state").await?;
+    // The window says "Loading…" until it has read the rule's state.
+    let state = eventually("the rule's state", WAIT, || async {
+        let text = driver.find(By::Id("auto-state")).await?.text().await?;
+        Ok((text != "Loading…" && !text.is_empty()).then_some(text))
+    })
+    .await?;
     assert!(state.starts_with("Off: Your card was declined"), "{state}");
     app.quit(&tray).await
 }
