@@ -10,5 +10,7 @@ mod published;
 mod settings;
 mod signin;
 mod smoke;
+mod soak;
+mod soak_app;
 mod support;
 mod tray;
