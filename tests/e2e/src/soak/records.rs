@@ -17,6 +17,8 @@ pub struct PaymentRow {
     pub status: String,
     pub credits: Decimal,
     pub receipt: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
 }
 
 /// The records of one sandbox data folder.
@@ -33,7 +35,7 @@ impl Records {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
         )?;
         let mut statement =
-            conn.prepare("SELECT id, status, credits, receipt_number FROM payments")?;
+            conn.prepare("SELECT id, status, credits, receipt_number, created_at FROM payments")?;
         let payments = statement
             .query_map([], |row| {
                 Ok((
@@ -41,15 +43,17 @@ impl Records {
                     row.get::<_, String>(1)?,
                     row.get::<_, String>(2)?,
                     row.get::<_, Option<String>>(3)?,
+                    row.get::<_, i64>(4)?,
                 ))
             })?
             .map(|row| {
-                let (id, status, credits, receipt) = row?;
+                let (id, status, credits, receipt, created_at) = row?;
                 Ok(PaymentRow {
                     id,
                     status,
                     credits: Decimal::from_str(&credits).context("payment credits")?,
                     receipt,
+                    created_at,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -87,14 +91,16 @@ pub struct Told<'a> {
     pub others: Vec<(String, String, Decimal)>,
     /// The receipts of the successes the app showed.
     pub receipts: &'a [String],
-    /// Top-ups the app was killed in the middle of.
-    pub cut: usize,
+    /// Top-ups the app was killed in the middle of: from just before "Confirm" to a little
+    /// after the kill (a request already sent is still processed), in Unix milliseconds.
+    pub cut: Vec<(i64, i64)>,
 }
 
 impl Records {
     /// The soak's invariants on the money: every credit granted belongs to exactly one
     /// succeeded payment; each client's payment is recorded as it was told; every payment
-    /// of the app is one whose outcome it showed, but for those cut short by its own kill.
+    /// of the app is one whose outcome it showed, but for at most one made while each top-up
+    /// cut short by a kill of the app ran.
     pub fn check(&self, told: &Told<'_>) -> Result<()> {
         let ours: Vec<&PaymentRow> = self.since(told.seeded).collect();
         let granted: Decimal = ours
@@ -134,12 +140,19 @@ impl Records {
                     .is_some_and(|x| told.receipts.contains(x))
             })
             .collect();
-        crate::ensure!(
-            unshown.len() <= told.cut,
-            "payments whose outcome the app never showed: {unshown:?} ({} top-ups were cut by \
-             a kill)",
-            told.cut
-        );
+        let mut windows = told.cut.clone();
+        for payment in &unshown {
+            let window = windows
+                .iter()
+                .position(|(from, to)| (*from..=*to).contains(&payment.created_at));
+            crate::ensure!(
+                window.is_some(),
+                "payments whose outcome the app never showed: {unshown:?} (top-ups cut by a \
+                 kill of the app: {:?})",
+                told.cut
+            );
+            windows.remove(window.unwrap_or_default());
+        }
         Ok(())
     }
 
@@ -163,10 +176,15 @@ mod tests {
             status: status.into(),
             credits: Decimal::from(credits),
             receipt: receipt.map(Into::into),
+            created_at: 5_000,
         }
     }
 
-    fn told<'a>(seeded: &'a BTreeSet<String>, receipts: &'a [String], cut: usize) -> Told<'a> {
+    fn told<'a>(
+        seeded: &'a BTreeSet<String>,
+        receipts: &'a [String],
+        cut: Vec<(i64, i64)>,
+    ) -> Told<'a> {
         Told {
             start: Decimal::from(100),
             seeded,
@@ -188,18 +206,32 @@ mod tests {
             ],
             balance: Decimal::from(125),
         };
-        records.check(&told(&seeded, &receipts, 0)).unwrap();
+        records.check(&told(&seeded, &receipts, vec![])).unwrap();
         // Credits granted twice for one payment.
         records.balance = Decimal::from(150);
-        assert!(records.check(&told(&seeded, &receipts, 0)).is_err());
+        assert!(records.check(&told(&seeded, &receipts, vec![])).is_err());
         records.balance = Decimal::from(125);
         // A success the app never showed, allowed only when a kill cut a top-up short.
         records.payments[1].receipt = Some("1-2".into());
-        assert!(records.check(&told(&seeded, &receipts, 0)).is_err());
-        assert!(records.check(&told(&seeded, &[], 1)).is_ok());
+        assert!(records.check(&told(&seeded, &receipts, vec![])).is_err());
+        assert!(
+            records
+                .check(&told(&seeded, &[], vec![(4_000, 6_000)]))
+                .is_ok()
+        );
+        // …made while that top-up ran, not at another time.
+        assert!(
+            records
+                .check(&told(&seeded, &[], vec![(6_000, 9_000)]))
+                .is_err()
+        );
         // A payment recorded otherwise than its client was told.
         records.payments[2].status = "succeeded".into();
         records.balance = Decimal::from(145);
-        assert!(records.check(&told(&seeded, &[], 1)).is_err());
+        assert!(
+            records
+                .check(&told(&seeded, &[], vec![(4_000, 6_000)]))
+                .is_err()
+        );
     }
 }

@@ -22,7 +22,7 @@ use lattica_e2e::soak::records::{Records, Told};
 use lattica_e2e::soak::{FaultSchedule, Plan, rss_kib};
 use lattica_e2e::{Context, Result, ensure, eventually};
 
-use crate::soak_app::{Outcome, Running, resolve_unknown, shown_balance, top_up};
+use crate::soak_app::{Outcome, Running, resolve_unknown, shown_balance, top_up, unix_millis};
 use crate::support::steady_sandbox;
 
 const PAYS: &str = "4242424242424242";
@@ -149,7 +149,8 @@ async fn a_soak_under_faults_loses_and_doubles_nothing() -> Result<()> {
 
     let mut app_kills = plan.app_kills.iter().peekable();
     let mut sandbox_kills = plan.sandbox_kills.iter().peekable();
-    let (mut receipts, mut cut, mut baseline) = (Vec::new(), 0, None);
+    let (mut receipts, mut cut, mut baseline) = (Vec::new(), Vec::new(), None);
+    let mut cut_began = None;
     let started = Instant::now();
     let at = || format!("soak: {:>6.1} s", started.elapsed().as_secs_f64());
     while started.elapsed() < plan.length {
@@ -176,12 +177,17 @@ async fn a_soak_under_faults_loses_and_doubles_nothing() -> Result<()> {
         match outcome {
             Outcome::Succeeded(receipt) => receipts.push(receipt),
             Outcome::Failed(text) => *figures.app_failures.entry(text).or_default() += 1,
-            Outcome::Cut => cut += 1,
+            Outcome::Cut(began) => cut_began = Some(began),
             _ => {}
         }
         if app_kills.next_if(|k| started.elapsed() >= **k).is_some() {
             println!("{} kill -9 app", at());
+            let killed = unix_millis();
             app = app.crash_and_restart(&env).await?;
+            // A request already sent is still processed: latency of up to 4 s, then the work.
+            if let Some(began) = cut_began.take() {
+                cut.push((began, killed + 10_000));
+            }
             figures.app_kills += 1;
         }
         let last_run = app_kills.peek().is_none();

@@ -22,8 +22,8 @@ pub enum Outcome {
     Failed(String),
     /// "The payment's outcome is not known yet…"
     Unknown,
-    /// The app was killed while the payment ran.
-    Cut,
+    /// The app was killed while the payment ran, which began at this many Unix milliseconds.
+    Cut(i64),
     /// The popover offered no top-up in time (its saved cards could not be read).
     NoOffer,
 }
@@ -34,7 +34,7 @@ impl Outcome {
             Self::Succeeded(_) => "succeeded",
             Self::Failed(_) => "failed or refused",
             Self::Unknown => "unknown, then checked again",
-            Self::Cut => "cut by a kill",
+            Self::Cut(_) => "cut by a kill",
             Self::NoOffer => "no offer shown",
         }
     }
@@ -136,11 +136,13 @@ pub async fn top_up(run: &Running, kill_at: Option<Instant>) -> Result<Outcome> 
         return Ok(Outcome::NoOffer);
     };
     offer.click().await?;
-    shown(driver, "quick-confirm", WAIT).await?.click().await?;
+    let confirm = shown(driver, "quick-confirm", WAIT).await?;
+    let began = unix_millis();
+    confirm.click().await?;
     let deadline = Instant::now() + PAYMENT_WAIT;
     loop {
         if kill_at.is_some_and(|at| Instant::now() >= at) {
-            return Ok(Outcome::Cut);
+            return Ok(Outcome::Cut(began));
         }
         let status = driver.find(By::Id("quick-status")).await?.text().await?;
         let status = status.trim();
@@ -164,6 +166,14 @@ pub async fn top_up(run: &Running, kill_at: Option<Instant>) -> Result<Outcome> 
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// Now, in milliseconds since the Unix epoch (the sandbox's clock for `created_at`).
+pub fn unix_millis() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Opens "Add credit…", which shows the attempt whose outcome is unknown, and checks again
