@@ -46,6 +46,16 @@ impl Figures {
         self.drops += n("drops");
         self.malformed += n("malformed");
     }
+
+    /// Adds the counts of the task that killed the sandbox (its traffic and kills).
+    pub fn add_crashes(&mut self, other: &Figures) {
+        self.requests += other.requests;
+        self.delayed += other.delayed;
+        self.errors += other.errors;
+        self.drops += other.drops;
+        self.malformed += other.malformed;
+        self.sandbox_kills += other.sandbox_kills;
+    }
 }
 
 impl std::fmt::Display for Figures {

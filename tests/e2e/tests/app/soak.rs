@@ -81,6 +81,26 @@ async fn crash_sandbox(sandbox: &mut Sandbox, figures: &mut Figures) -> Result<(
     Ok(())
 }
 
+/// Kills the sandbox at each of `moments` after `started`, whatever the app is doing then
+/// (a top-up in flight included); answers it with its traffic counts and kills.
+#[expect(clippy::print_stdout, reason = "the soak's progress, shown live by scripts/soak.sh")]
+async fn kill_sandbox_at(
+    mut sandbox: Sandbox,
+    moments: Vec<Duration>,
+    started: Instant,
+) -> Result<(Sandbox, Figures)> {
+    let mut figures = Figures::default();
+    for moment in moments {
+        tokio::time::sleep_until((started + moment).into()).await;
+        println!(
+            "soak: {:>6.1} s kill -9 sandbox",
+            started.elapsed().as_secs_f64()
+        );
+        crash_sandbox(&mut sandbox, &mut figures).await?;
+    }
+    Ok((sandbox, figures))
+}
+
 /// A sandbox with `START_BALANCE` that does not burn, and a saved card (saved by a first
 /// payment, so the app offers its one-click top-up); answers the payments there before, the
 /// card tokens (saved, 3-D Secure) and that first payment.
@@ -137,7 +157,7 @@ async fn a_soak_under_faults_loses_and_doubles_nothing() -> Result<()> {
         ..Figures::default()
     };
     let mut rng = StdRng::seed_from_u64(plan.seed);
-    let (mut sandbox, seeded, cards, first) = prepare().await?;
+    let (sandbox, seeded, cards, first) = prepare().await?;
     let env = AppEnv::new(&sandbox.url)?.with_var("LATTICA_TRAY_REFRESH_SECS", "1");
     env.login(&sandbox.token)?;
     let mut app = Running::start(&env, None).await?;
@@ -148,19 +168,16 @@ async fn a_soak_under_faults_loses_and_doubles_nothing() -> Result<()> {
     let beside = tokio::spawn(pay_beside(payer, plan.seed, cards, stop.clone()));
 
     let mut app_kills = plan.app_kills.iter().peekable();
-    let mut sandbox_kills = plan.sandbox_kills.iter().peekable();
     let (mut receipts, mut cut, mut baseline) = (Vec::new(), Vec::new(), None);
     let mut cut_began = None;
     let started = Instant::now();
+    let killer = tokio::spawn(kill_sandbox_at(
+        sandbox,
+        plan.sandbox_kills.clone(),
+        started,
+    ));
     let at = || format!("soak: {:>6.1} s", started.elapsed().as_secs_f64());
     while started.elapsed() < plan.length {
-        if sandbox_kills
-            .next_if(|k| started.elapsed() >= **k)
-            .is_some()
-        {
-            println!("{} kill -9 sandbox", at());
-            crash_sandbox(&mut sandbox, &mut figures).await?;
-        }
         let kill_at = app_kills.peek().map(|k| started + **k);
         let outcome = match top_up(&app, kill_at).await? {
             // As a user would: "Add credit…" shows the attempt and checks again.
@@ -202,6 +219,8 @@ async fn a_soak_under_faults_loses_and_doubles_nothing() -> Result<()> {
     stop.store(true, Ordering::Relaxed);
     figures.fault_changes = faults.await?;
     let (paid, payer) = beside.await??;
+    let (sandbox, crashes) = killer.await??;
+    figures.add_crashes(&crashes);
     sandbox.control("clear_faults", json!({})).await?;
     let baseline = baseline.context("no memory baseline was taken")?;
     figures.memory_kib = (baseline, rss_kib(app.pid)?);
