@@ -83,7 +83,10 @@ async fn crash_sandbox(sandbox: &mut Sandbox, figures: &mut Figures) -> Result<(
 
 /// Kills the sandbox at each of `moments` after `started`, whatever the app is doing then
 /// (a top-up in flight included); answers it with its traffic counts and kills.
-#[expect(clippy::print_stdout, reason = "the soak's progress, shown live by scripts/soak.sh")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the soak's progress, shown live by scripts/soak.sh"
+)]
 async fn kill_sandbox_at(
     mut sandbox: Sandbox,
     moments: Vec<Duration>,
