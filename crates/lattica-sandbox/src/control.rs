@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::api::envelope::{self, ApiError, ApiResult, ErrorCode, ok};
 use crate::api::params::Params;
 use crate::domain::{TokenRecord, Worker};
-use crate::faults::Faults;
+use crate::faults::{Faults, TrafficView};
 use crate::payments::processor::ProcessorSettings;
 use crate::state::{AppState, Store};
 use crate::time::{self, Instant};
@@ -266,6 +266,7 @@ struct Snapshot {
     #[serde(serialize_with = "credits::serialize")]
     time_scale: Decimal,
     faults: Faults,
+    traffic: TrafficView,
     tokens: Vec<TokenView>,
     min_client_version: Option<String>,
     processor: ProcessorSettings,
@@ -277,6 +278,7 @@ struct Snapshot {
 fn snapshot(state: &AppState) -> Result<Snapshot, ApiError> {
     let now = time::now();
     let faults = state.faults().clone();
+    let traffic = state.traffic().view();
     let min_client_version = state.min_client_version().map(|v| v.to_string());
     let processor = state.payments().processor().settings();
     let payments_in_flight = state.payments().in_flight().len();
@@ -293,6 +295,7 @@ fn snapshot(state: &AppState) -> Result<Snapshot, ApiError> {
             workers: account.workers,
             time_scale: ledger.time_scale,
             faults,
+            traffic,
             tokens: tokens.into_iter().map(TokenView::from).collect(),
             min_client_version,
             processor,

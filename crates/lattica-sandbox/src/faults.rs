@@ -6,6 +6,7 @@
 //! happens); a dropped connection and a malformed body happen *after* it was processed (the
 //! answer is lost on the way), which is the case idempotency keys exist for.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use rand::Rng;
@@ -168,6 +169,63 @@ impl Faults {
     }
 }
 
+/// How many `/api/*` requests this process served and what the faults did to them, for the
+/// control API's `state` (a soak prints them). Counted from the start of the process.
+#[derive(Debug, Default)]
+pub struct Traffic {
+    requests: AtomicU64,
+    delayed: AtomicU64,
+    errors: AtomicU64,
+    drops: AtomicU64,
+    malformed: AtomicU64,
+}
+
+/// A reading of [`Traffic`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrafficView {
+    /// Every `/api/*` request, faulted or not.
+    pub requests: u64,
+    /// Those that waited an injected latency.
+    pub delayed: u64,
+    /// Those answered with an injected error status.
+    pub errors: u64,
+    /// Those whose connection was dropped after processing.
+    pub drops: u64,
+    /// Those answered with a cut body after processing.
+    pub malformed: u64,
+}
+
+impl Traffic {
+    /// Counts one request and what `decision` (if any) does to it.
+    pub fn count(&self, decision: Option<&Decision>) {
+        let bump = |counter: &AtomicU64| counter.fetch_add(1, Ordering::Relaxed);
+        bump(&self.requests);
+        let Some(decision) = decision else { return };
+        if !decision.latency.is_zero() {
+            bump(&self.delayed);
+        }
+        match decision.action {
+            Some(Action::Error { .. }) => bump(&self.errors),
+            Some(Action::Drop) => bump(&self.drops),
+            Some(Action::Malformed) => bump(&self.malformed),
+            None => 0,
+        };
+    }
+
+    /// The counts so far.
+    pub fn view(&self) -> TrafficView {
+        let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        TrafficView {
+            requests: read(&self.requests),
+            delayed: read(&self.delayed),
+            errors: read(&self.errors),
+            drops: read(&self.drops),
+            malformed: read(&self.malformed),
+        }
+    }
+}
+
 /// A uniform value in `[0, 1)` with a resolution of one millionth.
 pub fn roll() -> Decimal {
     Decimal::new(rand::thread_rng().gen_range(0..1_000_000), 6)
@@ -248,6 +306,29 @@ mod tests {
                 .contains("failnext")
         );
         assert!(faults(json!({})).unwrap().is_clear());
+    }
+
+    #[test]
+    fn traffic_counts_requests_and_each_kind_of_fault() {
+        let traffic = Traffic::default();
+        let mut f = faults(json!({"failNext": 1, "dropNext": 1, "malformedNext": 1,
+                                  "latencyMs": 5}))
+        .unwrap();
+        traffic.count(None);
+        for _ in 0..4 {
+            traffic.count(Some(&f.decide(EP, || Decimal::ONE)));
+        }
+        let view = traffic.view();
+        assert_eq!(
+            (
+                view.requests,
+                view.delayed,
+                view.errors,
+                view.drops,
+                view.malformed
+            ),
+            (5, 4, 1, 1, 1)
+        );
     }
 
     #[test]

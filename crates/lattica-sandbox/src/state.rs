@@ -16,7 +16,7 @@ use crate::api::envelope::ApiError;
 use crate::config::ApiProfile;
 use crate::domain::{Account, Secret, TokenRecord};
 use crate::error::SandboxError;
-use crate::faults::Faults;
+use crate::faults::{Faults, Traffic};
 use crate::payments::PaymentService;
 use crate::time::{self, Instant};
 use crate::{SandboxConfig, api, db, seed};
@@ -204,6 +204,7 @@ pub struct AppState(Arc<Shared>);
 struct Shared {
     store: Mutex<Store>,
     faults: Mutex<Faults>,
+    traffic: Traffic,
     min_client_version: Mutex<Option<semver::Version>>,
     control: bool,
     profile: ApiProfile,
@@ -224,6 +225,7 @@ impl AppState {
         Self(Arc::new(Shared {
             store: Mutex::new(store),
             faults: Mutex::new(Faults::default()),
+            traffic: Traffic::default(),
             min_client_version: Mutex::new(config.min_client_version.clone()),
             control: config.control,
             profile: config.profile,
@@ -277,6 +279,11 @@ impl AppState {
     /// The fault configuration (lock held briefly, never across an `.await`).
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
         lock(&self.0.faults)
+    }
+
+    /// The `/api/*` requests served and the faults injected into them.
+    pub fn traffic(&self) -> &Traffic {
+        &self.0.traffic
     }
 
     /// The oldest accepted client version, if any.

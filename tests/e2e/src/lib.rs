@@ -10,6 +10,7 @@
 pub mod app;
 pub mod desktop;
 pub mod sandbox;
+pub mod soak;
 pub mod tray;
 
 use std::future::Future;

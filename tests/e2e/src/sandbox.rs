@@ -133,6 +133,22 @@ impl Sandbox {
         self.start(&listen)
     }
 
+    /// Ends the process with SIGKILL, as a crash would (nothing is flushed or closed), and
+    /// starts it again on the same data and address.
+    pub fn crash_and_restart(&mut self) -> Result<()> {
+        if let Some(mut child) = self.child.take() {
+            child.kill()?;
+            child.wait()?;
+        }
+        let listen = self.url.trim_start_matches("http://").to_owned();
+        self.start(&listen)
+    }
+
+    /// Everything the sandbox wrote to its standard error since it was first spawned.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(self.data.path().join("sandbox.log")).unwrap_or_default()
+    }
+
     pub async fn control(&self, action: &str, body: Value) -> Result<Value> {
         let response: Value = self
             .http

@@ -372,3 +372,33 @@ async fn an_unknown_card_is_a_decline_not_a_failure() {
     };
     assert_eq!(decline.code, "unavailable_card");
 }
+
+/// A cut body comes after the platform processed the request (found by the soak): the answer
+/// is lost, not a refusal, so the same key is sent again and gets the stored answer.
+#[tokio::test]
+async fn an_unreadable_answer_is_sent_again_not_shown_as_a_failure() {
+    let f = start().await;
+    let (before, charges) = (f.balance().await, f.charges().await);
+    for (endpoint, origin) in [
+        ("api/finance/confirm_payment", Origin::Wizard),
+        ("api/finance/add_credits", Origin::QuickTopUp),
+    ] {
+        let card = match f.client.list_payment_methods().await.unwrap().first() {
+            Some(saved) if origin == Origin::QuickTopUp => saved.clone(),
+            _ => f.card(PAYS).await,
+        };
+        let cut = json!({"malformedNext": 1, "endpoints": [endpoint]});
+        f.control("set_faults", cut).await;
+        let mut attempt = new_attempt(origin, f.purchase("25").await);
+        if origin == Origin::Wizard {
+            attempt.open(&f.client).await.unwrap();
+        }
+        attempt
+            .confirm(&f.client, card, true, &quiet)
+            .await
+            .unwrap();
+        assert_eq!(attempt.stage(), &Stage::Succeeded, "{endpoint}");
+    }
+    assert_eq!(f.balance().await, before + Decimal::from(50));
+    assert_eq!(f.charges().await, charges + 2, "one charge each");
+}

@@ -161,6 +161,7 @@ pub async fn entry(State(state): State<AppState>, request: Request) -> Response 
         let mut faults = state.faults();
         (!faults.is_clear()).then(|| faults.decide(&endpoint, faults::roll))
     };
+    state.traffic().count(decision.as_ref());
     let Some(decision) = decision else {
         return handle(state, &endpoint, request).await;
     };

@@ -45,6 +45,13 @@ async fn counters_fire_in_order_then_the_api_recovers() {
     );
 
     assert!(t.call(CREDITS, json!({})).await.result().is_number());
+
+    // `state` counts the requests and what was done to them (the soak prints these).
+    let traffic = t.control("state", json!({})).await.result()["traffic"].clone();
+    assert_eq!(
+        traffic,
+        json!({"requests": 4, "delayed": 0, "errors": 1, "drops": 1, "malformed": 1})
+    );
 }
 
 #[tokio::test]

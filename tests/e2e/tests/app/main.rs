@@ -16,5 +16,7 @@ mod published;
 mod settings;
 mod signin;
 mod smoke;
+mod soak;
+mod soak_app;
 mod support;
 mod tray;

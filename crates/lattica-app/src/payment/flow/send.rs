@@ -132,9 +132,12 @@ impl Attempt {
 }
 
 /// An error after which the request may or may not have been processed, or is still being
-/// processed: only the same request with the same key can tell.
+/// processed: only the same request with the same key can tell. An answer that cannot be read
+/// (a body cut on the way) is one: it says nothing of what the platform did.
 fn lost(error: &ClientError) -> bool {
-    error.is_retryable() || error.code() == Some(IDEMPOTENCY_KEY_IN_FLIGHT)
+    error.is_retryable()
+        || matches!(error, ClientError::Malformed(_))
+        || error.code() == Some(IDEMPOTENCY_KEY_IN_FLIGHT)
 }
 
 /// Sends a keyed request (or a read) until it is answered, up to [`RESENDS`] more times after

@@ -1,0 +1,232 @@
+//! The soak's side of the app: starting it under WebDriver (and again after a SIGKILL),
+//! paying with the popover's one-click top-up, finishing an unknown outcome in the wizard as a
+//! user would, and reading the balance the popover shows.
+
+use std::time::{Duration, Instant};
+
+use rust_decimal::Decimal;
+use thirtyfour::error::WebDriverErrorInner;
+use thirtyfour::prelude::*;
+
+use lattica_e2e::app::{App, AppEnv};
+use lattica_e2e::soak::{descendant_named, sigkill};
+use lattica_e2e::tray::TrayItem;
+use lattica_e2e::{Context, Result, eventually};
+
+/// How one top-up ended, as the app showed it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// "Added N credits · receipt R."
+    Succeeded(String),
+    /// A decline or a refusal, in the app's words.
+    Failed(String),
+    /// "The payment's outcome is not known yet…"
+    Unknown,
+    /// The app was killed while the payment ran, which began at this many Unix milliseconds.
+    Cut(i64),
+    /// The popover offered no top-up in time (its saved cards could not be read).
+    NoOffer,
+}
+
+impl Outcome {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Succeeded(_) => "succeeded",
+            Self::Failed(_) => "failed or refused",
+            Self::Unknown => "unknown, then checked again",
+            Self::Cut(_) => "cut by a kill",
+            Self::NoOffer => "no offer shown",
+        }
+    }
+}
+
+/// The app as the soak runs it.
+#[derive(Debug)]
+pub struct Running {
+    pub app: App,
+    pub tray: TrayItem,
+    /// The app's process, `lattica-tray-app` (the `lattica-tray` launcher `exec`s it), under
+    /// tauri-driver and WebKitWebDriver.
+    pub pid: u32,
+    started: Instant,
+    /// The logs of the runs before this one.
+    pub earlier_logs: String,
+}
+
+impl Running {
+    /// Starts the app; `killed` is the bus name of a killed run's tray item, not to be taken
+    /// for this one's.
+    pub async fn start(env: &AppEnv, killed: Option<&str>) -> Result<Self> {
+        let (app, _) = App::with_webdriver(env).await?;
+        let driver_pid = app.pid().context("tauri-driver's pid")?;
+        let pid = eventually("the lattica-tray-app process", WAIT, || async {
+            Ok(descendant_named(driver_pid, "lattica-tray-app"))
+        })
+        .await?;
+        let tray = eventually("this run's tray item", WAIT, || async {
+            Ok(TrayItem::registered()?
+                .into_iter()
+                .find(|t| Some(t.service.as_str()) != killed && t.label().is_ok()))
+        })
+        .await?;
+        Ok(Self {
+            app,
+            tray,
+            pid,
+            started: Instant::now(),
+            earlier_logs: String::new(),
+        })
+    }
+
+    pub fn age(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// SIGKILL to the app itself, then a new run on the same folders and keychain.
+    pub async fn crash_and_restart(self, env: &AppEnv) -> Result<Self> {
+        sigkill(self.pid)?;
+        let logs = format!("{}{}", self.earlier_logs, self.app.log_text());
+        let killed = self.tray.service.clone();
+        // Ends the broken WebDriver session's tauri-driver.
+        drop(self.app);
+        let mut next = Self::start(env, Some(&killed)).await?;
+        next.earlier_logs = logs;
+        Ok(next)
+    }
+
+    pub async fn quit(self) -> Result<()> {
+        self.app.quit(&self.tray).await
+    }
+}
+
+const WAIT: Duration = Duration::from_secs(30);
+/// The longest a top-up may take: the client's retries and the attempt's resends through
+/// several seconds of latency each, then the reconciliation.
+const PAYMENT_WAIT: Duration = Duration::from_secs(180);
+
+async fn switch_to(driver: &WebDriver, title: &str) -> Result<()> {
+    eventually(&format!("a window titled {title:?}"), WAIT, || async {
+        for handle in driver.windows().await? {
+            driver.switch_to_window(handle).await?;
+            if driver.title().await? == title {
+                return Ok(Some(()));
+            }
+        }
+        Ok(None)
+    })
+    .await
+}
+
+async fn displayed(driver: &WebDriver, id: &str) -> Result<Option<WebElement>> {
+    let element = driver.find(By::Id(id)).await?;
+    Ok(element.is_displayed().await?.then_some(element))
+}
+
+async fn shown(driver: &WebDriver, id: &str, wait: Duration) -> Result<WebElement> {
+    eventually(&format!("#{id} on screen"), wait, || displayed(driver, id)).await
+}
+
+/// One quick top-up from the popover. When `kill_at` passes while the payment runs, answers
+/// [`Outcome::Cut`] at once (the caller kills the app then).
+pub async fn top_up(run: &Running, kill_at: Option<Instant>) -> Result<Outcome> {
+    let driver = run.app.driver()?;
+    run.tray.click("Open")?;
+    switch_to(driver, "Lattica balance").await?;
+    let Ok(offer) = shown(driver, "quick-top-up", Duration::from_secs(15)).await else {
+        return Ok(Outcome::NoOffer);
+    };
+    offer.click().await?;
+    let confirm = shown(driver, "quick-confirm", WAIT).await?;
+    let began = unix_millis();
+    confirm.click().await?;
+    let deadline = Instant::now() + PAYMENT_WAIT;
+    loop {
+        if kill_at.is_some_and(|at| Instant::now() >= at) {
+            return Ok(Outcome::Cut(began));
+        }
+        let status = driver.find(By::Id("quick-status")).await?.text().await?;
+        let status = status.trim();
+        if status.starts_with("Added") {
+            let receipt = status
+                .split("receipt ")
+                .nth(1)
+                .map(|r| r.trim_end_matches('.').to_owned())
+                .with_context(|| format!("a success without a receipt: {status}"))?;
+            return Ok(Outcome::Succeeded(receipt));
+        }
+        if status.contains("not known yet") {
+            return Ok(Outcome::Unknown);
+        }
+        if !status.is_empty() && !status.starts_with("Paying") {
+            return Ok(Outcome::Failed(status.to_owned()));
+        }
+        lattica_e2e::ensure!(
+            Instant::now() < deadline,
+            "no outcome after {PAYMENT_WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Now, in milliseconds since the Unix epoch (the sandbox's clock for `created_at`).
+pub fn unix_millis() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Opens "Add credit…", which shows the attempt whose outcome is unknown, and checks again
+/// until it is known; closes the wizard.
+pub async fn resolve_unknown(run: &Running) -> Result<Outcome> {
+    let driver = run.app.driver()?;
+    run.tray.click("Add credit…")?;
+    switch_to(driver, "Add credit").await?;
+    let outcome = eventually(
+        "the payment's outcome in the wizard",
+        PAYMENT_WAIT,
+        || async {
+            if displayed(driver, "step-result").await?.is_some() {
+                let receipt = driver.find(By::Id("receipt")).await?.text().await?;
+                return Ok(Some(Outcome::Succeeded(receipt.trim().to_owned())));
+            }
+            if displayed(driver, "step-method").await?.is_some() {
+                let decline = driver.find(By::Id("decline")).await?.text().await?;
+                return Ok(Some(Outcome::Failed(decline)));
+            }
+            if let Some(button) = displayed(driver, "check-again").await?
+                && button.is_enabled().await?
+            {
+                button.click().await?;
+                // Pacing: one check a second at most, as a patient user.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Ok(None)
+        },
+    )
+    .await?;
+    let close = if matches!(outcome, Outcome::Succeeded(_)) {
+        "done"
+    } else {
+        "method-cancel"
+    };
+    match shown(driver, close, WAIT).await?.click().await {
+        Err(error) if !matches!(error.as_inner(), WebDriverErrorInner::NoSuchWindow(_)) => {
+            return Err(error.into());
+        }
+        _ => {}
+    }
+    switch_to(driver, "Lattica balance").await?;
+    Ok(outcome)
+}
+
+/// The balance the popover shows (`1,234.56` read as a decimal).
+pub async fn shown_balance(run: &Running) -> Result<Decimal> {
+    let driver = run.app.driver()?;
+    switch_to(driver, "Lattica balance").await?;
+    let text = driver.find(By::Id("balance")).await?.text().await?;
+    text.replace(',', "")
+        .trim()
+        .parse()
+        .with_context(|| format!("the popover's balance {text:?}"))
+}
