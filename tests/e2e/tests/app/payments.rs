@@ -49,19 +49,7 @@ async fn popover_screenshot(driver: &WebDriver, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Switches the session to the window whose document title is `title`.
-pub(crate) async fn switch_to(driver: &WebDriver, title: &str) -> Result<()> {
-    eventually(&format!("a window titled {title:?}"), WAIT, || async {
-        for handle in driver.windows().await? {
-            driver.switch_to_window(handle).await?;
-            if driver.title().await? == title {
-                return Ok(Some(()));
-            }
-        }
-        Ok(None)
-    })
-    .await
-}
+pub(crate) use crate::signin::switch_to_window as switch_to;
 
 /// Waits until `#id` is displayed.
 pub(crate) async fn shown(driver: &WebDriver, id: &str) -> Result<WebElement> {

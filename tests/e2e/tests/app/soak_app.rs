@@ -2,6 +2,7 @@
 //! paying with the popover's one-click top-up, finishing an unknown outcome in the wizard as a
 //! user would, and reading the balance the popover shows.
 
+use crate::signin::switch_to_window as switch_to;
 use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
@@ -103,19 +104,6 @@ const WAIT: Duration = Duration::from_secs(30);
 /// The longest a top-up may take: the client's retries and the attempt's resends through
 /// several seconds of latency each, then the reconciliation.
 const PAYMENT_WAIT: Duration = Duration::from_secs(180);
-
-async fn switch_to(driver: &WebDriver, title: &str) -> Result<()> {
-    eventually(&format!("a window titled {title:?}"), WAIT, || async {
-        for handle in driver.windows().await? {
-            driver.switch_to_window(handle).await?;
-            if driver.title().await? == title {
-                return Ok(Some(()));
-            }
-        }
-        Ok(None)
-    })
-    .await
-}
 
 async fn displayed(driver: &WebDriver, id: &str) -> Result<Option<WebElement>> {
     let element = driver.find(By::Id(id)).await?;
