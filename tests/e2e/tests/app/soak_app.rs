@@ -2,7 +2,6 @@
 //! paying with the popover's one-click top-up, finishing an unknown outcome in the wizard as a
 //! user would, and reading the balance the popover shows.
 
-use crate::signin::switch_to_window as switch_to;
 use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
@@ -13,6 +12,8 @@ use lattica_e2e::app::{App, AppEnv};
 use lattica_e2e::soak::{descendant_named, sigkill};
 use lattica_e2e::tray::TrayItem;
 use lattica_e2e::{Context, Result, eventually};
+
+use crate::signin::switch_to_window as switch_to;
 
 /// How one top-up ended, as the app showed it.
 #[derive(Debug, Clone, PartialEq)]
