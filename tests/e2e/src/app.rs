@@ -197,9 +197,15 @@ impl App {
             .context("this app was not started under WebDriver")
     }
 
+    /// This app's tray item: the one whose process runs under the one this test started (an
+    /// app left over by a failed test may still be registered).
     async fn tray(&self) -> Result<TrayItem> {
+        let started = self.pid().context("the app was not started")?;
         eventually("the app's tray item", Duration::from_secs(30), || async {
-            Ok(TrayItem::registered()?.into_iter().next())
+            Ok(TrayItem::registered()?.into_iter().find(|item| {
+                item.pid()
+                    .is_ok_and(|pid| crate::process::descends_from(pid, started))
+            }))
         })
         .await
     }

@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod desktop;
+pub mod process;
 pub mod sandbox;
 pub mod soak;
 pub mod tray;

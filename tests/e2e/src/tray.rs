@@ -41,6 +41,25 @@ fn busctl_json(args: &[&str]) -> Result<Value> {
 }
 
 impl TrayItem {
+    /// The process id behind the item's D-Bus connection.
+    pub fn pid(&self) -> Result<u32> {
+        let out = busctl(&[
+            "call",
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus",
+            "GetConnectionUnixProcessID",
+            "s",
+            &self.service,
+        ])?;
+        // "u 1234"
+        Ok(out
+            .split_whitespace()
+            .nth(1)
+            .context("GetConnectionUnixProcessID's answer")?
+            .parse()?)
+    }
+
     /// The items currently registered with the StatusNotifierWatcher.
     pub fn registered() -> Result<Vec<TrayItem>> {
         let names = busctl_json(&[
