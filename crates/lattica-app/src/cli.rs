@@ -84,10 +84,23 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a completion script for a shell (the packages install them).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these definitions.
+    #[command(hide = true)]
+    Man,
 }
 
 /// Runs a subcommand to completion.
 pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
+    match command {
+        CliCommand::Completions { shell } => return crate::manual::completions(shell),
+        CliCommand::Man => return crate::manual::man_page(),
+        _ => {}
+    }
     if sandbox {
         eprintln!(
             "lattica-tray: --sandbox starts the tray app with its own sandbox; `login`, \
@@ -122,6 +135,8 @@ pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
             CliCommand::Login => login(&sessions).await,
             CliCommand::Logout => logout(&sessions).await,
             CliCommand::Status { json } => status(&sessions, &paths, &settings, json).await,
+            // Printed above, before any runtime or keychain is touched.
+            CliCommand::Completions { .. } | CliCommand::Man => ExitCode::SUCCESS,
         }
     })
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fetch;
 pub mod locale;
 pub mod logging;
+pub mod manual;
 pub mod paths;
 pub mod payment;
 pub mod prefs;
