@@ -84,6 +84,14 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Remove everything the app keeps for you: the session token in the keychain, the
+    /// launch-at-login entry, settings, history and logs (removing the package keeps them).
+    /// Lists them unless given `--yes`.
+    Reset {
+        /// Remove them.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Print a completion script for a shell (the packages install them).
     Completions {
         /// The shell to complete for.
@@ -135,6 +143,7 @@ pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
             CliCommand::Login => login(&sessions).await,
             CliCommand::Logout => logout(&sessions).await,
             CliCommand::Status { json } => status(&sessions, &paths, &settings, json).await,
+            CliCommand::Reset { yes } => crate::reset::run(&sessions, &paths, yes).await,
             // Printed above, before any runtime or keychain is touched.
             CliCommand::Completions { .. } | CliCommand::Man => ExitCode::SUCCESS,
         }

@@ -17,6 +17,7 @@ pub mod manual;
 pub mod paths;
 pub mod payment;
 pub mod prefs;
+pub mod reset;
 pub mod session;
 
 pub use error::AppError;

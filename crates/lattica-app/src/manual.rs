@@ -82,7 +82,7 @@ mod tests {
         let script = String::from_utf8(out).unwrap();
         assert!(script.contains("complete -F _lattica__tray"), "{script}");
         assert!(
-            script.contains("login logout status completions"),
+            script.contains("login logout status reset completions"),
             "{script}"
         );
     }
