@@ -43,8 +43,12 @@ pub fn init(log_file: &Path, stderr_level: &str) {
         Err(error) => (None, Some(error)),
     };
     let stderr_layer = tracing_subscriber::fmt::layer()
-        // Colours for a terminal only: a redirected stderr is a file someone will read.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // Colours for a terminal only (a redirected stderr is a file someone will read), and
+        // never where NO_COLOR is set to anything but empty (no-color.org).
+        .with_ansi(colours_wanted(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            std::env::var_os("NO_COLOR"),
+        ))
         .with_writer(std::io::stderr)
         .with_filter(env_or(stderr_filter));
     // Only a second initialisation fails (unit tests); the first subscriber then stays.
@@ -54,5 +58,23 @@ pub fn init(log_file: &Path, stderr_level: &str) {
         .try_init();
     if let Some(error) = file_error {
         tracing::warn!(path = %log_file.display(), %error, "cannot open the log file");
+    }
+}
+
+/// Whether stderr gets colours: a terminal, and no non-empty `NO_COLOR`.
+fn colours_wanted(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|value| value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colours_wanted;
+
+    #[test]
+    fn no_color_turns_colours_off() {
+        assert!(colours_wanted(true, None));
+        assert!(!colours_wanted(true, Some("1".into())));
+        assert!(colours_wanted(true, Some("".into())), "an empty NO_COLOR is unset");
+        assert!(!colours_wanted(false, None));
     }
 }
