@@ -74,17 +74,19 @@ if [ "${1:-}" = --in-session ]; then
   kill "$app" && wait "$app" 2>/dev/null || true
   data=${XDG_DATA_HOME:-$HOME/.local/share}/ai.lattica.tray
   [ -d "$data" ] || fail "the app kept nothing in $data"
+  state=${XDG_STATE_HOME:-$HOME/.local/state}/ai.lattica.tray
+  ls "$state"/lattica-tray.*.log >/dev/null 2>&1 || fail "no log file in $state"
   mkdir -p "$XDG_CONFIG_HOME/autostart"
   cp "$entry" "$XDG_CONFIG_HOME/autostart/Lattica Tray.desktop"
   code=0; lattica-tray reset >"$work/reset.out" || code=$?
   [ $code -eq 2 ] && [ -d "$data" ] || fail "reset without --yes removed something or did not refuse ($code)"
   grep -qF "$data" "$work/reset.out" || fail "reset without --yes does not list $data"
   lattica-tray reset --yes >&2 || fail "lattica-tray reset --yes"
-  [ ! -e "$data" ] && [ ! -e "$XDG_CONFIG_HOME/autostart/Lattica Tray.desktop" ] ||
-    fail "reset --yes left the data folder or the autostart entry"
+  [ ! -e "$data" ] && [ ! -e "$state" ] && [ ! -e "$XDG_CONFIG_HOME/autostart/Lattica Tray.desktop" ] ||
+    fail "reset --yes left the data folder, the logs or the autostart entry"
   code=0; lattica-tray status >/dev/null 2>&1 || code=$?
   [ $code -eq 3 ] || fail "after reset, status exited $code, not 3 (not signed in)"
-  step "reset --yes removed the token, the autostart entry and the data folder"
+  step "reset --yes removed the token, the autostart entry, the data folder and the logs"
   exit 0
 fi
 

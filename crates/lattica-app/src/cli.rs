@@ -128,7 +128,7 @@ pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
         Err(error) => return fail(exit::FAILURE, &error.to_string()),
     };
     // stderr carries the command's own messages; the log file gets the details.
-    crate::logging::init(&paths.log_file(), "off");
+    crate::logging::init(&paths.log_dir, "off");
     let settings = SettingsStore::new(paths.settings_file())
         .load()
         .map(|o| o.settings)

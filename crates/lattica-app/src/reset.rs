@@ -25,7 +25,7 @@ pub fn targets(paths: &AppPaths) -> Vec<PathBuf> {
     let mut targets: Vec<PathBuf> = autostart_entry().into_iter().collect();
     targets.push(paths.config_dir.clone());
     targets.push(paths.data_dir.clone());
-    // Inside the data folder on Linux; apart on macOS (~/Library/Logs).
+    // The XDG state folder on Linux, ~/Library/Logs on macOS; inside the data folder on Windows.
     if !paths.log_dir.starts_with(&paths.data_dir) {
         targets.push(paths.log_dir.clone());
     }
