@@ -32,6 +32,7 @@ case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;
   icons) pkgs=("${icon_pkgs[@]}") ;;
   installer) pkgs=("${build_pkgs[@]}" "${installer_pkgs[@]}") ;;
+  # The headless session's packages too: package-test runs the installed app in it.
   package) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}" "${package_pkgs[@]}") ;;
   *) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 esac
@@ -59,6 +60,8 @@ if [ "$what" = test ] || [ "$what" = package ]; then
     echo "install-deps: installing cargo-nextest" >&2
     cargo install cargo-nextest --locked --quiet
   fi
+fi
+if [ "$what" = test ]; then
   if ! command -v tauri-driver >/dev/null || ! tauri-driver --help >/dev/null 2>&1; then
     echo "install-deps: installing tauri-driver" >&2
     cargo install tauri-driver --locked --version '^2' --quiet

@@ -60,11 +60,12 @@ if [ "${1:-}" = --in-session ]; then
   # Memory of the installed app: PSS of its process tree, once its item is up, or after
   # LATTICA_PACKAGE_IDLE_SECS of idling (a measurement for BENCHMARKS.md, not a wait for state).
   sleep "${LATTICA_PACKAGE_IDLE_SECS:-0}"
-  pss=0
+  pss=0 procs=""
   for pid in $app $(pgrep -P "$app" || true); do
-    pss=$((pss + $(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")))
+    kib=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")
+    pss=$((pss + kib)) procs="$procs $(cat "/proc/$pid/comm")=$((kib / 1024))"
   done
-  step "summed PSS of the installed app ${LATTICA_PACKAGE_IDLE_SECS:-0} s after its tray item: $((pss / 1024)) MiB"
+  step "summed PSS of the installed app ${LATTICA_PACKAGE_IDLE_SECS:-0} s after its tray item: $((pss / 1024)) MiB (MiB:$procs)"
 
   status=$(lattica-tray status --json) || fail "lattica-tray status --json"
   jq -e '.balance != null and .stale == false' <<<"$status" >/dev/null || fail "status --json has no balance: $status"

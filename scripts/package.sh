@@ -33,22 +33,24 @@ case "$profile" in
   debug)
     bin_dir=target/debug
     # Built by `cargo nextest run --workspace --no-run` (make build), the tests' feature set.
-    # Their copies, without the debug symbols (about 3/4 of their size, and what makes the
-    # bundler slow), in a target folder of their own, where the bundler looks for them (and
-    # marks its bundle type in the main binary, leaving the build's own untouched).
-    tree=target/package/tree
-    rm -rf "$tree" && mkdir -p "$tree/debug"
-    for b in lattica-tray lattica-tray-app lattica-sandbox; do
-      [ -x "$bin_dir/$b" ] || { echo "package: $bin_dir/$b missing; run make build" >&2; exit 1; }
-      strip --strip-unneeded -o "$tree/debug/$b" "$bin_dir/$b"
-    done
-    bin_dir=$tree/debug
-    export CARGO_TARGET_DIR=$PWD/$tree
     # Large unoptimised binaries: a fast rpm compression (the .deb is gzip either way).
     bundle_args+=(--debug --config '{"bundle":{"linux":{"rpm":{"compression":{"type":"gzip","level":1}}}}}')
     ;;
   *) echo "usage: scripts/package.sh [release|debug]" >&2; exit 2 ;;
 esac
+
+# The binaries as packaged: copies without symbols (Debian policy, lintian's
+# unstripped-binary-or-object; the debug build's are mostly debug information, which also
+# makes the bundler slow), in a target folder of their own where the bundler looks for them
+# (and marks its bundle type in the main binary, leaving the build's own untouched).
+tree=target/package/tree
+rm -rf "$tree" && mkdir -p "$tree/$profile"
+for b in lattica-tray lattica-tray-app lattica-sandbox; do
+  [ -x "$bin_dir/$b" ] || { echo "package: $bin_dir/$b missing; run make build" >&2; exit 1; }
+  strip --strip-unneeded -o "$tree/$profile/$b" "$bin_dir/$b"
+done
+bin_dir=$tree/$profile
+export CARGO_TARGET_DIR=$PWD/$tree
 
 # What the packages install besides the main binary, staged where linux.conf.json expects it.
 stage=target/package/stage
@@ -67,12 +69,14 @@ for size in 16 24 32 48 64 128 256 512; do
 done
 chmod 644 "$stage"/*.gz "$stage"/completions/* "$stage"/icons/*
 
-# The .deb depends on the glibc release its binaries need (the newest symbol version they use).
+# Each package depends on the glibc release its binaries need (the newest symbol version they use).
 glibc=$(objdump -T "$bin_dir"/lattica-tray-app "$stage"/bin/* | grep -o 'GLIBC_[0-9.]*' |
   sed 's/GLIBC_//' | sort -uV | tail -1)
 deb_depends=$(jq -c --arg libc "libc6 (>= $glibc)" '.bundle.linux.deb.depends + [$libc]' \
   src-tauri/packaging/linux.conf.json)
-bundle_args+=(--config "{\"bundle\":{\"linux\":{\"deb\":{\"depends\":$deb_depends}}}}")
+rpm_depends=$(jq -c --arg libc "libc.so.6(GLIBC_$glibc)(64bit)" '.bundle.linux.rpm.depends + [$libc]' \
+  src-tauri/packaging/linux.conf.json)
+bundle_args+=(--config "{\"bundle\":{\"linux\":{\"deb\":{\"depends\":$deb_depends},\"rpm\":{\"depends\":$rpm_depends}}}}")
 
 rm -rf "$bin_dir/bundle/deb" "$bin_dir/bundle/rpm"
 (cd src-tauri && "$cli" bundle "${bundle_args[@]}")
