@@ -8,7 +8,8 @@ export CARGO_TERM_COLOR ?= never
 # sets and compiles much of the dependency tree again.
 NEXTEST := $(CARGO) nextest run --workspace
 
-.PHONY: run sandbox test deps-build deps-test lint lint-windows build unit python e2e bench icons
+.PHONY: run sandbox test deps-build deps-test lint lint-windows build unit python e2e bench icons \
+	package package-test
 
 ## run: install what is missing, build, start the app on the embedded sandbox (demo account)
 run: deps-build
@@ -61,6 +62,18 @@ e2e: build
 icons:
 	scripts/install-deps.sh icons
 	icons/generate.sh
+
+## package: release .deb and .rpm (Tauri bundler) in target/package/out, sizes printed
+package:
+	scripts/install-deps.sh package
+	scripts/package.sh release
+
+## package-test: bundles the debug build, validates both packages, installs the .deb with
+## apt-get, starts it from its desktop entry in the headless session, removes it (README.md,
+## Packages). Not part of `make test`.
+package-test: build
+	scripts/install-deps.sh package
+	scripts/package-test.sh
 
 bench:
 	scripts/bench-sandbox.sh

@@ -2,13 +2,15 @@
 # Installs what building, running and testing Lattica Tray needs, and only what is missing:
 # Debian packages (Tauri's WebKitGTK stack and the headless desktop session), the Rust
 # components, tauri-driver, and the Python environment that runs the official Lattica clients.
-# Usage: scripts/install-deps.sh [build|session|test|icons|installer]
+# Usage: scripts/install-deps.sh [build|session|test|icons|installer|package]
 #   build: what building and running needs; session: + the headless desktop session;
 #   test: + tauri-driver, the Python clients, and the Windows target with the MinGW compiler
 #   (for `make lint-windows`: its build scripts compile C for Windows); icons: the tools
 #   `make icons` uses (a build never regenerates the committed icons); installer: what
 #   building the Windows installer needs besides the Tauri CLI (NSIS, MinGW, the Windows
-#   target; README.md, Platforms)
+#   target; README.md, Platforms); package: what `make package` and `make package-test` need
+#   besides the Tauri CLI (rpm to build the .rpm, the validators: lintian, desktop-file-utils,
+#   appstream; README.md, Packages)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,12 +23,17 @@ test_pkgs=(xvfb xauth x11-utils webkit2gtk-driver gnome-keyring libsecret-tools 
   gcc-mingw-w64-x86-64)
 icon_pkgs=(librsvg2-bin imagemagick icnsutils)
 installer_pkgs=(nsis gcc-mingw-w64-x86-64)
+package_pkgs=(rpm lintian desktop-file-utils appstream file)
+# npm fetches the prebuilt Tauri CLI; a Node.js from elsewhere (NodeSource) carries its own npm.
+command -v npm >/dev/null || package_pkgs+=(npm)
 # Deliberately absent: dbus-x11 (it autostarts a stray session bus under ~/.dbus).
 
 case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;
   icons) pkgs=("${icon_pkgs[@]}") ;;
   installer) pkgs=("${build_pkgs[@]}" "${installer_pkgs[@]}") ;;
+  # The headless session's packages too: package-test runs the installed app in it.
+  package) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}" "${package_pkgs[@]}") ;;
   *) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 esac
 
@@ -48,11 +55,13 @@ fi
 command -v cargo >/dev/null || { echo "install-deps: cargo not found; install Rust with rustup first" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
-if [ "$what" = test ]; then
+if [ "$what" = test ] || [ "$what" = package ]; then
   if ! cargo nextest --version >/dev/null 2>&1; then
     echo "install-deps: installing cargo-nextest" >&2
     cargo install cargo-nextest --locked --quiet
   fi
+fi
+if [ "$what" = test ]; then
   if ! command -v tauri-driver >/dev/null || ! tauri-driver --help >/dev/null 2>&1; then
     echo "install-deps: installing tauri-driver" >&2
     cargo install tauri-driver --locked --version '^2' --quiet

@@ -119,7 +119,7 @@ pub fn display_available() -> bool {
 /// effects a second instance must not have.
 pub fn init() -> Result<AppPaths, StartError> {
     let paths = AppPaths::resolve()?;
-    lattica_app::logging::init(&paths.log_file(), "info");
+    lattica_app::logging::init(&paths.log_dir, "info");
     if !display_available() {
         return Err(StartError::NoDisplay);
     }

@@ -84,10 +84,31 @@ pub enum CliCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Remove everything the app keeps for you: the session token in the keychain, the
+    /// launch-at-login entry, settings, history and logs (removing the package keeps them).
+    /// Lists them unless given `--yes`.
+    Reset {
+        /// Remove them.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print a completion script for a shell (the packages install them).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these definitions.
+    #[command(hide = true)]
+    Man,
 }
 
 /// Runs a subcommand to completion.
 pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
+    match command {
+        CliCommand::Completions { shell } => return crate::manual::completions(shell),
+        CliCommand::Man => return crate::manual::man_page(),
+        _ => {}
+    }
     if sandbox {
         eprintln!(
             "lattica-tray: --sandbox starts the tray app with its own sandbox; `login`, \
@@ -107,7 +128,7 @@ pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
         Err(error) => return fail(exit::FAILURE, &error.to_string()),
     };
     // stderr carries the command's own messages; the log file gets the details.
-    crate::logging::init(&paths.log_file(), "off");
+    crate::logging::init(&paths.log_dir, "off");
     let settings = SettingsStore::new(paths.settings_file())
         .load()
         .map(|o| o.settings)
@@ -122,6 +143,9 @@ pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
             CliCommand::Login => login(&sessions).await,
             CliCommand::Logout => logout(&sessions).await,
             CliCommand::Status { json } => status(&sessions, &paths, &settings, json).await,
+            CliCommand::Reset { yes } => crate::reset::run(&sessions, &paths, yes).await,
+            // Printed above, before any runtime or keychain is touched.
+            CliCommand::Completions { .. } | CliCommand::Man => ExitCode::SUCCESS,
         }
     })
 }

@@ -13,9 +13,11 @@ pub mod error;
 pub mod fetch;
 pub mod locale;
 pub mod logging;
+pub mod manual;
 pub mod paths;
 pub mod payment;
 pub mod prefs;
+pub mod reset;
 pub mod session;
 
 pub use error::AppError;

@@ -1,20 +1,39 @@
-//! Logging through `tracing` to stderr and to a file in the app's log folder. Nothing secret is
-//! ever logged: the token type prints `***`, and no code formats a secret into a message.
+//! Logging through `tracing` to stderr and to files in the app's log folder (the XDG state
+//! folder on Linux), one a day, the last [`KEPT_LOG_FILES`] kept (`tracing-appender`). Nothing
+//! secret is ever logged: the token type prints `***`, and no code formats a secret into a
+//! message.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::path::Path;
-use std::sync::Mutex;
+
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
 
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
+
+/// Daily log files kept; older ones are deleted as a new day's file starts. At the app's
+/// `info` level (a few lines per refresh) a day's file stays well under a megabyte.
+pub const KEPT_LOG_FILES: usize = 7;
+
+/// The rotating log files in `log_dir`: `lattica-tray.YYYY-MM-DD.log`.
+pub fn appender(log_dir: &Path) -> std::io::Result<RollingFileAppender> {
+    fs::create_dir_all(log_dir)?;
+    RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix("lattica-tray")
+        .filename_suffix("log")
+        .max_log_files(KEPT_LOG_FILES)
+        .build(log_dir)
+        .map_err(std::io::Error::other)
+}
 
 /// Installs the global subscriber. `stderr_level` applies to stderr unless `RUST_LOG` says
 /// otherwise (the CLI passes `off`: stderr is for its own messages); the file always gets the
 /// app's `info` events.
 ///
 /// A log file that cannot be opened is not fatal: the app still runs and says so on stderr.
-pub fn init(log_file: &Path, stderr_level: &str) {
+pub fn init(log_dir: &Path, stderr_level: &str) {
     let env_or = |default: &str| {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default))
     };
@@ -26,16 +45,12 @@ pub fn init(log_file: &Path, stderr_level: &str) {
         stderr_level
     };
 
-    let file = log_file
-        .parent()
-        .map_or(Ok(()), fs::create_dir_all)
-        .and_then(|()| OpenOptions::new().create(true).append(true).open(log_file));
-    let (file_layer, file_error) = match file {
+    let (file_layer, file_error) = match appender(log_dir) {
         Ok(file) => (
             Some(
                 tracing_subscriber::fmt::layer()
                     .with_ansi(false)
-                    .with_writer(Mutex::new(file))
+                    .with_writer(file)
                     .with_filter(env_or(file_filter)),
             ),
             None,
@@ -43,8 +58,12 @@ pub fn init(log_file: &Path, stderr_level: &str) {
         Err(error) => (None, Some(error)),
     };
     let stderr_layer = tracing_subscriber::fmt::layer()
-        // Colours for a terminal only: a redirected stderr is a file someone will read.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // Colours for a terminal only (a redirected stderr is a file someone will read), and
+        // never where NO_COLOR is set to anything but empty (no-color.org).
+        .with_ansi(colours_wanted(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            std::env::var_os("NO_COLOR"),
+        ))
         .with_writer(std::io::stderr)
         .with_filter(env_or(stderr_filter));
     // Only a second initialisation fails (unit tests); the first subscriber then stays.
@@ -53,6 +72,55 @@ pub fn init(log_file: &Path, stderr_level: &str) {
         .with(file_layer)
         .try_init();
     if let Some(error) = file_error {
-        tracing::warn!(path = %log_file.display(), %error, "cannot open the log file");
+        tracing::warn!(path = %log_dir.display(), %error, "cannot open the log file");
+    }
+}
+
+/// Whether stderr gets colours: a terminal, and no non-empty `NO_COLOR`.
+fn colours_wanted(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|value| value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_go_to_a_dated_file_and_only_the_last_days_are_kept() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        for day in 1..=9 {
+            let old = dir.path().join(format!("lattica-tray.2020-01-0{day}.log"));
+            fs::write(&old, "old\n").unwrap();
+        }
+        let mut file = appender(&dir.path().join("logs")).unwrap();
+        file.write_all(b"a line\n").unwrap();
+        file.flush().unwrap();
+        let names: Vec<String> = fs::read_dir(dir.path().join("logs"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        assert!(names[0].starts_with("lattica-tray.") && names[0].ends_with(".log"));
+
+        // Old days in the same folder: pruned to the newest KEPT_LOG_FILES, today's included.
+        let mut file = appender(dir.path()).unwrap();
+        file.write_all(b"a line\n").unwrap();
+        let logs = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|entry| entry.as_ref().unwrap().path().is_file())
+            .count();
+        assert_eq!(logs, KEPT_LOG_FILES);
+    }
+
+    #[test]
+    fn no_color_turns_colours_off() {
+        assert!(colours_wanted(true, None));
+        assert!(!colours_wanted(true, Some("1".into())));
+        assert!(
+            colours_wanted(true, Some("".into())),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(!colours_wanted(false, None));
     }
 }

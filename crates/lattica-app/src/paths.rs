@@ -30,7 +30,12 @@ impl AppPaths {
             .ok_or(NoHomeError("home"))?
             .join("Library/Logs")
             .join(IDENTIFIER);
-        #[cfg(not(target_os = "macos"))]
+        // The XDG state folder (`~/.local/state`), meant for logs.
+        #[cfg(target_os = "linux")]
+        let log_dir = dirs::state_dir()
+            .ok_or(NoHomeError("state"))?
+            .join(IDENTIFIER);
+        #[cfg(not(any(target_os = "macos", target_os = "linux")))]
         let log_dir = dirs::data_local_dir()
             .ok_or(NoHomeError("local data"))?
             .join(IDENTIFIER)
@@ -59,10 +64,6 @@ impl AppPaths {
     /// The in-process sandbox's database, so `--sandbox` keeps its account between runs.
     pub fn sandbox_dir(&self) -> PathBuf {
         self.data_dir.join("sandbox")
-    }
-
-    pub fn log_file(&self) -> PathBuf {
-        self.log_dir.join("lattica-tray.log")
     }
 }
 

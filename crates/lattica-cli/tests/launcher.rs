@@ -53,6 +53,40 @@ fn it_answers_as_the_command_line() {
 }
 
 #[test]
+fn it_prints_its_manual_and_completions_without_a_session() {
+    // No display, no keychain, no platform: what the packaging script runs on a build machine.
+    let man = Command::new(LAUNCHER)
+        .arg("man")
+        .env_remove("DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .unwrap();
+    assert!(man.status.success(), "{man:?}");
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(page.contains(".TH lattica-tray 1"), "{page}");
+    for shell in ["bash", "zsh", "fish"] {
+        let script = Command::new(LAUNCHER)
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(script.status.success(), "{shell}: {script:?}");
+        assert!(
+            String::from_utf8_lossy(&script.stdout).contains("logout"),
+            "{shell}"
+        );
+    }
+    let bad = Command::new(LAUNCHER)
+        .args(["completions", "cmd.exe"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
+
+#[test]
 fn a_missing_tray_app_is_named() {
     // A copy of the launcher in a folder without the tray app beside it, and no PATH to find
     // one on.
