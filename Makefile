@@ -22,7 +22,7 @@ sandbox: deps-build
 	scripts/demo-sandbox.sh
 
 ## test: install what is missing, then every check and test suite, headless
-test: deps-test lint lint-windows build unit python e2e
+test: deps-test lint lint-windows build unit python e2e package-test
 	@echo "make test: all suites passed"
 
 deps-build:
