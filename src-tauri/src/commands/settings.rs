@@ -28,13 +28,31 @@ pub struct SettingsView {
     pub account: String,
 }
 
+/// The settings as saved, with launch at login as the system has it: the login item may have
+/// been added or removed outside the app.
 #[tauri::command]
-pub fn get_settings(
+pub fn get_settings<R: Runtime>(
+    app: AppHandle<R>,
     prefs: State<'_, Preferences>,
     sessions: State<'_, Sessions>,
     engine: State<'_, EngineHandle>,
 ) -> SettingsView {
-    view(&prefs.get(), &sessions.backend(), &engine)
+    let mut view = view(&prefs.get(), &sessions.backend(), &engine);
+    if let Some(on) = launch_at_login_now(&app) {
+        view.form.launch_at_login = on;
+    }
+    view
+}
+
+/// Whether the system starts the app at login; `None` where that cannot be read (unit tests
+/// build the app without the plugin, or the entry is unreadable: the saved setting stands).
+fn launch_at_login_now<R: Runtime>(app: &AppHandle<R>) -> Option<bool> {
+    use tauri_plugin_autostart::ManagerExt;
+    app.try_state::<tauri_plugin_autostart::AutoLaunchManager>()?;
+    app.autolaunch()
+        .is_enabled()
+        .inspect_err(|error| tracing::warn!(%error, "cannot read launch at login"))
+        .ok()
 }
 
 /// Validates and saves the form, then applies it: refresh schedule, thresholds, launch at

@@ -101,3 +101,54 @@ async fn escape_closes_the_popover_and_expiry_within_a_week_warns() -> Result<()
     .await?;
     app.quit(&tray).await
 }
+
+#[tokio::test]
+async fn launch_at_login_writes_the_login_item_and_the_window_reads_its_real_state() -> Result<()> {
+    let sandbox = steady_sandbox("300").await?;
+    let env = AppEnv::new(&sandbox.url)?;
+    env.login(&sandbox.token)?;
+    let (app, tray) = App::with_webdriver(&env).await?;
+    label_becomes(&tray, "300 cr").await?;
+    tray.click("Settings…")?;
+    let driver = app.driver()?;
+    switch_to_window(driver, "Lattica Tray settings").await?;
+    let check = driver.find(By::Id("launchAtLogin")).await?;
+    assert!(!check.is_selected().await?, "off by default");
+    // Scrolled to the top of the window first, as a user would: the sticky Save bar covers
+    // the bottom of the form.
+    check.scroll_into_view().await?;
+    check.click().await?;
+    driver.find(By::Id("save")).await?.click().await?;
+    // The login item goes where the desktop reads it, ~/.config/autostart (the session's HOME).
+    let autostart = std::path::Path::new(&std::env::var("HOME")?).join(".config/autostart");
+    let entry = eventually("the login item", WAIT, || async {
+        Ok(std::fs::read_dir(&autostart)
+            .ok()
+            .and_then(|mut entries| entries.next())
+            .and_then(|e| e.ok())
+            .map(|e| e.path()))
+    })
+    .await?;
+    let text = std::fs::read_to_string(&entry)?;
+    let exec = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Exec="))
+        .unwrap_or_default();
+    assert!(exec.contains("lattica-tray-app"), "{text}");
+
+    // Removed outside the app (a desktop's startup settings): what the window reads says so.
+    std::fs::remove_file(&entry)?;
+    let read = driver
+        .execute(
+            "return window.__TAURI__.core.invoke('get_settings')",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        read.json()["form"]["launchAtLogin"],
+        serde_json::Value::Bool(false),
+        "{}",
+        read.json()
+    );
+    app.quit(&tray).await
+}
