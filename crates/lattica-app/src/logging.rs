@@ -1,10 +1,15 @@
 //! Logging through `tracing` to stderr and to files in the app's log folder (the XDG state
-//! folder on Linux), one a day, the last [`KEPT_LOG_FILES`] kept (`tracing-appender`). Nothing
+//! folder on Linux), one a day, the last [`KEPT_LOG_FILES`] kept (`tracing-appender`), each at
+//! most [`MAX_DAY_BYTES`] (so the folder stays under 7 × 16 MiB whatever happens). Nothing
 //! secret is ever logged: the token type prints `***`, and no code formats a secret into a
 //! message.
 
 use std::fs;
+use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{NaiveDate, Utc};
 
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 
@@ -15,6 +20,67 @@ use tracing_subscriber::{EnvFilter, Layer};
 /// Daily log files kept; older ones are deleted as a new day's file starts. At the app's
 /// `info` level (a few lines per refresh) a day's file stays well under a megabyte.
 pub const KEPT_LOG_FILES: usize = 7;
+
+/// The most a day's log file grows: past it, the day's later lines are dropped, after one line
+/// that says so. tracing-appender rotates by time only; this is the size bound.
+pub const MAX_DAY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A day's log file that stops growing at `cap` bytes (the count starts from the file's size
+/// when the app starts on a day that already has one).
+pub struct Capped {
+    file: RollingFileAppender,
+    dir: std::path::PathBuf,
+    cap: u64,
+    day: NaiveDate,
+    written: u64,
+}
+
+impl Capped {
+    pub fn new(log_dir: &Path, cap: u64) -> io::Result<Self> {
+        let day = Utc::now().date_naive();
+        Ok(Self {
+            file: appender(log_dir)?,
+            dir: log_dir.to_owned(),
+            cap,
+            day,
+            written: day_file_size(log_dir, day),
+        })
+    }
+}
+
+/// The size of `day`'s file (tracing-appender names daily files by their UTC date).
+fn day_file_size(dir: &Path, day: NaiveDate) -> u64 {
+    let name = format!("lattica-tray.{}.log", day.format("%Y-%m-%d"));
+    fs::metadata(dir.join(name)).map_or(0, |m| m.len())
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let today = Utc::now().date_naive();
+        if today != self.day {
+            self.day = today;
+            self.written = day_file_size(&self.dir, today);
+        }
+        let len = buf.len() as u64;
+        if self.written.saturating_add(len) > self.cap {
+            if self.written < self.cap {
+                // Said once a day: the count then sits at the cap.
+                self.file.write_all(
+                    b"lattica-tray: today's log reached its size limit; later lines are dropped\n",
+                )?;
+                self.written = self.cap;
+            }
+            return Ok(buf.len());
+        }
+        self.written += len;
+        self.file.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
 
 /// The rotating log files in `log_dir`: `lattica-tray.YYYY-MM-DD.log`.
 pub fn appender(log_dir: &Path) -> std::io::Result<RollingFileAppender> {
@@ -45,12 +111,12 @@ pub fn init(log_dir: &Path, stderr_level: &str) {
         stderr_level
     };
 
-    let (file_layer, file_error) = match appender(log_dir) {
+    let (file_layer, file_error) = match Capped::new(log_dir, MAX_DAY_BYTES) {
         Ok(file) => (
             Some(
                 tracing_subscriber::fmt::layer()
                     .with_ansi(false)
-                    .with_writer(file)
+                    .with_writer(Mutex::new(file))
                     .with_filter(env_or(file_filter)),
             ),
             None,
@@ -111,6 +177,40 @@ mod tests {
             .filter(|entry| entry.as_ref().unwrap().path().is_file())
             .count();
         assert_eq!(logs, KEPT_LOG_FILES);
+    }
+
+    #[test]
+    fn a_days_file_stops_growing_at_its_cap_and_says_so_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = Capped::new(dir.path(), 100).unwrap();
+        for _ in 0..50 {
+            file.write_all(b"0123456789\n").unwrap();
+        }
+        file.flush().unwrap();
+        let text = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect::<String>();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines.iter().filter(|l| **l == "0123456789").count(),
+            9,
+            "{text}"
+        );
+        assert_eq!(
+            lines.iter().filter(|l| l.contains("size limit")).count(),
+            1,
+            "{text}"
+        );
+        // A restart the same day counts what the file already holds.
+        let mut again = Capped::new(dir.path(), 100).unwrap();
+        again.write_all(b"more\n").unwrap();
+        again.flush().unwrap();
+        let after = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect::<String>();
+        assert!(!after.contains("more"), "{after}");
     }
 
     #[test]
