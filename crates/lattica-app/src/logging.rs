@@ -27,6 +27,7 @@ pub const MAX_DAY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A day's log file that stops growing at `cap` bytes (the count starts from the file's size
 /// when the app starts on a day that already has one).
+#[derive(Debug)]
 pub struct Capped {
     file: RollingFileAppender,
     dir: std::path::PathBuf,
