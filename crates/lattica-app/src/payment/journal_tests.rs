@@ -20,7 +20,7 @@ use super::journal::{CardData, CardVault, Confirmation, Entry, Journal, MemoryCa
 
 const DELAY: Duration = Duration::from_millis(50);
 
-fn journal(dir: &Path) -> (Journal, Arc<MemoryCards>) {
+pub(super) fn journal(dir: &Path) -> (Journal, Arc<MemoryCards>) {
     let cards = Arc::new(MemoryCards::default());
     let journal = Journal::open(&dir.join("history.sqlite3"), cards.clone()).unwrap();
     (journal, cards)

@@ -61,10 +61,16 @@ impl Attempt {
     }
 
     /// Writes what an answer taught; a failure is logged (the next record repeats it, and a
-    /// restart reads the payment back anyway).
+    /// restart reads the payment back anyway). Once nothing is in flight (a decline, a
+    /// refusal, an end), the card token leaves the keychain: nothing will send it again.
     pub(super) fn note(&self) {
         if let Err(error) = self.record(None) {
             tracing::warn!(%error, "could not record the payment's new state");
+        }
+        if !self.in_flight()
+            && let Some(journal) = &self.journal
+        {
+            journal.forget_card();
         }
     }
 
