@@ -217,9 +217,19 @@ impl std::fmt::Debug for Journal {
 }
 
 impl Journal {
-    /// The journal in the database at `path` (the balance history's file).
+    /// The journal in the database at `path` (the balance history's file), on a connection
+    /// of its own whose every commit reaches the disk before it returns: a record written
+    /// before a request survives a power cut (the history's NORMAL level could lose it).
     pub fn open(path: &Path, cards: Arc<dyn CardVault>) -> Result<Self, HistoryError> {
-        Ok(Self::new(History::open(path)?.history, cards))
+        let history = History::open(path)?.history;
+        history.sync_every_commit()?;
+        Ok(Self::new(history, cards))
+    }
+
+    /// The `synchronous` level of the journal's connection.
+    #[cfg(test)]
+    pub(super) fn synchronous(&self) -> i64 {
+        self.db().synchronous().unwrap()
     }
 
     pub fn new(history: History, cards: Arc<dyn CardVault>) -> Self {

@@ -1,6 +1,8 @@
-//! The card token in the vault against the real sandbox: kept while a confirmation's outcome
-//! is open (it may be sent again), gone as soon as that outcome is known.
+//! How the journal keeps what it keeps: the card token in the vault, against the real
+//! sandbox, kept while a confirmation's outcome is open (it may be sent again) and gone as
+//! soon as that outcome is known; the record itself on a connection that syncs every commit.
 
+use lattica_core::history::History;
 use serde_json::json;
 
 use super::flow::{Origin, Stage};
@@ -51,4 +53,15 @@ async fn the_card_token_leaves_the_keychain_once_its_outcome_is_known() {
     assert_eq!(attempt.stage(), &Stage::Succeeded);
     assert_eq!(journal.load().unwrap().state, State::Succeeded);
     assert!(cards.load().is_none());
+}
+
+#[test]
+fn every_record_reaches_the_disk_before_it_counts_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _cards) = journal(dir.path());
+    // 2 = FULL: a commit is on the disk, WAL included, before the request that depends on it.
+    assert_eq!(journal.synchronous(), 2);
+    // The history's own connection to the same file keeps NORMAL (1): samples are re-read.
+    let history = History::open(&dir.path().join("history.sqlite3")).unwrap();
+    assert_eq!(history.history.synchronous().unwrap(), 1);
 }
