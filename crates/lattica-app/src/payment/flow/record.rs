@@ -163,11 +163,19 @@ impl Attempt {
         };
         let Some(id) = self.payment_id() else {
             // A quick top-up has no payment id until answered: its success is in the history.
-            self.reconcile(client, &confirmation).await;
-            if matches!(self.stage, Stage::Unknown { .. }) && self.keys_may_be_gone() {
-                self.stage = Stage::Unknown {
-                    problem: TOO_OLD.to_owned(),
-                };
+            if !self.keys_may_be_gone() {
+                self.reconcile(client, &confirmation).await;
+                return Ok(());
+            }
+            match self.find_in_history(client, &confirmation).await {
+                Ok(Some(payment)) => self.adopt(payment),
+                Ok(None) => {
+                    self.stage = Stage::Unknown {
+                        problem: TOO_OLD.to_owned(),
+                    }
+                }
+                // Still open, with the problem it had: checked again later.
+                Err(error) => return Err(error.into()),
             }
             return Ok(());
         };
