@@ -20,6 +20,10 @@
 //! leaves the attempt [`Stage::Unknown`], from which only the same request again
 //! ([`Attempt::check_again`]) or a cancellation (refused by the platform if the payment did
 //! succeed, which then shows as the success it is) can follow.
+//!
+//! The platform keeps a key for 24 hours at least, no longer: an attempt older than
+//! [`KEY_LIFETIME`] is never sent again (a forgotten key would charge anew). It is settled by
+//! reading only: its payment, or for a quick top-up the transaction history.
 
 use std::time::Duration;
 
@@ -46,6 +50,9 @@ pub const RESENDS: u32 = 2;
 pub const RESEND_DELAY: Duration = Duration::from_secs(1);
 /// A history entry this much older than the attempt may still be its payment (clock skew).
 const CLOCK_SLACK: TimeDelta = TimeDelta::minutes(2);
+/// How long after its start an attempt's keys are sent again: under the platform's 24 hours,
+/// with room for clock skew and a slow send.
+pub const KEY_LIFETIME: TimeDelta = TimeDelta::hours(23);
 
 /// Where the attempt was started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +224,12 @@ impl Attempt {
         )
     }
 
+    /// Started longer ago than [`KEY_LIFETIME`]: the platform may have forgotten its keys, so
+    /// nothing of it is sent again.
+    pub fn keys_may_be_gone(&self) -> bool {
+        Utc::now() - self.started_at > KEY_LIFETIME
+    }
+
     pub fn finished(&self) -> bool {
         matches!(self.stage, Stage::Succeeded | Stage::Canceled)
     }
@@ -305,6 +318,10 @@ impl Attempt {
             return self.recover(client, progress).await;
         }
         let checked = match self.stage {
+            // Too old to send again: read where it stands instead.
+            Stage::Unknown { .. } if self.keys_may_be_gone() => {
+                self.settle_without_card(client).await
+            }
             Stage::Unknown { .. } => self.send(client, progress).await,
             Stage::Authenticating { .. } => self.read_back(client).await,
             _ => Ok(()),
@@ -336,10 +353,12 @@ impl Attempt {
             _ => {}
         }
         let Some(id) = self.payment_id() else {
-            if matches!(self.stage, Stage::Unknown { .. }) {
+            if matches!(self.stage, Stage::Unknown { .. }) && !self.keys_may_be_gone() {
                 // A quick top-up whose answer was lost: there is no payment id to cancel.
                 return Err(FlowError::OutcomeUnknown);
             }
+            // Nothing was sent, or (past the keys' lifetime) nothing will be sent again and
+            // the history showed no charge: the attempt is let go.
             self.stage = Stage::Canceled;
             return Ok(());
         };

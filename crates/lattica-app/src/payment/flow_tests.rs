@@ -14,8 +14,8 @@ use super::card;
 use super::flow::{Attempt, FlowError, Origin, Stage};
 
 pub(super) const PAYS: &str = "4242424242424242";
-const DECLINED: &str = "4000000000000002";
-const THREE_DS: &str = "4000002760003184";
+pub(super) const DECLINED: &str = "4000000000000002";
+pub(super) const THREE_DS: &str = "4000002760003184";
 
 pub(super) struct Fixture {
     pub(super) sandbox: RunningSandbox,

@@ -7,7 +7,7 @@
 //! four digits, expiry), the payment id, every decision's idempotency key, and the last known
 //! state. Never a card number, a security code or a payment-method token: the token, which
 //! can charge a saved card, goes to the OS keychain ([`CardVault`]) for as long as its
-//! confirmation may need sending again, and is removed with the record.
+//! confirmation may need sending again, and is removed as soon as its outcome is known.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -204,6 +204,8 @@ pub struct Journal {
     cards: Arc<dyn CardVault>,
     /// Something may be recorded: [`Journal::finish`] has work to do.
     dirty: Arc<AtomicBool>,
+    /// The vault may hold a token: [`Journal::forget_card`] has work to do.
+    card_kept: Arc<AtomicBool>,
     /// The attempt recorded by the last run, as found at opening, until it is settled.
     previous: Arc<Mutex<Option<Entry>>>,
 }
@@ -215,9 +217,19 @@ impl std::fmt::Debug for Journal {
 }
 
 impl Journal {
-    /// The journal in the database at `path` (the balance history's file).
+    /// The journal in the database at `path` (the balance history's file), on a connection
+    /// of its own whose every commit reaches the disk before it returns: a record written
+    /// before a request survives a power cut (the history's NORMAL level could lose it).
     pub fn open(path: &Path, cards: Arc<dyn CardVault>) -> Result<Self, HistoryError> {
-        Ok(Self::new(History::open(path)?.history, cards))
+        let history = History::open(path)?.history;
+        history.sync_every_commit()?;
+        Ok(Self::new(history, cards))
+    }
+
+    /// The `synchronous` level of the journal's connection.
+    #[cfg(test)]
+    pub(super) fn synchronous(&self) -> i64 {
+        self.db().synchronous().unwrap()
     }
 
     pub fn new(history: History, cards: Arc<dyn CardVault>) -> Self {
@@ -225,6 +237,7 @@ impl Journal {
             db: Arc::new(Mutex::new(history)),
             cards,
             dirty: Arc::new(AtomicBool::new(true)),
+            card_kept: Arc::new(AtomicBool::new(true)),
             previous: Arc::default(),
         };
         *lock(&journal.previous) = journal.load();
@@ -248,11 +261,12 @@ impl Journal {
     /// Writes `entry`; `token`, when given, is the card token its confirmation sends, kept in
     /// the vault first (a record never names a token the vault lacks).
     pub fn record(&self, entry: &Entry, token: Option<&str>) -> Result<(), JournalError> {
-        if let Some(token) = token
-            && let Err(error) = self.cards.store(token)
-        {
-            // Without it, a restart settles by reading the payment instead of sending again.
-            tracing::warn!(%error, "could not keep the card token in the keychain");
+        if let Some(token) = token {
+            self.card_kept.store(true, Ordering::SeqCst);
+            if let Err(error) = self.cards.store(token) {
+                // Without it, a restart settles by reading the payment instead of sending again.
+                tracing::warn!(%error, "could not keep the card token in the keychain");
+            }
         }
         self.dirty.store(true, Ordering::SeqCst);
         self.db().save_json(RECORD, entry)?;
@@ -290,6 +304,14 @@ impl Journal {
         self.cards.load()
     }
 
+    /// The recorded confirmation's outcome is known (declined, refused, succeeded, canceled):
+    /// nothing will send its card again, so its token leaves the keychain now.
+    pub fn forget_card(&self) {
+        if self.card_kept.swap(false, Ordering::SeqCst) {
+            self.cards.remove();
+        }
+    }
+
     /// The attempt is over and its outcome shown: forget it and its token.
     pub fn finish(&self) {
         if !self.dirty.swap(false, Ordering::SeqCst) {
@@ -298,6 +320,7 @@ impl Journal {
         if let Err(error) = self.db().remove_json(RECORD) {
             tracing::warn!(%error, "could not clear the payment journal");
         }
+        self.card_kept.store(false, Ordering::SeqCst);
         self.cards.remove();
     }
 }

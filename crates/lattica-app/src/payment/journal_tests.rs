@@ -8,19 +8,19 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
+use chrono::{TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::flow::{Attempt, Origin, Stage};
+use super::flow::{Attempt, KEY_LIFETIME, Origin, Stage};
 use super::flow_tests::{Fixture, PAYS, new_attempt, quiet, start};
 use super::journal::{CardData, CardVault, Confirmation, Entry, Journal, MemoryCards, State};
 
 const DELAY: Duration = Duration::from_millis(50);
 
-fn journal(dir: &Path) -> (Journal, Arc<MemoryCards>) {
+pub(super) fn journal(dir: &Path) -> (Journal, Arc<MemoryCards>) {
     let cards = Arc::new(MemoryCards::default());
     let journal = Journal::open(&dir.join("history.sqlite3"), cards.clone()).unwrap();
     (journal, cards)
@@ -213,6 +213,72 @@ async fn a_quick_top_up_cut_by_a_crash_is_found_in_the_history_or_sent_again() {
     again.recover(&f.client, &quiet).await.unwrap();
     assert_eq!(again.stage(), &Stage::Succeeded);
     assert_eq!(f.charges().await, charges + 1);
+}
+
+/// The record as the app finds it a day later: the platform may have forgotten its keys.
+fn a_day_later(journal: &Journal) {
+    let mut entry = journal.load().unwrap();
+    entry.started_at -= KEY_LIFETIME + TimeDelta::hours(1);
+    journal.record(&entry, None).unwrap();
+}
+
+#[tokio::test]
+async fn a_quick_top_up_older_than_its_key_is_looked_for_never_sent_again() {
+    let f = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, cards) = journal(dir.path());
+    let charges = f.charges().await + 1; // the payment that saves the card
+    crash_while_held(&f, &journal, Origin::QuickTopUp, "20").await;
+    a_day_later(&journal);
+    let mut attempt = restored(&journal, &cards);
+    assert!(attempt.keys_may_be_gone());
+    attempt.recover(&f.client, &quiet).await.unwrap();
+    assert!(
+        matches!(attempt.stage(), Stage::Unknown { problem } if problem.contains("more than a day")),
+        "{:?}",
+        attempt.stage()
+    );
+    assert_eq!(f.charges().await, charges, "sent again with an old key");
+    // "Check again" reads the history only, too; a cancellation lets it go, sending nothing.
+    attempt.check_again(&f.client, &quiet).await.unwrap();
+    assert!(matches!(attempt.stage(), Stage::Unknown { .. }));
+    attempt.cancel(&f.client).await.unwrap();
+    assert_eq!(attempt.stage(), &Stage::Canceled);
+    assert_eq!(f.charges().await, charges);
+
+    // One that did go through is found in the history: a success, charged once.
+    let young = tempfile::tempdir().unwrap();
+    let (journal, cards) = self::journal(young.path());
+    crash_while_held(&f, &journal, Origin::QuickTopUp, "21").await;
+    let charges = f.charges().await;
+    restored(&journal, &cards)
+        .recover(&f.client, &quiet)
+        .await
+        .unwrap();
+    assert_eq!(f.charges().await, charges + 1);
+    let mut entry = journal.load().unwrap();
+    entry.state = State::Confirming;
+    journal.record(&entry, None).unwrap();
+    a_day_later(&journal);
+    let mut old = restored(&journal, &cards);
+    old.recover(&f.client, &quiet).await.unwrap();
+    assert_eq!(old.stage(), &Stage::Succeeded);
+    assert_eq!(f.charges().await, charges + 1);
+}
+
+#[tokio::test]
+async fn a_wizard_payment_older_than_its_key_is_read_not_sent_again() {
+    let f = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, cards) = journal(dir.path());
+    let charges = f.charges().await;
+    crash_while_held(&f, &journal, Origin::Wizard, "35").await;
+    a_day_later(&journal);
+    assert!(cards.load().is_some(), "the card could be sent again");
+    let mut attempt = restored(&journal, &cards);
+    attempt.recover(&f.client, &quiet).await.unwrap();
+    assert_eq!(attempt.stage(), &Stage::Canceled);
+    assert_eq!(f.charges().await, charges);
 }
 
 #[tokio::test]

@@ -27,6 +27,8 @@ mod flow_tests;
 #[cfg(test)]
 mod journal_tests;
 #[cfg(test)]
+mod journal_vault_tests;
+#[cfg(test)]
 mod readback_tests;
 
 pub use amount::{AmountError, Purchase, Quote};

@@ -122,8 +122,9 @@ impl AttemptView {
             balance_pending: succeeded && *read_back == ReadBack::Pending,
             can_cancel: match attempt.stage() {
                 Stage::AwaitingMethod { .. } | Stage::Authenticating { .. } => true,
-                // Only with a payment id: canceling then either stops it or shows its success.
-                Stage::Unknown { .. } => payment.is_some(),
+                // Only with a payment id: canceling then either stops it or shows its success;
+                // without one, once it is too old to be sent again (it is let go).
+                Stage::Unknown { .. } => payment.is_some() || attempt.keys_may_be_gone(),
                 Stage::Confirming { .. } | Stage::Succeeded | Stage::Canceled => false,
             },
         }

@@ -93,6 +93,23 @@ impl History {
     }
 }
 
+impl History {
+    /// Makes every commit on this connection reach the disk before it returns
+    /// (`synchronous=FULL`), not only the WAL's checkpoints: for what a power cut must not
+    /// undo (the payment journal opens a connection of its own with this). Others keep NORMAL.
+    pub fn sync_every_commit(&self) -> Result<(), HistoryError> {
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(())
+    }
+
+    /// This connection's `synchronous` level: 0 off, 1 normal, 2 full, 3 extra.
+    pub fn synchronous(&self) -> Result<i64, HistoryError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "synchronous", |row| row.get(0))?)
+    }
+}
+
 fn try_open(path: &Path) -> Result<Attempt, HistoryError> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;

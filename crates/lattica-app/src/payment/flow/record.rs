@@ -14,6 +14,10 @@ use crate::payment::journal::{self, CardData, Entry, Journal, State};
 /// Why a restored attempt's outcome is open, until the platform says.
 const INTERRUPTED: &str = "The app stopped before this payment's outcome was known; it is \
                            being checked with the platform.";
+/// Why an attempt past [`super::KEY_LIFETIME`] with no payment id stays open.
+const TOO_OLD: &str = "This payment was started more than a day ago, so it is not sent again \
+                       (it could be charged twice), and your transaction history shows no charge \
+                       for it. Check again later, or cancel to stop waiting for it.";
 
 impl Attempt {
     /// The attempt as the journal records it: no card token, no card number.
@@ -57,10 +61,16 @@ impl Attempt {
     }
 
     /// Writes what an answer taught; a failure is logged (the next record repeats it, and a
-    /// restart reads the payment back anyway).
+    /// restart reads the payment back anyway). Once nothing is in flight (a decline, a
+    /// refusal, an end), the card token leaves the keychain: nothing will send it again.
     pub(super) fn note(&self) {
         if let Err(error) = self.record(None) {
             tracing::warn!(%error, "could not record the payment's new state");
+        }
+        if !self.in_flight()
+            && let Some(journal) = &self.journal
+        {
+            journal.forget_card();
         }
     }
 
@@ -110,8 +120,9 @@ impl Attempt {
     /// Settles a restored attempt with the platform:
     /// - a confirmation on its way is sent again with its key and its card (from the
     ///   keychain): the platform answers a repeat with the first outcome, or runs it once if
-    ///   it never got it; without the card, the payment is read, and one still waiting for a
-    ///   card is canceled, so that nothing can be charged later without the user knowing;
+    ///   it never got it; without the card, or past [`super::KEY_LIFETIME`] (the key may be
+    ///   forgotten), the payment is read, and one still waiting for a card is canceled, so
+    ///   that nothing can be charged later without the user knowing;
     /// - a payment never confirmed (or declined) is canceled: nothing was charged;
     /// - a success or a cancellation is known already.
     pub async fn recover(
@@ -122,7 +133,9 @@ impl Attempt {
         let settled = match &self.stage {
             // A repeat of the same request: the platform answers with the first outcome, or
             // runs it once if it never got it.
-            Stage::Unknown { .. } if self.has_card() => self.send(client, progress).await,
+            Stage::Unknown { .. } if self.has_card() && !self.keys_may_be_gone() => {
+                self.send(client, progress).await
+            }
             Stage::Unknown { .. } => self.settle_without_card(client).await,
             Stage::AwaitingMethod { .. } => self.cancel(client).await,
             _ => Ok(()),
@@ -140,13 +153,30 @@ impl Attempt {
             .is_some_and(|c| !c.card.id.is_empty())
     }
 
-    async fn settle_without_card(&mut self, client: &LatticaClient) -> Result<(), FlowError> {
+    /// Settles an unanswered confirmation by reading only, never sending it again.
+    pub(super) async fn settle_without_card(
+        &mut self,
+        client: &LatticaClient,
+    ) -> Result<(), FlowError> {
         let Some(confirmation) = self.confirmation.clone() else {
             return self.cancel(client).await;
         };
         let Some(id) = self.payment_id() else {
             // A quick top-up has no payment id until answered: its success is in the history.
-            self.reconcile(client, &confirmation).await;
+            if !self.keys_may_be_gone() {
+                self.reconcile(client, &confirmation).await;
+                return Ok(());
+            }
+            match self.find_in_history(client, &confirmation).await {
+                Ok(Some(payment)) => self.adopt(payment),
+                Ok(None) => {
+                    self.stage = Stage::Unknown {
+                        problem: TOO_OLD.to_owned(),
+                    }
+                }
+                // Still open, with the problem it had: checked again later.
+                Err(error) => return Err(error.into()),
+            }
             return Ok(());
         };
         let payment = resend(self.resend_delay, || client.get_payment(&id)).await?;

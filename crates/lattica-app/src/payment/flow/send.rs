@@ -105,8 +105,8 @@ impl Attempt {
                 Err(_) => self.stage = unknown(),
             },
             None => match self.find_in_history(client, confirmation).await {
-                Some(payment) => self.adopt(payment),
-                None => self.stage = unknown(),
+                Ok(Some(payment)) => self.adopt(payment),
+                Ok(None) | Err(_) => self.stage = unknown(),
             },
         }
         tracing::info!(stage = ?self.stage, "reconciled a confirmation without an answer");
@@ -114,20 +114,23 @@ impl Attempt {
 
     /// A quick top-up's payment in the history: a success for the same credits and card since
     /// the attempt began. Only a success is taken (a failure there could be another one).
-    async fn find_in_history(
+    pub(super) async fn find_in_history(
         &self,
         client: &LatticaClient,
         confirmation: &Confirmation,
-    ) -> Option<Payment> {
-        let history = client.get_transaction_history().await.ok()?;
+    ) -> Result<Option<Payment>, ClientError> {
+        let history = client.get_transaction_history().await?;
         let since = self.started_at - CLOCK_SLACK;
         let entry = history
             .iter()
             .filter(|r| r.is_success() && r.created_at >= since)
             .filter(|r| r.credits == Some(self.purchase.credits))
             .filter(|r| r.card_last4.is_none() || r.card_last4 == confirmation.card.last4)
-            .max_by_key(|r| r.created_at)?;
-        client.get_payment(&entry.id).await.ok()
+            .max_by_key(|r| r.created_at);
+        match entry {
+            Some(entry) => client.get_payment(&entry.id).await.map(Some),
+            None => Ok(None),
+        }
     }
 }
 
