@@ -33,10 +33,12 @@ pub struct Reading {
 }
 
 impl Trigger {
-    pub fn crossed(&self, reading: &Reading) -> bool {
+    /// Whether `reading` is below the line; `None` when it cannot tell (the hours trigger
+    /// without an estimate, as while no worker runs): such a reading neither buys nor re-arms.
+    pub fn crossed(&self, reading: &Reading) -> Option<bool> {
         match self {
-            Self::BelowCredits(limit) => reading.balance < *limit,
-            Self::BelowHours(limit) => reading.hours_left.is_some_and(|h| h < *limit),
+            Self::BelowCredits(limit) => Some(reading.balance < *limit),
+            Self::BelowHours(limit) => reading.hours_left.map(|h| h < *limit),
         }
     }
 }
@@ -153,9 +155,14 @@ impl Ledger {
             self.count = 0;
             self.spent = 0;
         }
-        if !rule.trigger.crossed(reading) {
-            self.armed = true;
-            return Decision::Nothing;
+        match rule.trigger.crossed(reading) {
+            Some(true) => {}
+            Some(false) => {
+                self.armed = true;
+                return Decision::Nothing;
+            }
+            // Unknown says nothing about this crossing: it stays as it was.
+            None => return Decision::Nothing,
         }
         if !self.armed {
             // Still the same crossing: it had its one chance.
