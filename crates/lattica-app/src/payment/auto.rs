@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::amount::Purchase;
+use super::flow::Origin;
 use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
 use super::service::{Payments, Step};
 use super::view::Step as ViewStep;
@@ -149,6 +150,13 @@ impl Payments {
                     &reason,
                 )));
             }
+            // Turned off or changed by the user meanwhile: nothing more to say.
+            Bought::Stopped => {
+                if let Some(ledger) = &mut stored.ledger {
+                    ledger.refund(rule.price);
+                }
+                self.save_stored(&stored);
+            }
             // Unknown: the payment journal settles it; the reservation stands.
             Bought::Unknown => {}
         }
@@ -177,6 +185,13 @@ impl Payments {
         for attempt in 0..=RETRIES {
             if attempt > 0 {
                 tokio::time::sleep(RETRY_DELAY * 2_u32.pow(attempt - 1)).await;
+                // The user may have turned the rule off, or changed it, during the wait.
+                let now = self.stored();
+                if !now.enabled || now.rule.as_ref() != Some(rule) {
+                    tracing::info!("auto top-up: the rule changed during a retry's wait");
+                    let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
+                    return Bought::Stopped;
+                }
             }
             // A retry is a new decision (the last one was answered): its own derived key.
             let key = IdempotencyKey::from_uuid(Uuid::from_u128(key ^ (u128::from(attempt) << 64)));
@@ -210,7 +225,7 @@ impl Payments {
                     tracing::info!(code = %decline.code, attempt, "auto top-up: retrying");
                 }
                 (ViewStep::Method, Some(decline)) => {
-                    let _ = self.run(Step::Cancel).await;
+                    let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
                     return Bought::No(decline.message.clone());
                 }
                 _ => return Bought::Unknown,
@@ -252,6 +267,8 @@ enum Bought {
     Busy,
     /// Refused for good: the rule turns off, with this reason.
     No(String),
+    /// The user turned the rule off or changed it before a retry: nothing more was sent.
+    Stopped,
     Unknown,
 }
 
@@ -264,3 +281,7 @@ fn reading(state: &EngineState) -> Option<Reading> {
         hours_left: input.estimate().and_then(|e| e.hours_left()),
     })
 }
+
+#[cfg(test)]
+#[path = "auto_tests.rs"]
+mod tests;

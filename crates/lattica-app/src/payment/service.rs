@@ -98,6 +98,9 @@ pub enum Step {
     Cancel,
     /// The result was seen: forget the finished attempt.
     Done,
+    /// The attempt of this origin was told or given up (auto top-up): one never confirmed is
+    /// canceled and it is forgotten; an attempt of another origin is left alone.
+    Release(Origin),
     /// The popover's one-click top-up.
     QuickTopUp {
         purchase: Purchase,
@@ -269,6 +272,20 @@ impl Payments {
                 if slot.attempt.as_ref().is_some_and(|a| !a.in_flight()) {
                     *slot = Slot::default();
                 }
+                Ok(())
+            }
+            Step::Release(origin) => {
+                let Some(attempt) = slot
+                    .attempt
+                    .as_mut()
+                    .filter(|a| a.origin() == origin && !a.in_flight())
+                else {
+                    return Ok(());
+                };
+                if !attempt.finished() {
+                    attempt.cancel(&self.client()?).await?;
+                }
+                *slot = Slot::default();
                 Ok(())
             }
             Step::QuickTopUp { purchase, card } => {

@@ -1,0 +1,200 @@
+//! Auto top-up in the app against the real sandbox over real HTTP: the payment service, the
+//! refresh loop with its alert policy and the journal, all in process; a balance set below
+//! the rule's limit is bought through them. The windows are a recorder of what was published.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lattica_client::{PaymentMethod, SessionToken};
+use lattica_core::alerts::{AlertKind, Notification};
+use lattica_core::settings::Settings;
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use crate::backend::Backend;
+use crate::engine::{Command, Engine, EngineState};
+use crate::payment::flow::Origin;
+use crate::payment::flow_tests::{Fixture, PAYS, new_attempt, quiet, start};
+use crate::payment::journal::{Journal, MemoryCards};
+use crate::payment::{AttemptView, AutoTopUpForm, PaymentWindows, Payments};
+use crate::session::{MemoryVault, Sessions, TokenVault};
+
+use super::ViewStep;
+
+const DEADLINE: Duration = Duration::from_secs(40);
+
+/// Each view published (its step and origin), with whether the journal held a record then.
+type Published = Vec<(Option<(ViewStep, Origin)>, bool)>;
+
+/// The windows: every view published, with whether the journal held a record just then.
+struct Windows {
+    journal: Journal,
+    published: Mutex<Published>,
+    opened: AtomicUsize,
+}
+
+impl PaymentWindows for Windows {
+    fn publish(&self, view: Option<&AttemptView>) {
+        let recorded = self.journal.load().is_some();
+        self.published
+            .lock()
+            .unwrap()
+            .push((view.map(|v| (v.step, v.origin)), recorded));
+    }
+    fn wizard_open(&self) -> bool {
+        false
+    }
+    fn wizard_in_front(&self) -> bool {
+        false
+    }
+    fn open_wizard(&self) {
+        self.opened.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+struct Auto {
+    f: Fixture,
+    payments: Payments,
+    windows: Arc<Windows>,
+    notices: mpsc::UnboundedReceiver<Notification>,
+    card: PaymentMethod,
+    _dir: tempfile::TempDir,
+}
+
+/// A saved card, a balance of 300, and the rule "below 50, add 200" turned on.
+async fn start_auto() -> Auto {
+    let f = start().await;
+    new_attempt(Origin::Wizard, f.purchase("10").await)
+        .confirm(&f.client, f.card(PAYS).await, true, &quiet)
+        .await
+        .unwrap();
+    let card = f.client.list_payment_methods().await.unwrap().remove(0);
+    f.control("set_balance", json!({"credits": 300})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(
+        &dir.path().join("history.sqlite3"),
+        Arc::new(MemoryCards::default()),
+    )
+    .unwrap();
+    let vault = Arc::new(MemoryVault::default());
+    vault
+        .store(&SessionToken::parse(f.sandbox.demo_token()).unwrap())
+        .unwrap();
+    let sessions = Sessions::new(
+        Backend::sandbox(&f.sandbox.url()).unwrap(),
+        Arc::new(move |_: &Backend| Arc::clone(&vault) as Arc<dyn TokenVault>),
+    );
+    let client = sessions.restore().await.unwrap().unwrap();
+    let (out, notices) = mpsc::unbounded_channel();
+    let (engine, handle) = Engine::new(
+        EngineState::new(Settings::default(), true),
+        Some(client),
+        None,
+        Some(Duration::from_secs(3600)),
+    );
+    tokio::spawn(engine.with_alerts(out).run());
+    let windows = Arc::new(Windows {
+        journal: journal.clone(),
+        published: Mutex::default(),
+        opened: AtomicUsize::new(0),
+    });
+    let payments = Payments::new(
+        handle,
+        sessions,
+        windows.clone(),
+        Duration::from_millis(50),
+        Some(journal.clone()),
+    );
+    let form = AutoTopUpForm {
+        unit: "credits".into(),
+        below: "50".into(),
+        add: "200".into(),
+        card_id: card.id.clone(),
+        max_count: "3".into(),
+        max_spend: "1000".into(),
+    };
+    let rule = payments.auto_top_up_rule(&form).await.unwrap();
+    payments
+        .enable_auto_top_up(&form, &rule.summary())
+        .await
+        .unwrap();
+    let auto = Auto {
+        f,
+        payments: payments.clone(),
+        windows,
+        notices,
+        card,
+        _dir: dir,
+    };
+    tokio::spawn(async move { payments.run_auto_top_up().await });
+    auto
+}
+
+impl Auto {
+    /// The balance falls to `credits` and the app refreshes.
+    async fn fall_to(&self, credits: u32) {
+        self.f
+            .control("set_balance", json!({ "credits": credits }))
+            .await;
+        self.payments.engine().send(Command::RefreshNow);
+    }
+
+    fn published(&self) -> Published {
+        self.windows.published.lock().unwrap().clone()
+    }
+
+    async fn card_outcome(&self, outcome: &str) {
+        self.f
+            .control(
+                "set_card_outcome",
+                json!({"paymentMethodId": self.card.id, "outcome": outcome}),
+            )
+            .await;
+    }
+}
+
+async fn until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !check() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn shows(published: &Published, step: ViewStep) -> bool {
+    published
+        .iter()
+        .any(|(v, _)| v.is_some_and(|v| v.0 == step))
+}
+
+#[tokio::test]
+async fn turning_the_rule_off_stops_a_retry_in_its_wait() {
+    let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
+    auto.card_outcome("processing_error").await;
+    auto.fall_to(40).await;
+    until("the first try declined", || {
+        shows(&auto.published(), ViewStep::Method)
+    })
+    .await;
+    // The user turns the rule off during the wait; the card would pay now.
+    auto.payments.disable_auto_top_up().await.unwrap();
+    auto.card_outcome("succeed").await;
+    until("the attempt ended", || {
+        auto.published().last().is_some_and(|(v, _)| v.is_none())
+    })
+    .await;
+    assert_eq!(auto.f.charges().await, charges, "bought after it was off");
+    let stored = auto.payments.stored();
+    assert!(!stored.enabled);
+    assert_eq!(
+        stored.ledger.unwrap().count,
+        0,
+        "the reservation is given back"
+    );
+    // The user's own choice is not announced as a failure.
+    while let Ok(notice) = auto.notices.try_recv() {
+        assert_ne!(notice.kind, AlertKind::AutoTopUpStopped, "{notice:?}");
+    }
+}
