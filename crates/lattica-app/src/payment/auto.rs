@@ -22,6 +22,7 @@ use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
 use super::service::{Payments, Step};
 use super::view::Step as ViewStep;
 use crate::engine::{Command, EngineState};
+use crate::error::AppError;
 
 /// Where the rule and its ledger are kept, next to the payment journal.
 pub(super) const STORE: &str = "auto_top_up";
@@ -165,7 +166,7 @@ impl Payments {
     async fn try_buy(&self, rule: &Rule, key: u128) -> Bought {
         let card = match self.rule_card(rule).await {
             Ok(card) => card,
-            Err(reason) => return Bought::No(reason),
+            Err(not_now) => return not_now,
         };
         let purchase = match self.pricing().await.map(|p| Purchase::new(rule.add, &p)) {
             Ok(Ok(purchase)) if purchase.price.amount == rule.price => purchase,
@@ -234,21 +235,24 @@ impl Payments {
         Bought::Unknown
     }
 
-    /// The rule's saved card, still saved and not expired.
-    async fn rule_card(&self, rule: &Rule) -> Result<PaymentMethod, String> {
-        let methods = self
-            .client()
-            .map_err(|e| e.to_string())?
-            .list_payment_methods()
-            .await
-            .map_err(|e| e.to_string())?;
+    /// The rule's saved card, still saved and not expired. Only a card that is gone or
+    /// expired refuses for good; not reaching the platform (or no session) is for later.
+    async fn rule_card(&self, rule: &Rule) -> Result<PaymentMethod, Bought> {
+        let methods = match self.client() {
+            Ok(client) => client.list_payment_methods().await.map_err(AppError::from),
+            Err(error) => Err(error),
+        };
+        let methods = methods.map_err(|error| {
+            tracing::warn!(%error, "auto top-up: the saved cards could not be read");
+            Bought::Busy
+        })?;
         let now = Utc::now();
         let card = methods
             .into_iter()
             .find(|m| m.label() == rule.card)
-            .ok_or_else(|| format!("The card {} is no longer saved.", rule.card))?;
+            .ok_or_else(|| Bought::No(format!("The card {} is no longer saved.", rule.card)))?;
         if !card.valid_in(now.year().unsigned_abs(), now.month()) {
-            return Err(format!("The card {} has expired.", rule.card));
+            return Err(Bought::No(format!("The card {} has expired.", rule.card)));
         }
         Ok(card)
     }
@@ -263,7 +267,8 @@ impl Payments {
 
 enum Bought {
     Yes,
-    /// Nothing sent (another payment in the way, no price list): the next reading may try.
+    /// Nothing sent (another payment in the way, the platform not reachable, no price
+    /// list): the next reading may try.
     Busy,
     /// Refused for good: the rule turns off, with this reason.
     No(String),

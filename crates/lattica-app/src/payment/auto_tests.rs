@@ -57,6 +57,7 @@ struct Auto {
     f: Fixture,
     payments: Payments,
     windows: Arc<Windows>,
+    journal: Journal,
     notices: mpsc::UnboundedReceiver<Notification>,
     card: PaymentMethod,
     _dir: tempfile::TempDir,
@@ -123,6 +124,7 @@ async fn start_auto() -> Auto {
         f,
         payments: payments.clone(),
         windows,
+        journal,
         notices,
         card,
         _dir: dir,
@@ -138,6 +140,25 @@ impl Auto {
             .control("set_balance", json!({ "credits": credits }))
             .await;
         self.payments.engine().send(Command::RefreshNow);
+    }
+
+    /// The next auto top-up notification (other alerts, like "low balance", are skipped).
+    async fn notice(&mut self) -> Notification {
+        let auto = [
+            AlertKind::AutoTopUp,
+            AlertKind::AutoTopUpStopped,
+            AlertKind::AutoTopUpCapped,
+        ];
+        tokio::time::timeout(DEADLINE, async {
+            loop {
+                let notice = self.notices.recv().await.expect("the loop runs");
+                if auto.contains(&notice.kind) {
+                    return notice;
+                }
+            }
+        })
+        .await
+        .expect("an auto top-up notification")
     }
 
     fn published(&self) -> Published {
@@ -197,4 +218,35 @@ async fn turning_the_rule_off_stops_a_retry_in_its_wait() {
     while let Ok(notice) = auto.notices.try_recv() {
         assert_ne!(notice.kind, AlertKind::AutoTopUpStopped, "{notice:?}");
     }
+}
+
+#[tokio::test]
+async fn a_platform_error_leaves_the_rule_on_and_the_next_reading_buys() {
+    let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
+    auto.f
+        .control(
+            "set_faults",
+            json!({"errorRate": 1, "errorStatus": 503,
+                   "endpoints": ["api/finance/list_payment_methods"]}),
+        )
+        .await;
+    auto.fall_to(40).await;
+    // Settled either way: off (wrong) or given back and re-armed (right).
+    until("the crossing settled", || {
+        let stored = auto.payments.stored();
+        // (Its seed is a u128, which a serde_json::Value cannot hold.)
+        let ledger = serde_json::to_string(&stored.ledger).unwrap();
+        !stored.enabled || (ledger.contains(r#""crossing":1"#) && ledger.contains(r#""count":0"#))
+    })
+    .await;
+    let stored = auto.payments.stored();
+    assert!(stored.enabled, "turned off: {:?}", stored.off_reason);
+    assert_eq!(stored.off_reason, None);
+    assert!(auto.journal.load().is_none(), "no payment was begun");
+    auto.f.control("clear_faults", json!({})).await;
+    auto.payments.engine().send(Command::RefreshNow);
+    let notice = auto.notice().await;
+    assert_eq!(notice.kind, AlertKind::AutoTopUp, "{notice:?}");
+    assert_eq!(auto.f.charges().await, charges + 1);
 }
