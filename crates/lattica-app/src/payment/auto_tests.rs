@@ -250,3 +250,28 @@ async fn a_platform_error_leaves_the_rule_on_and_the_next_reading_buys() {
     assert_eq!(notice.kind, AlertKind::AutoTopUp, "{notice:?}");
     assert_eq!(auto.f.charges().await, charges + 1);
 }
+
+#[tokio::test]
+async fn a_bought_top_up_stays_in_the_journal_until_it_is_told() {
+    let mut auto = start_auto().await;
+    auto.fall_to(40).await;
+    let notice = auto.notice().await;
+    assert!(
+        notice.body.starts_with("Auto top-up: +200.00 credits"),
+        "{notice:?}"
+    );
+    let published = auto.published();
+    assert!(shows(&published, ViewStep::Succeeded));
+    for (view, recorded) in &published {
+        if view.is_some_and(|v| v.0 == ViewStep::Succeeded) {
+            assert!(
+                recorded,
+                "the journal forgot the purchase before it was told"
+            );
+        }
+    }
+    until("the journal cleared once told", || {
+        auto.journal.load().is_none()
+    })
+    .await;
+}

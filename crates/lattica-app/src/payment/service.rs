@@ -70,6 +70,19 @@ pub(super) struct Slot {
     pub(super) shown: bool,
     /// The journal's attempt from before a restart is settled (or there was none).
     pub(super) recovered: bool,
+    /// An auto top-up went through and is not told yet: its record stays in the journal (a
+    /// restart tells it) until [`Step::Release`].
+    pub(super) untold: bool,
+}
+
+impl Slot {
+    /// No attempt any more; what was settled at start stays settled.
+    fn clear(&mut self) {
+        *self = Self {
+            recovered: self.recovered,
+            ..Self::default()
+        };
+    }
 }
 
 #[derive(Debug, Default)]
@@ -214,9 +227,10 @@ impl Payments {
     }
 
     /// Clears the journal once no attempt is open any more: its outcome has been sent to the
-    /// alert policy and the windows.
+    /// alert policy and the windows (an auto top-up's once it is told).
     pub(super) fn forget_if_over(&self, slot: &Slot) {
         if slot.recovered
+            && !slot.untold
             && slot.attempt.as_ref().is_none_or(Attempt::finished)
             && let Some(journal) = &self.0.journal
         {
@@ -264,13 +278,13 @@ impl Payments {
                     .as_ref()
                     .is_some_and(|a| *a.stage() == Stage::Canceled)
                 {
-                    *slot = Slot::default();
+                    slot.clear();
                 }
                 Ok(())
             }
             Step::Done => {
                 if slot.attempt.as_ref().is_some_and(|a| !a.in_flight()) {
-                    *slot = Slot::default();
+                    slot.clear();
                 }
                 Ok(())
             }
@@ -285,7 +299,7 @@ impl Payments {
                 if !attempt.finished() {
                     attempt.cancel(&self.client()?).await?;
                 }
-                *slot = Slot::default();
+                slot.clear();
                 Ok(())
             }
             Step::QuickTopUp { purchase, card } => {
@@ -315,9 +329,11 @@ impl Payments {
                 }
                 replace(slot, &client, self.attempt(Origin::AutoTopUp, purchase)?).await?;
                 let attempt = current(slot)?;
-                Ok(attempt
+                let sent = attempt
                     .confirm_with_key(&client, card, false, key, &progress)
-                    .await?)
+                    .await;
+                slot.untold = current(slot)?.stage() == &Stage::Succeeded;
+                Ok(sent?)
             }
             Step::WizardClosed => {
                 if self.0.windows.wizard_open() {
@@ -332,9 +348,11 @@ impl Payments {
                     // Nothing was charged; tell the platform the payment will not be confirmed.
                     let _ = current(slot)?.cancel(&client).await;
                 }
-                let seen = slot.shown && slot.attempt.as_ref().is_some_and(Attempt::finished);
+                let seen = slot.shown
+                    && !slot.untold
+                    && slot.attempt.as_ref().is_some_and(Attempt::finished);
                 if abandoned || seen {
-                    *slot = Slot::default();
+                    slot.clear();
                 }
                 Ok(())
             }
@@ -381,8 +399,8 @@ impl Payments {
         let Ok(mut slot) = self.0.slot.try_lock() else {
             return self.shared().view.clone();
         };
-        if slot.shown && slot.attempt.as_ref().is_some_and(Attempt::finished) {
-            *slot = Slot::default();
+        if slot.shown && !slot.untold && slot.attempt.as_ref().is_some_and(Attempt::finished) {
+            slot.clear();
         }
         let view = self.publish(&slot);
         if slot.attempt.as_ref().is_some_and(Attempt::finished) {
@@ -411,6 +429,7 @@ async fn replace(slot: &mut Slot, client: &LatticaClient, next: Attempt) -> Resu
     }
     *slot = Slot {
         attempt: Some(next),
+        recovered: slot.recovered,
         ..Slot::default()
     };
     Ok(())
