@@ -218,8 +218,9 @@ impl Payments {
                         credits: purchase.credits,
                         notice: autotopup::bought_notice(purchase.credits, &charged, balance),
                     });
-                    // The attempt is over and told: the service forgets it.
-                    let _ = self.run(Step::Done).await;
+                    // Over and told: the service forgets it, unless another payment (one the
+                    // user started during the wait) took its place.
+                    let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
                     return Bought::Yes;
                 }
                 (ViewStep::Method, Some(decline)) if decline.retryable && attempt < RETRIES => {

@@ -17,7 +17,7 @@ use crate::engine::{Command, Engine, EngineState};
 use crate::payment::flow::Origin;
 use crate::payment::flow_tests::{Fixture, PAYS, new_attempt, quiet, start};
 use crate::payment::journal::{Journal, MemoryCards};
-use crate::payment::{AttemptView, AutoTopUpForm, PaymentWindows, Payments};
+use crate::payment::{AttemptView, AutoTopUpForm, PaymentWindows, Payments, Step};
 use crate::session::{MemoryVault, Sessions, TokenVault};
 
 use super::ViewStep;
@@ -274,4 +274,36 @@ async fn a_bought_top_up_stays_in_the_journal_until_it_is_told() {
         auto.journal.load().is_none()
     })
     .await;
+}
+
+#[tokio::test]
+async fn an_auto_top_up_told_late_leaves_a_wizard_payment_alone() {
+    let mut auto = start_auto().await;
+    // The read-back after the purchase is slow: the user starts a payment meanwhile.
+    auto.f
+        .control(
+            "set_faults",
+            json!({"latencyMs": 1500, "endpoints": ["api/finance/get_account_credits"]}),
+        )
+        .await;
+    auto.fall_to(40).await;
+    until("the purchase went through", || {
+        shows(&auto.published(), ViewStep::Succeeded)
+    })
+    .await;
+    let purchase = auto.f.purchase("25").await;
+    let view = auto.payments.run(Step::Begin(purchase)).await.unwrap();
+    assert_eq!(view.map(|v| v.origin), Some(Origin::Wizard));
+    let begun = auto.published().len();
+    let notice = auto.notice().await;
+    assert_eq!(notice.kind, AlertKind::AutoTopUp);
+    // The auto top-up's end may not take the wizard's payment with it.
+    // Whatever the auto top-up's end did, it published the attempt after the wizard's start.
+    until("the auto top-up's end", || auto.published().len() > begun).await;
+    assert_eq!(
+        auto.published().last().unwrap().0,
+        Some((ViewStep::Method, Origin::Wizard))
+    );
+    let entry = auto.journal.load().expect("the wizard's record");
+    assert_eq!(entry.origin, Origin::Wizard);
 }

@@ -283,7 +283,8 @@ impl Payments {
                 Ok(())
             }
             Step::Done => {
-                if slot.attempt.as_ref().is_some_and(|a| !a.in_flight()) {
+                // An auto top-up not told yet is let go by its own task.
+                if !slot.untold && slot.attempt.as_ref().is_some_and(|a| !a.in_flight()) {
                     slot.clear();
                 }
                 Ok(())
