@@ -247,6 +247,25 @@ pub fn bought_notice(credits: Decimal, charged: &str, balance: Option<Decimal>) 
     }
 }
 
+/// The bank asks to confirm the purchase (3-D Secure): the add-credit window shows its page,
+/// and nothing more is paid until it is answered there.
+pub fn bank_notice(credits: Decimal, price: &str) -> Notification {
+    Notification {
+        kind: AlertKind::AutoTopUp,
+        title: "Auto top-up needs your bank".to_owned(),
+        body: format!(
+            "Your bank asks you to confirm the auto top-up of +{} credits ({price}) in the \
+             add-credit window. Nothing is charged until you do.",
+            format::credits(credits)
+        ),
+        actions: vec![Action {
+            id: ActionId::AddCredit,
+            label: "Open".to_owned(),
+        }],
+        urgency: Urgency::Critical,
+    }
+}
+
 /// The rule turned itself off: why, and where to add credit instead.
 pub fn stopped_notice(reason: &str) -> Notification {
     Notification {

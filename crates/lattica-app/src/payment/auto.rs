@@ -223,6 +223,19 @@ impl Payments {
                     let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
                     return Bought::Yes;
                 }
+                (ViewStep::Authenticate, _) => {
+                    // Waits for the user in the wizard, which the service opened; the
+                    // reservation stands until it is answered there.
+                    tracing::info!("auto top-up: the bank asks for a confirmation");
+                    self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::bank_notice(
+                        purchase.credits,
+                        &lattica_core::format::money(
+                            purchase.price.amount,
+                            &purchase.price.currency,
+                        ),
+                    )));
+                    return Bought::Unknown;
+                }
                 (ViewStep::Method, Some(decline)) if decline.retryable && attempt < RETRIES => {
                     tracing::info!(code = %decline.code, attempt, "auto top-up: retrying");
                 }

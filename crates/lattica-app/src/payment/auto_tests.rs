@@ -307,3 +307,17 @@ async fn an_auto_top_up_told_late_leaves_a_wizard_payment_alone() {
     let entry = auto.journal.load().expect("the wizard's record");
     assert_eq!(entry.origin, Origin::Wizard);
 }
+
+#[tokio::test]
+async fn an_auto_top_up_that_needs_the_bank_opens_the_wizard_and_says_so() {
+    let mut auto = start_auto().await;
+    auto.card_outcome("authenticate").await;
+    auto.fall_to(40).await;
+    let notice = auto.notice().await;
+    assert_eq!(notice.kind, AlertKind::AutoTopUp, "{notice:?}");
+    assert!(notice.body.contains("bank"), "{notice:?}");
+    assert!(
+        auto.windows.opened.load(Ordering::SeqCst) >= 1,
+        "the wizard was not opened"
+    );
+}

@@ -333,7 +333,12 @@ impl Payments {
                 let sent = attempt
                     .confirm_with_key(&client, card, false, key, &progress)
                     .await;
-                slot.untold = current(slot)?.stage() == &Stage::Succeeded;
+                let stage = current(slot)?.stage().clone();
+                slot.untold = stage == Stage::Succeeded;
+                if matches!(stage, Stage::Authenticating { .. }) {
+                    // The bank's page is in the wizard (the auto top-up tells why it opened).
+                    self.0.windows.open_wizard();
+                }
                 Ok(sent?)
             }
             Step::WizardClosed => {
