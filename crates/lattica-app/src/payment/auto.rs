@@ -12,7 +12,7 @@ use chrono::{Datelike, Local, Utc};
 use lattica_client::{IdempotencyKey, PaymentMethod};
 use lattica_core::alerts::PaymentOutcome;
 use lattica_core::autotopup::{self, Decision, Ledger, Reading, Rule};
-use lattica_core::view::{Session, ViewInput};
+use lattica_core::view::{Session, SignOutReason, ViewInput};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -40,6 +40,16 @@ pub(super) struct Stored {
     pub(super) ledger: Option<Ledger>,
     /// Why the rule turned itself off, until it is turned on again.
     pub(super) off_reason: Option<String>,
+    /// The account (its e-mail, as [`account_of`] writes it) the rule was confirmed for: it
+    /// never buys for another one.
+    #[serde(default)]
+    pub(super) account: Option<String>,
+}
+
+/// The signed-in account, as the rule records it: its e-mail, trimmed and in lower case.
+pub(super) fn account_of(state: &EngineState) -> Option<String> {
+    let email = state.snapshot.as_ref()?.email.as_deref()?.trim();
+    (!email.is_empty()).then(|| email.to_lowercase())
 }
 
 /// `2026-12`: the local calendar month.
@@ -73,6 +83,14 @@ impl Payments {
         let mut seen = None;
         while changes.changed().await.is_ok() {
             let state = changes.borrow_and_update().clone();
+            if state.session
+                == (Session::SignedOut {
+                    reason: SignOutReason::SignedOut,
+                })
+            {
+                self.turn_off_at_sign_out();
+                continue;
+            }
             let Some(snapshot) = &state.snapshot else {
                 continue;
             };
@@ -94,6 +112,19 @@ impl Payments {
         let Some(reading) = reading(state) else {
             return;
         };
+        match (stored.account.as_deref(), account_of(state)) {
+            (Some(confirmed), Some(now)) if confirmed == now => {}
+            // Not known this time (the account info did not come): nothing bought blind; the
+            // ledger is untouched, so the next reading decides this crossing.
+            (_, None) => return,
+            _ => {
+                self.turn_off(
+                    &mut stored,
+                    "It was confirmed for another account than the one signed in now.",
+                );
+                return;
+            }
+        }
         let month = month_now();
         let mut ledger = stored
             .ledger
@@ -143,13 +174,7 @@ impl Payments {
                 if let Some(ledger) = &mut stored.ledger {
                     ledger.refund(rule.price);
                 }
-                stored.enabled = false;
-                stored.off_reason = Some(reason.clone());
-                self.save_stored(&stored);
-                tracing::warn!(%reason, "auto top-up turned off");
-                self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::stopped_notice(
-                    &reason,
-                )));
+                self.turn_off(&mut stored, &reason);
             }
             // Turned off or changed by the user meanwhile: nothing more to say.
             Bought::Stopped => {
@@ -269,6 +294,28 @@ impl Payments {
             return Err(Bought::No(format!("The card {} has expired.", rule.card)));
         }
         Ok(card)
+    }
+
+    /// Turns the rule off for `reason`, and says so.
+    fn turn_off(&self, stored: &mut Stored, reason: &str) {
+        stored.enabled = false;
+        stored.off_reason = Some(reason.to_owned());
+        self.save_stored(stored);
+        tracing::warn!(%reason, "auto top-up turned off");
+        self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::stopped_notice(
+            reason,
+        )));
+    }
+
+    /// The user signed out: the rule stays off until confirmed again, whoever signs in next.
+    fn turn_off_at_sign_out(&self) {
+        let mut stored = self.stored();
+        if stored.enabled {
+            stored.enabled = false;
+            stored.off_reason = Some("Turned off when you signed out.".to_owned());
+            self.save_stored(&stored);
+            tracing::info!("auto top-up turned off at sign-out");
+        }
     }
 
     fn tell(&self, outcome: PaymentOutcome) {

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::amount::Purchase;
-use super::auto::{Stored, month_now};
+use super::auto::{Stored, account_of, month_now};
 use super::card::CardView;
 use super::service::Payments;
 use crate::error::AppError;
@@ -186,8 +186,14 @@ impl Payments {
                 "The rule changed since it was shown; check it and confirm again.".into(),
             ));
         }
+        let account = account_of(&self.engine().state()).ok_or_else(|| {
+            AppError::AutoTopUp(
+                "The signed-in account is not known yet; try again in a moment.".into(),
+            )
+        })?;
         let mut stored: Stored = self.stored();
         stored.rule = Some(rule);
+        stored.account = Some(account);
         stored.enabled = true;
         stored.off_reason = None;
         if !self.save_stored(&stored) {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use lattica_client::{PaymentMethod, SessionToken};
 use lattica_core::alerts::{AlertKind, Notification};
 use lattica_core::settings::Settings;
+use lattica_core::view::SignOutReason;
 use serde_json::json;
 use tokio::sync::mpsc;
 
@@ -101,7 +102,7 @@ async fn start_auto() -> Auto {
         opened: AtomicUsize::new(0),
     });
     let payments = Payments::new(
-        handle,
+        handle.clone(),
         sessions,
         windows.clone(),
         Duration::from_millis(50),
@@ -115,6 +116,12 @@ async fn start_auto() -> Auto {
         max_count: "3".into(),
         max_spend: "1000".into(),
     };
+    // The rule is confirmed for the account the refresh read.
+    handle
+        .subscribe()
+        .wait_for(|s| s.snapshot.is_some())
+        .await
+        .unwrap();
     let rule = payments.auto_top_up_rule(&form).await.unwrap();
     payments
         .enable_auto_top_up(&form, &rule.summary())
@@ -320,4 +327,37 @@ async fn an_auto_top_up_that_needs_the_bank_opens_the_wizard_and_says_so() {
         auto.windows.opened.load(Ordering::SeqCst) >= 1,
         "the wizard was not opened"
     );
+}
+
+#[tokio::test]
+async fn signing_out_turns_the_rule_off() {
+    let auto = start_auto().await;
+    assert_eq!(
+        auto.payments.stored().account.as_deref(),
+        Some("demo@lattica.ai")
+    );
+    auto.payments.engine().send(Command::SignedOut {
+        reason: SignOutReason::SignedOut,
+        forget_history: false,
+    });
+    until("the rule turned off", || !auto.payments.stored().enabled).await;
+    assert_eq!(
+        auto.payments.stored().off_reason.as_deref(),
+        Some("Turned off when you signed out.")
+    );
+}
+
+#[tokio::test]
+async fn a_rule_confirmed_for_another_account_buys_nothing_and_turns_off() {
+    let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
+    let mut stored = auto.payments.stored();
+    stored.account = Some("someone@else.example".to_owned());
+    assert!(auto.payments.save_stored(&stored));
+    auto.fall_to(40).await;
+    let notice = auto.notice().await;
+    assert_eq!(notice.kind, AlertKind::AutoTopUpStopped, "{notice:?}");
+    assert!(notice.body.contains("another account"), "{notice:?}");
+    assert!(!auto.payments.stored().enabled);
+    assert_eq!(auto.f.charges().await, charges);
 }
