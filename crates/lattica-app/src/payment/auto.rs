@@ -3,8 +3,11 @@
 //! ledger **before** the purchase, which goes through the payment service (journal and all)
 //! under the key derived from the crossing. A decline turns the rule off and says why once; a
 //! retryable `processing_error` is tried again a bounded number of times, waiting longer each
-//! time; a cap says so once a month and buys nothing. Every purchase notifies its outcome with
-//! the balance read back.
+//! time, unless the user turned the rule off meanwhile; a cap says so once a month and buys
+//! nothing. Not reaching the platform is "try again at the next reading", never a reason to
+//! turn off. Every purchase notifies its outcome with the balance read back (its journal
+//! record kept until then); one the bank must confirm opens the wizard and says so. The rule
+//! buys only for the account it was confirmed for, and a sign-out turns it off.
 
 use std::time::Duration;
 
