@@ -135,6 +135,8 @@ async function signOut() {
     $('sign-out-confirm').hidden = true;
     fill(await ipc.getSettings());
     loadCards();
+    // Signing out turns auto top-up off; the section says to sign in.
+    ipc.autoTopUpState().then(showAuto).catch(() => {});
     status(forgetHistory ? 'Signed out; the local history was deleted.' : 'Signed out.', true);
   } catch (error) {
     status(error.message, false);
@@ -256,13 +258,15 @@ function autoForm() {
 }
 
 function showAuto(view) {
-  if (view.unavailable) {
-    $('auto-state').textContent = 'Unavailable on this platform.';
-    $('auto-unavailable').textContent = view.unavailable;
-    $('auto-unavailable').hidden = false;
+  // Every line here is worded in Rust (`AutoTopUpView::state`).
+  $('auto-state').textContent = view.state;
+  $('auto-unavailable').textContent = view.unavailable ?? '';
+  $('auto-unavailable').hidden = !view.unavailable;
+  if (view.unavailable || view.signedOut) {
     $('auto-fields').hidden = true;
     return;
   }
+  $('auto-fields').hidden = false;
   const cards = $('auto-card');
   const chosen = cards.value;
   cards.replaceChildren(...view.cards.map((card) => {
@@ -272,10 +276,6 @@ function showAuto(view) {
     return option;
   }));
   if (chosen) cards.value = chosen;
-  let state = view.enabled ? `On. ${view.summary} ${view.spend}.` : 'Off.';
-  if (!view.enabled && view.offReason) state = `Off: ${view.offReason}`;
-  if (!view.cards.length && !view.enabled) state += ' Save a card with a payment first (Add credit…).';
-  $('auto-state').textContent = state;
   $('auto-on').textContent = view.enabled ? 'Change…' : 'Turn on…';
   $('auto-on').disabled = !view.cards.length;
   $('auto-off').hidden = !view.enabled;
@@ -307,5 +307,5 @@ for (const id of AUTO_FIELDS) {
   $(id).addEventListener('input', () => { $('auto-review').hidden = true; confirmedSummary = null; });
 }
 ipc.autoTopUpState().then(showAuto).catch((error) => {
-  $('auto-state').textContent = error.kind === 'not_signed_in' ? 'Sign in to set up auto top-up.' : error.message;
+  $('auto-state').textContent = error.message;
 });

@@ -33,10 +33,12 @@ pub struct Reading {
 }
 
 impl Trigger {
-    pub fn crossed(&self, reading: &Reading) -> bool {
+    /// Whether `reading` is below the line; `None` when it cannot tell (the hours trigger
+    /// without an estimate, as while no worker runs): such a reading neither buys nor re-arms.
+    pub fn crossed(&self, reading: &Reading) -> Option<bool> {
         match self {
-            Self::BelowCredits(limit) => reading.balance < *limit,
-            Self::BelowHours(limit) => reading.hours_left.is_some_and(|h| h < *limit),
+            Self::BelowCredits(limit) => Some(reading.balance < *limit),
+            Self::BelowHours(limit) => reading.hours_left.map(|h| h < *limit),
         }
     }
 }
@@ -153,9 +155,14 @@ impl Ledger {
             self.count = 0;
             self.spent = 0;
         }
-        if !rule.trigger.crossed(reading) {
-            self.armed = true;
-            return Decision::Nothing;
+        match rule.trigger.crossed(reading) {
+            Some(true) => {}
+            Some(false) => {
+                self.armed = true;
+                return Decision::Nothing;
+            }
+            // Unknown says nothing about this crossing: it stays as it was.
+            None => return Decision::Nothing,
         }
         if !self.armed {
             // Still the same crossing: it had its one chance.
@@ -237,6 +244,25 @@ pub fn bought_notice(credits: Decimal, charged: &str, balance: Option<Decimal>) 
         body,
         actions: Vec::new(),
         urgency: Urgency::Normal,
+    }
+}
+
+/// The bank asks to confirm the purchase (3-D Secure): the add-credit window shows its page,
+/// and nothing more is paid until it is answered there.
+pub fn bank_notice(credits: Decimal, price: &str) -> Notification {
+    Notification {
+        kind: AlertKind::AutoTopUp,
+        title: "Auto top-up needs your bank".to_owned(),
+        body: format!(
+            "Your bank asks you to confirm the auto top-up of +{} credits ({price}) in the \
+             add-credit window. Nothing is charged until you do.",
+            format::credits(credits)
+        ),
+        actions: vec![Action {
+            id: ActionId::AddCredit,
+            label: "Open".to_owned(),
+        }],
+        urgency: Urgency::Critical,
     }
 }
 

@@ -136,6 +136,51 @@ fn hours_trigger_only_with_an_estimate() {
 }
 
 #[test]
+fn a_reading_without_an_estimate_neither_crosses_nor_rearms_the_hours_trigger() {
+    let rule = Rule {
+        trigger: Trigger::BelowHours(Decimal::from(2)),
+        ..rule(5, 100_000)
+    };
+    let mut ledger = Ledger::new(1, "2026-12");
+    let low = Reading {
+        balance: Decimal::ONE,
+        hours_left: Some(Decimal::ONE),
+    };
+    let unknown = Reading {
+        hours_left: None,
+        ..low
+    };
+    assert_eq!(
+        ledger.on_reading(&rule, &low, "2026-12"),
+        Decision::Buy { crossing: 1 }
+    );
+    ledger.bought(rule.price);
+    // The workers paused for one refresh: no estimate says nothing about the crossing.
+    assert_eq!(
+        ledger.on_reading(&rule, &unknown, "2026-12"),
+        Decision::Nothing
+    );
+    assert_eq!(
+        ledger.on_reading(&rule, &low, "2026-12"),
+        Decision::Nothing,
+        "the same crossing bought twice"
+    );
+    // Only a reading above the line re-arms it.
+    let high = Reading {
+        hours_left: Some(Decimal::TEN),
+        ..low
+    };
+    assert_eq!(
+        ledger.on_reading(&rule, &high, "2026-12"),
+        Decision::Nothing
+    );
+    assert_eq!(
+        ledger.on_reading(&rule, &low, "2026-12"),
+        Decision::Buy { crossing: 2 }
+    );
+}
+
+#[test]
 fn the_summary_names_the_price_the_card_and_the_caps() {
     let text = rule(3, 60_000).summary();
     assert_eq!(
@@ -193,12 +238,42 @@ proptest! {
                 Decision::CapReached(_) => caps += 1,
                 Decision::Nothing => {}
             }
-            if !rule.trigger.crossed(&reading) {
+            if rule.trigger.crossed(&reading) == Some(false) {
                 bought_since_above = false;
             }
             prop_assert!(count <= max_per_month);
             prop_assert!(spent <= max_spend);
             prop_assert!(caps <= 1);
+        }
+    }
+}
+
+proptest! {
+    /// The hours trigger, with readings that sometimes have no estimate (workers paused): still
+    /// at most one purchase between two readings known to be above the line.
+    #[test]
+    fn the_hours_trigger_buys_once_per_crossing_across_missing_estimates(
+        hours in proptest::collection::vec(proptest::option::of(0_i64..6), 1..80),
+    ) {
+        let rule = Rule {
+            trigger: Trigger::BelowHours(Decimal::from(2)),
+            ..rule(1000, i64::MAX)
+        };
+        let mut ledger = Ledger::new(5, "2026-12");
+        let mut bought_since_above = false;
+        for hours_left in hours {
+            let reading = Reading {
+                balance: Decimal::ONE,
+                hours_left: hours_left.map(Decimal::from),
+            };
+            if let Decision::Buy { .. } = ledger.on_reading(&rule, &reading, "2026-12") {
+                prop_assert!(!bought_since_above, "two purchases in one crossing");
+                bought_since_above = true;
+                ledger.bought(rule.price);
+            }
+            if hours_left.is_some_and(|h| h >= 2) {
+                bought_since_above = false;
+            }
         }
     }
 }

@@ -3,8 +3,11 @@
 //! ledger **before** the purchase, which goes through the payment service (journal and all)
 //! under the key derived from the crossing. A decline turns the rule off and says why once; a
 //! retryable `processing_error` is tried again a bounded number of times, waiting longer each
-//! time; a cap says so once a month and buys nothing. Every purchase notifies its outcome with
-//! the balance read back.
+//! time, unless the user turned the rule off meanwhile; a cap says so once a month and buys
+//! nothing. Not reaching the platform is "try again at the next reading", never a reason to
+//! turn off. Every purchase notifies its outcome with the balance read back (its journal
+//! record kept until then); one the bank must confirm opens the wizard and says so. The rule
+//! buys only for the account it was confirmed for, and a sign-out turns it off.
 
 use std::time::Duration;
 
@@ -12,15 +15,17 @@ use chrono::{Datelike, Local, Utc};
 use lattica_client::{IdempotencyKey, PaymentMethod};
 use lattica_core::alerts::PaymentOutcome;
 use lattica_core::autotopup::{self, Decision, Ledger, Reading, Rule};
-use lattica_core::view::{Session, ViewInput};
+use lattica_core::view::{Session, SignOutReason, ViewInput};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::amount::Purchase;
+use super::flow::Origin;
 use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
 use super::service::{Payments, Step};
 use super::view::Step as ViewStep;
 use crate::engine::{Command, EngineState};
+use crate::error::AppError;
 
 /// Where the rule and its ledger are kept, next to the payment journal.
 pub(super) const STORE: &str = "auto_top_up";
@@ -38,6 +43,16 @@ pub(super) struct Stored {
     pub(super) ledger: Option<Ledger>,
     /// Why the rule turned itself off, until it is turned on again.
     pub(super) off_reason: Option<String>,
+    /// The account (its e-mail, as [`account_of`] writes it) the rule was confirmed for: it
+    /// never buys for another one.
+    #[serde(default)]
+    pub(super) account: Option<String>,
+}
+
+/// The signed-in account, as the rule records it: its e-mail, trimmed and in lower case.
+pub(super) fn account_of(state: &EngineState) -> Option<String> {
+    let email = state.snapshot.as_ref()?.email.as_deref()?.trim();
+    (!email.is_empty()).then(|| email.to_lowercase())
 }
 
 /// `2026-12`: the local calendar month.
@@ -71,6 +86,14 @@ impl Payments {
         let mut seen = None;
         while changes.changed().await.is_ok() {
             let state = changes.borrow_and_update().clone();
+            if state.session
+                == (Session::SignedOut {
+                    reason: SignOutReason::SignedOut,
+                })
+            {
+                self.turn_off_at_sign_out();
+                continue;
+            }
             let Some(snapshot) = &state.snapshot else {
                 continue;
             };
@@ -92,6 +115,19 @@ impl Payments {
         let Some(reading) = reading(state) else {
             return;
         };
+        match (stored.account.as_deref(), account_of(state)) {
+            (Some(confirmed), Some(now)) if confirmed == now => {}
+            // Not known this time (the account info did not come): nothing bought blind; the
+            // ledger is untouched, so the next reading decides this crossing.
+            (_, None) => return,
+            _ => {
+                self.turn_off(
+                    &mut stored,
+                    "It was confirmed for another account than the one signed in now.",
+                );
+                return;
+            }
+        }
         let month = month_now();
         let mut ledger = stored
             .ledger
@@ -141,13 +177,14 @@ impl Payments {
                 if let Some(ledger) = &mut stored.ledger {
                     ledger.refund(rule.price);
                 }
-                stored.enabled = false;
-                stored.off_reason = Some(reason.clone());
+                self.turn_off(&mut stored, &reason);
+            }
+            // Turned off or changed by the user meanwhile: nothing more to say.
+            Bought::Stopped => {
+                if let Some(ledger) = &mut stored.ledger {
+                    ledger.refund(rule.price);
+                }
                 self.save_stored(&stored);
-                tracing::warn!(%reason, "auto top-up turned off");
-                self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::stopped_notice(
-                    &reason,
-                )));
             }
             // Unknown: the payment journal settles it; the reservation stands.
             Bought::Unknown => {}
@@ -157,7 +194,7 @@ impl Payments {
     async fn try_buy(&self, rule: &Rule, key: u128) -> Bought {
         let card = match self.rule_card(rule).await {
             Ok(card) => card,
-            Err(reason) => return Bought::No(reason),
+            Err(not_now) => return not_now,
         };
         let purchase = match self.pricing().await.map(|p| Purchase::new(rule.add, &p)) {
             Ok(Ok(purchase)) if purchase.price.amount == rule.price => purchase,
@@ -177,6 +214,13 @@ impl Payments {
         for attempt in 0..=RETRIES {
             if attempt > 0 {
                 tokio::time::sleep(RETRY_DELAY * 2_u32.pow(attempt - 1)).await;
+                // The user may have turned the rule off, or changed it, during the wait.
+                let now = self.stored();
+                if !now.enabled || now.rule.as_ref() != Some(rule) {
+                    tracing::info!("auto top-up: the rule changed during a retry's wait");
+                    let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
+                    return Bought::Stopped;
+                }
             }
             // A retry is a new decision (the last one was answered): its own derived key.
             let key = IdempotencyKey::from_uuid(Uuid::from_u128(key ^ (u128::from(attempt) << 64)));
@@ -202,15 +246,29 @@ impl Payments {
                         credits: purchase.credits,
                         notice: autotopup::bought_notice(purchase.credits, &charged, balance),
                     });
-                    // The attempt is over and told: the service forgets it.
-                    let _ = self.run(Step::Done).await;
+                    // Over and told: the service forgets it, unless another payment (one the
+                    // user started during the wait) took its place.
+                    let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
                     return Bought::Yes;
+                }
+                (ViewStep::Authenticate, _) => {
+                    // Waits for the user in the wizard, which the service opened; the
+                    // reservation stands until it is answered there.
+                    tracing::info!("auto top-up: the bank asks for a confirmation");
+                    self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::bank_notice(
+                        purchase.credits,
+                        &lattica_core::format::money(
+                            purchase.price.amount,
+                            &purchase.price.currency,
+                        ),
+                    )));
+                    return Bought::Unknown;
                 }
                 (ViewStep::Method, Some(decline)) if decline.retryable && attempt < RETRIES => {
                     tracing::info!(code = %decline.code, attempt, "auto top-up: retrying");
                 }
                 (ViewStep::Method, Some(decline)) => {
-                    let _ = self.run(Step::Cancel).await;
+                    let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
                     return Bought::No(decline.message.clone());
                 }
                 _ => return Bought::Unknown,
@@ -219,23 +277,48 @@ impl Payments {
         Bought::Unknown
     }
 
-    /// The rule's saved card, still saved and not expired.
-    async fn rule_card(&self, rule: &Rule) -> Result<PaymentMethod, String> {
-        let methods = self
-            .client()
-            .map_err(|e| e.to_string())?
-            .list_payment_methods()
-            .await
-            .map_err(|e| e.to_string())?;
+    /// The rule's saved card, still saved and not expired. Only a card that is gone or
+    /// expired refuses for good; not reaching the platform (or no session) is for later.
+    async fn rule_card(&self, rule: &Rule) -> Result<PaymentMethod, Bought> {
+        let methods = match self.client() {
+            Ok(client) => client.list_payment_methods().await.map_err(AppError::from),
+            Err(error) => Err(error),
+        };
+        let methods = methods.map_err(|error| {
+            tracing::warn!(%error, "auto top-up: the saved cards could not be read");
+            Bought::Busy
+        })?;
         let now = Utc::now();
         let card = methods
             .into_iter()
             .find(|m| m.label() == rule.card)
-            .ok_or_else(|| format!("The card {} is no longer saved.", rule.card))?;
+            .ok_or_else(|| Bought::No(format!("The card {} is no longer saved.", rule.card)))?;
         if !card.valid_in(now.year().unsigned_abs(), now.month()) {
-            return Err(format!("The card {} has expired.", rule.card));
+            return Err(Bought::No(format!("The card {} has expired.", rule.card)));
         }
         Ok(card)
+    }
+
+    /// Turns the rule off for `reason`, and says so.
+    fn turn_off(&self, stored: &mut Stored, reason: &str) {
+        stored.enabled = false;
+        stored.off_reason = Some(reason.to_owned());
+        self.save_stored(stored);
+        tracing::warn!(%reason, "auto top-up turned off");
+        self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::stopped_notice(
+            reason,
+        )));
+    }
+
+    /// The user signed out: the rule stays off until confirmed again, whoever signs in next.
+    fn turn_off_at_sign_out(&self) {
+        let mut stored = self.stored();
+        if stored.enabled {
+            stored.enabled = false;
+            stored.off_reason = Some("Turned off when you signed out.".to_owned());
+            self.save_stored(&stored);
+            tracing::info!("auto top-up turned off at sign-out");
+        }
     }
 
     fn tell(&self, outcome: PaymentOutcome) {
@@ -248,10 +331,13 @@ impl Payments {
 
 enum Bought {
     Yes,
-    /// Nothing sent (another payment in the way, no price list): the next reading may try.
+    /// Nothing sent (another payment in the way, the platform not reachable, no price
+    /// list): the next reading may try.
     Busy,
     /// Refused for good: the rule turns off, with this reason.
     No(String),
+    /// The user turned the rule off or changed it before a retry: nothing more was sent.
+    Stopped,
     Unknown,
 }
 
@@ -264,3 +350,7 @@ fn reading(state: &EngineState) -> Option<Reading> {
         hours_left: input.estimate().and_then(|e| e.hours_left()),
     })
 }
+
+#[cfg(test)]
+#[path = "auto_tests.rs"]
+mod tests;

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::amount::Purchase;
-use super::auto::{Stored, month_now};
+use super::auto::{Stored, account_of, month_now};
 use super::card::CardView;
 use super::service::Payments;
 use crate::error::AppError;
@@ -49,35 +49,71 @@ pub struct AutoTopUpView {
     pub status: String,
     /// Beside it: this month's spend while on, why it turned off, or why it is unavailable.
     pub detail: String,
+    /// No session: the settings say to sign in first.
+    pub signed_out: bool,
+    /// The settings window's line: `On. <rule> <spend>.`, `Off: <why>`, `Off.` (with where
+    /// to save a card when none is), `Unavailable on this platform.`, or to sign in first.
+    pub state: String,
 }
 
 impl AutoTopUpView {
-    /// Fills [`status`](Self::status) and [`detail`](Self::detail) from the rest.
+    /// Fills [`status`](Self::status), [`detail`](Self::detail) and [`state`](Self::state)
+    /// from the rest.
     fn worded(mut self) -> Self {
-        let (status, detail) = if self.unavailable.is_some() {
+        let (status, detail, state) = if self.signed_out {
+            ("Off", SIGN_IN.to_owned(), SIGN_IN.to_owned())
+        } else if self.unavailable.is_some() {
             (
                 "Unavailable",
-                Some("This platform takes no payments in the app."),
+                "This platform takes no payments in the app.".to_owned(),
+                "Unavailable on this platform.".to_owned(),
             )
         } else if self.enabled {
-            ("On", self.spend.as_deref())
+            let spend = self.spend.clone().unwrap_or_default();
+            let summary = self.summary.as_deref().unwrap_or_default();
+            let state = format!("On. {summary} {spend}.");
+            ("On", spend, state)
         } else {
-            ("Off", self.off_reason.as_deref())
+            let reason = self.off_reason.clone().unwrap_or_default();
+            let mut state = match &self.off_reason {
+                Some(why) => format!("Off: {why}"),
+                None => "Off.".to_owned(),
+            };
+            if self.cards.is_empty() {
+                state.push_str(" Save a card with a payment first (Add credit…).");
+            }
+            ("Off", reason, state)
         };
         self.status = status.to_owned();
-        self.detail = detail.unwrap_or_default().to_owned();
+        self.detail = detail;
+        self.state = state;
         self
     }
+
+    /// What the setting says without a session.
+    fn without_session() -> Self {
+        Self {
+            signed_out: true,
+            ..Self::default()
+        }
+        .worded()
+    }
 }
+
+const SIGN_IN: &str = "Sign in to set up auto top-up.";
 
 const UNAVAILABLE: &str = "Auto top-up needs the platform's payments API, which this platform \
                            does not offer (the published Lattica platform adds credit in its web \
                            console only).";
 
 impl Payments {
-    /// The setting's state.
+    /// The setting's state, worded for the settings window and the popover.
     pub async fn auto_top_up(&self) -> Result<AutoTopUpView, AppError> {
-        let client = self.client()?;
+        let client = match self.client() {
+            Ok(client) => client,
+            Err(AppError::NotSignedIn) => return Ok(AutoTopUpView::without_session()),
+            Err(error) => return Err(error),
+        };
         if !client.offers_payments().await? {
             return Ok(AutoTopUpView {
                 unavailable: Some(UNAVAILABLE.to_owned()),
@@ -186,8 +222,14 @@ impl Payments {
                 "The rule changed since it was shown; check it and confirm again.".into(),
             ));
         }
+        let account = account_of(&self.engine().state()).ok_or_else(|| {
+            AppError::AutoTopUp(
+                "The signed-in account is not known yet; try again in a moment.".into(),
+            )
+        })?;
         let mut stored: Stored = self.stored();
         stored.rule = Some(rule);
+        stored.account = Some(account);
         stored.enabled = true;
         stored.off_reason = None;
         if !self.save_stored(&stored) {
@@ -205,5 +247,73 @@ impl Payments {
         self.save_stored(&stored);
         tracing::info!("auto top-up turned off");
         self.auto_top_up().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card() -> CardView {
+        CardView {
+            id: "pm_1".into(),
+            label: "Visa •••• 4242".into(),
+            brand: Some("visa".into()),
+            last4: Some("4242".into()),
+            expiry: Some("04/40".into()),
+        }
+    }
+
+    /// Every line the settings window and the popover show is worded here, not in the UI.
+    #[test]
+    fn every_state_is_worded_for_the_windows() {
+        let state = |view: AutoTopUpView| {
+            let view = view.worded();
+            (view.status, view.detail, view.state)
+        };
+        let on = AutoTopUpView {
+            enabled: true,
+            summary: Some("When the balance falls below 50.00 credits, add 200.00.".into()),
+            spend: Some("1 of 3 top-ups, $200.00 of $600.00 this month".into()),
+            cards: vec![card()],
+            ..AutoTopUpView::default()
+        };
+        assert_eq!(
+            state(on),
+            (
+                "On".into(),
+                "1 of 3 top-ups, $200.00 of $600.00 this month".into(),
+                "On. When the balance falls below 50.00 credits, add 200.00. 1 of 3 top-ups, \
+                 $200.00 of $600.00 this month."
+                    .into()
+            )
+        );
+        let declined = AutoTopUpView {
+            off_reason: Some("Your card was declined.".into()),
+            cards: vec![card()],
+            ..AutoTopUpView::default()
+        };
+        assert_eq!(
+            state(declined),
+            (
+                "Off".into(),
+                "Your card was declined.".into(),
+                "Off: Your card was declined.".into()
+            )
+        );
+        assert_eq!(
+            state(AutoTopUpView::default()).2,
+            "Off. Save a card with a payment first (Add credit…)."
+        );
+        let unavailable = AutoTopUpView {
+            unavailable: Some(UNAVAILABLE.into()),
+            ..AutoTopUpView::default()
+        };
+        assert_eq!(state(unavailable).2, "Unavailable on this platform.");
+        let signed_out = AutoTopUpView::without_session();
+        assert_eq!(
+            (signed_out.status.as_str(), signed_out.state.as_str()),
+            ("Off", "Sign in to set up auto top-up.")
+        );
     }
 }

@@ -20,6 +20,7 @@ mod journal;
 mod readback;
 mod resume;
 mod service;
+mod slot;
 mod view;
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ use super::amount::Purchase;
 use super::card::CardView;
 use super::flow::{Attempt, FlowError, Origin, Stage};
 use super::journal::Journal;
+pub(super) use super::slot::Slot;
+use super::slot::{current, replace};
 use super::view::{AttemptView, QuickOffer, ReadBack};
 use crate::engine::EngineHandle;
 use crate::error::AppError;
@@ -63,16 +65,6 @@ impl std::fmt::Debug for Payments {
 }
 
 #[derive(Debug, Default)]
-pub(super) struct Slot {
-    pub(super) attempt: Option<Attempt>,
-    pub(super) read_back: ReadBack,
-    /// Someone saw how the attempt ended (the wizard was open, or the popover asked).
-    pub(super) shown: bool,
-    /// The journal's attempt from before a restart is settled (or there was none).
-    pub(super) recovered: bool,
-}
-
-#[derive(Debug, Default)]
 pub(super) struct Shared {
     pub(super) view: Option<AttemptView>,
     /// The revision of the last view sent.
@@ -98,6 +90,9 @@ pub enum Step {
     Cancel,
     /// The result was seen: forget the finished attempt.
     Done,
+    /// The attempt of this origin was told or given up (auto top-up): one never confirmed is
+    /// canceled and it is forgotten; an attempt of another origin is left alone.
+    Release(Origin),
     /// The popover's one-click top-up.
     QuickTopUp {
         purchase: Purchase,
@@ -211,9 +206,10 @@ impl Payments {
     }
 
     /// Clears the journal once no attempt is open any more: its outcome has been sent to the
-    /// alert policy and the windows.
+    /// alert policy and the windows (an auto top-up's once it is told).
     pub(super) fn forget_if_over(&self, slot: &Slot) {
         if slot.recovered
+            && !slot.untold
             && slot.attempt.as_ref().is_none_or(Attempt::finished)
             && let Some(journal) = &self.0.journal
         {
@@ -261,14 +257,29 @@ impl Payments {
                     .as_ref()
                     .is_some_and(|a| *a.stage() == Stage::Canceled)
                 {
-                    *slot = Slot::default();
+                    slot.clear();
                 }
                 Ok(())
             }
             Step::Done => {
-                if slot.attempt.as_ref().is_some_and(|a| !a.in_flight()) {
-                    *slot = Slot::default();
+                // An auto top-up not told yet is let go by its own task.
+                if !slot.untold && slot.attempt.as_ref().is_some_and(|a| !a.in_flight()) {
+                    slot.clear();
                 }
+                Ok(())
+            }
+            Step::Release(origin) => {
+                let Some(attempt) = slot
+                    .attempt
+                    .as_mut()
+                    .filter(|a| a.origin() == origin && !a.in_flight())
+                else {
+                    return Ok(());
+                };
+                if !attempt.finished() {
+                    attempt.cancel(&self.client()?).await?;
+                }
+                slot.clear();
                 Ok(())
             }
             Step::QuickTopUp { purchase, card } => {
@@ -298,9 +309,16 @@ impl Payments {
                 }
                 replace(slot, &client, self.attempt(Origin::AutoTopUp, purchase)?).await?;
                 let attempt = current(slot)?;
-                Ok(attempt
+                let sent = attempt
                     .confirm_with_key(&client, card, false, key, &progress)
-                    .await?)
+                    .await;
+                let stage = current(slot)?.stage().clone();
+                slot.untold = stage == Stage::Succeeded;
+                if matches!(stage, Stage::Authenticating { .. }) {
+                    // The bank's page is in the wizard (the auto top-up tells why it opened).
+                    self.0.windows.open_wizard();
+                }
+                Ok(sent?)
             }
             Step::WizardClosed => {
                 if self.0.windows.wizard_open() {
@@ -315,9 +333,11 @@ impl Payments {
                     // Nothing was charged; tell the platform the payment will not be confirmed.
                     let _ = current(slot)?.cancel(&client).await;
                 }
-                let seen = slot.shown && slot.attempt.as_ref().is_some_and(Attempt::finished);
+                let seen = slot.shown
+                    && !slot.untold
+                    && slot.attempt.as_ref().is_some_and(Attempt::finished);
                 if abandoned || seen {
-                    *slot = Slot::default();
+                    slot.clear();
                 }
                 Ok(())
             }
@@ -364,8 +384,8 @@ impl Payments {
         let Ok(mut slot) = self.0.slot.try_lock() else {
             return self.shared().view.clone();
         };
-        if slot.shown && slot.attempt.as_ref().is_some_and(Attempt::finished) {
-            *slot = Slot::default();
+        if slot.shown && !slot.untold && slot.attempt.as_ref().is_some_and(Attempt::finished) {
+            slot.clear();
         }
         let view = self.publish(&slot);
         if slot.attempt.as_ref().is_some_and(Attempt::finished) {
@@ -373,28 +393,4 @@ impl Payments {
         }
         view
     }
-}
-
-fn current(slot: &mut Slot) -> Result<&mut Attempt, AppError> {
-    slot.attempt
-        .as_mut()
-        .ok_or(AppError::Payment(FlowError::NoAttempt))
-}
-
-/// Puts a new attempt in the slot, unless one is in flight. An open payment left behind is
-/// canceled on the way (it was never confirmed, so nothing is charged either way).
-async fn replace(slot: &mut Slot, client: &LatticaClient, next: Attempt) -> Result<(), AppError> {
-    if let Some(previous) = &mut slot.attempt {
-        if previous.in_flight() {
-            return Err(AppError::Payment(FlowError::AnotherInProgress));
-        }
-        if let Err(error) = previous.cancel(client).await {
-            tracing::warn!(%error, "could not cancel an abandoned payment");
-        }
-    }
-    *slot = Slot {
-        attempt: Some(next),
-        ..Slot::default()
-    };
-    Ok(())
 }
