@@ -147,6 +147,8 @@ pub struct Attempt {
     restored: bool,
     /// The payment id a restored attempt recorded, until the payment is read again.
     payment_hint: Option<String>,
+    /// The account (its e-mail) the attempt is paid for, when known.
+    account: Option<String>,
 }
 
 impl Attempt {
@@ -164,6 +166,7 @@ impl Attempt {
             cancel_key: None,
             restored: false,
             payment_hint: None,
+            account: None,
         }
     }
 
@@ -171,6 +174,14 @@ impl Attempt {
     #[must_use]
     pub fn with_journal(mut self, journal: Journal) -> Self {
         self.journal = Some(journal);
+        self
+    }
+
+    /// Records `account` (the signed-in account's e-mail) with the attempt: only a session of
+    /// that account settles it after a restart.
+    #[must_use]
+    pub fn with_account(mut self, account: Option<String>) -> Self {
+        self.account = account;
         self
     }
 

@@ -25,6 +25,8 @@ use crate::session::SERVICE;
 
 /// The key of the record in the database's `kv` table: one attempt at a time.
 const RECORD: &str = "payment_journal";
+/// The key prefix of an attempt set aside for its account (see [`Journal::park`]).
+const PARKED: &str = "payment_journal@";
 
 /// Where an attempt stood when it was last recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +104,10 @@ pub struct Entry {
     pub payment_id: Option<String>,
     pub confirmation: Option<Confirmation>,
     pub cancel_key: Option<Uuid>,
+    /// The account (its e-mail, trimmed, in lower case) the attempt was paid for; none in
+    /// records older than this field, or when the account was not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub state: State,
 }
 
@@ -310,6 +316,41 @@ impl Journal {
         if self.card_kept.swap(false, Ordering::SeqCst) {
             self.cards.remove();
         }
+    }
+
+    /// Sets the last run's attempt aside for `account`, which it was paid for: no other
+    /// account's session settles it, and the journal is free for this account's payments.
+    /// Its card token leaves the keychain (the vault holds one token, which the next attempt
+    /// replaces): when its account is back, it is settled by reading, never sent again.
+    pub fn park(&self, entry: &Entry, account: &str) -> Result<(), JournalError> {
+        // Kept under its account before the record goes: a crash in between parks it again.
+        self.save_value(&format!("{PARKED}{account}"), entry)?;
+        self.db().remove_json(RECORD)?;
+        self.card_kept.store(false, Ordering::SeqCst);
+        self.cards.remove();
+        *lock(&self.previous) = None;
+        Ok(())
+    }
+
+    /// The attempt set aside for `account`, if one is: it becomes the last run's attempt again
+    /// (recorded as the journal's one attempt before it leaves its place aside).
+    pub fn unpark(&self, account: &str) -> Option<Entry> {
+        let key = format!("{PARKED}{account}");
+        let entry: Entry = self.load_value(&key)?;
+        if let Err(error) = self.record(&entry, None) {
+            tracing::warn!(%error, "could not take back a payment set aside for its account");
+            return None;
+        }
+        if let Err(error) = self.db().remove_json(&key) {
+            tracing::warn!(%error, "could not clear a payment set aside for its account");
+        }
+        *lock(&self.previous) = Some(entry.clone());
+        Some(entry)
+    }
+
+    /// The attempt set aside for `account`, if one is.
+    pub fn parked(&self, account: &str) -> Option<Entry> {
+        self.load_value(&format!("{PARKED}{account}"))
     }
 
     /// The attempt is over and its outcome shown: forget it and its token.

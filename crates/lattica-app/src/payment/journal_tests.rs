@@ -53,7 +53,12 @@ async fn in_flight(f: &Fixture) -> u64 {
 
 /// Confirms `credits` with a card while the processor holds it, then drops the step in the
 /// middle (the app killed): the journal is what is left.
-async fn crash_while_held(f: &Fixture, journal: &Journal, origin: Origin, credits: &str) {
+pub(super) async fn crash_while_held(
+    f: &Fixture,
+    journal: &Journal,
+    origin: Origin,
+    credits: &str,
+) {
     let card = match origin {
         Origin::Wizard => f.card(PAYS).await,
         Origin::QuickTopUp | Origin::AutoTopUp => saved_card(f).await,
@@ -330,6 +335,7 @@ prop_compose! {
         save in any::<bool>(),
         cancel in any::<bool>(),
         state in any_state(),
+        account in proptest::option::of("[a-z]{1,8}@example\\.com"),
     ) -> Entry {
         Entry {
             origin: if quick { Origin::QuickTopUp } else { Origin::Wizard },
@@ -351,6 +357,7 @@ prop_compose! {
                 status_before: Some("requires_payment_method".into()),
             }),
             cancel_key: cancel.then(|| Uuid::from_u128(keys[2])),
+            account,
             state,
         }
     }

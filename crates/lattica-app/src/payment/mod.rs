@@ -26,6 +26,8 @@ mod view;
 #[cfg(test)]
 mod flow_tests;
 #[cfg(test)]
+mod journal_account_tests;
+#[cfg(test)]
 mod journal_tests;
 #[cfg(test)]
 mod journal_vault_tests;

@@ -6,7 +6,9 @@ use lattica_core::alerts::PaymentOutcome;
 use lattica_core::view::Session;
 use lattica_core::{autotopup, format};
 
-use super::flow::{Attempt, Origin, Stage};
+use super::auto::account_of;
+use super::flow::{Attempt, FlowError, Origin, Stage};
+use super::journal::Journal;
 use super::service::{Payments, Slot};
 use super::view::ReadBack;
 use crate::engine::Command;
@@ -18,8 +20,20 @@ impl Payments {
     /// calls it at start; every step also does it first.
     pub async fn resume(&self) {
         let mut changes = self.0.engine.subscribe();
+        // The first figures come with the account info: whose session this is decides what is
+        // settled (a record tied to an account waits for it, one set aside is taken back).
+        let needs_account = self
+            .0
+            .journal
+            .as_ref()
+            .and_then(Journal::previous)
+            .is_some_and(|e| e.account.is_some());
         if changes
-            .wait_for(|s| s.session == Session::SignedIn)
+            .wait_for(|s| {
+                s.session == Session::SignedIn
+                    && s.snapshot.is_some()
+                    && (!needs_account || account_of(s).is_some())
+            })
             .await
             .is_err()
         {
@@ -33,8 +47,11 @@ impl Payments {
         self.publish(&slot);
     }
 
-    /// Settles the last run's attempt, if that is still to do; an error (signed out) means
-    /// nothing new may be paid yet.
+    /// Settles the last run's attempt, if that is still to do; an error (signed out, or the
+    /// account not known yet) means nothing new may be paid yet. An attempt paid for another
+    /// account is set aside for it ([`Journal::park`]), neither sent again nor read with this
+    /// session, and does not hold up this account's payments; one set aside for this account
+    /// is settled now, by reading only.
     pub(super) async fn recover(&self, slot: &mut Slot) -> Result<(), AppError> {
         if slot.recovered {
             return Ok(());
@@ -43,6 +60,37 @@ impl Payments {
             slot.recovered = true;
             return Ok(());
         };
+        let account = account_of(&self.0.engine.state());
+        if let Some(owner) = journal.previous().and_then(|e| e.account) {
+            if self.0.engine.state().session != Session::SignedIn {
+                return Err(AppError::NotSignedIn);
+            }
+            let Some(account) = &account else {
+                // Whose session this is will be known with the account info.
+                return Err(AppError::NotSignedIn);
+            };
+            if *account != owner
+                && let Some(entry) = journal.previous()
+            {
+                journal.park(&entry, &owner).map_err(|error| {
+                    AppError::Payment(FlowError::NotRecorded(error.to_string()))
+                })?;
+                tracing::info!(
+                    "the unfinished payment of the last run was made by another account: it is \
+                     kept, unsent, until that account signs in; this one may pay meanwhile"
+                );
+            }
+        }
+        let mut parked = false;
+        if journal.previous().is_none()
+            && let Some(account) = &account
+            && journal.unpark(account).is_some()
+        {
+            tracing::info!(
+                "settling a payment this account left unfinished before another account signed in"
+            );
+            parked = true;
+        }
         if journal.previous().is_none() {
             slot.recovered = true;
             return Ok(());
@@ -55,7 +103,8 @@ impl Payments {
         };
         slot.recovered = true;
         let unsettled = entry.unsettled();
-        let token = journal.card_token();
+        // A token in the vault is never one of a payment set aside (see [`Journal::park`]).
+        let token = if parked { None } else { journal.card_token() };
         let mut attempt = Attempt::restore(entry, token, journal.clone(), self.0.resend_delay);
         tracing::info!(stage = ?attempt.stage(), "settling the payment of the last run");
         let progress = |attempt: &Attempt| {

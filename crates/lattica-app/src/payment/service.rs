@@ -12,6 +12,7 @@ use lattica_client::{LatticaClient, PaymentMethod, Pricing};
 use lattica_core::view::Session;
 
 use super::amount::Purchase;
+use super::auto::account_of;
 use super::card::CardView;
 use super::flow::{Attempt, FlowError, Origin, Stage};
 use super::journal::Journal;
@@ -201,6 +202,7 @@ impl Payments {
             ))
         })?;
         Ok(Attempt::new(origin, purchase)
+            .with_account(account_of(&self.0.engine.state()))
             .with_resend_delay(self.0.resend_delay)
             .with_journal(journal))
     }

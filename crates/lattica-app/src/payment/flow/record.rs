@@ -37,6 +37,7 @@ impl Attempt {
                 status_before: c.status_before.as_ref().map(|s| s.as_str().to_owned()),
             }),
             cancel_key: self.cancel_key.map(|k| k.as_uuid()),
+            account: self.account.clone(),
             state: match &self.stage {
                 Stage::AwaitingMethod { declined: None } => State::Open,
                 Stage::AwaitingMethod { declined: Some(_) } => State::Declined,
@@ -114,6 +115,7 @@ impl Attempt {
         attempt.stage = stage;
         attempt.restored = true;
         attempt.payment_hint = entry.payment_id;
+        attempt.account = entry.account;
         attempt
     }
 

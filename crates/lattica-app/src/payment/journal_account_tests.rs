@@ -1,0 +1,145 @@
+//! The journal's attempt belongs to the account that paid it, against the real sandbox: at the
+//! next start, one made by another account is set aside, neither sent again nor read with this
+//! session, and this account may pay meanwhile; once its own account signs in, it is settled by
+//! reading only (never sent again).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lattica_client::SessionToken;
+use lattica_core::settings::Settings;
+
+use super::flow::Origin;
+use super::flow_tests::{Fixture, PAYS, start};
+use super::journal::{CardVault, Journal, MemoryCards};
+use super::journal_tests::crash_while_held;
+use crate::backend::Backend;
+use crate::engine::{Engine, EngineState};
+use crate::payment::{AttemptView, PaymentWindows, Payments, Step};
+use crate::session::{MemoryVault, Sessions, TokenVault};
+
+/// The sandbox's one account, as the refresh reads it.
+const DEMO: &str = "demo@lattica.ai";
+const OTHER: &str = "someone@else.example";
+
+struct NoWindows;
+
+impl PaymentWindows for NoWindows {
+    fn publish(&self, _: Option<&AttemptView>) {}
+    fn wizard_open(&self) -> bool {
+        false
+    }
+    fn wizard_in_front(&self) -> bool {
+        false
+    }
+    fn open_wizard(&self) {}
+}
+
+/// The app started again on the journal in `dir`, signed in as the sandbox's demo account,
+/// with its start's recovery done.
+async fn restart(f: &Fixture, dir: &Path, cards: Arc<MemoryCards>) -> (Payments, Journal) {
+    let journal = Journal::open(&dir.join("history.sqlite3"), cards).unwrap();
+    let vault = Arc::new(MemoryVault::default());
+    vault
+        .store(&SessionToken::parse(f.sandbox.demo_token()).unwrap())
+        .unwrap();
+    let sessions = Sessions::new(
+        Backend::sandbox(&f.sandbox.url()).unwrap(),
+        Arc::new(move |_: &Backend| Arc::clone(&vault) as Arc<dyn TokenVault>),
+    );
+    let client = sessions.restore().await.unwrap().unwrap();
+    let (engine, handle) = Engine::new(
+        EngineState::new(Settings::default(), true),
+        Some(client),
+        None,
+        Some(Duration::from_secs(3600)),
+    );
+    tokio::spawn(engine.run());
+    let payments = Payments::new(
+        handle,
+        sessions,
+        Arc::new(NoWindows),
+        Duration::from_millis(50),
+        Some(journal.clone()),
+    );
+    tokio::time::timeout(Duration::from_secs(20), payments.resume())
+        .await
+        .expect("the start's recovery ends");
+    (payments, journal)
+}
+
+#[tokio::test]
+async fn an_attempt_of_another_account_waits_for_it_and_this_one_pays_meanwhile() {
+    let f = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cards = Arc::new(MemoryCards::default());
+    let journal = Journal::open(&dir.path().join("history.sqlite3"), cards.clone()).unwrap();
+    let charges = f.charges().await;
+    crash_while_held(&f, &journal, Origin::Wizard, "25").await;
+    // Paid for another account, which then signed out; the demo account signs in.
+    let mut entry = journal.load().unwrap();
+    entry.account = Some(OTHER.to_owned());
+    journal.record(&entry, None).unwrap();
+    assert!(cards.load().is_some(), "its card could be sent again");
+    drop(journal);
+
+    let (payments, journal) = restart(&f, dir.path(), cards.clone()).await;
+    assert_eq!(f.charges().await, charges, "sent again with this session");
+    let id = entry.payment_id.clone().unwrap();
+    let payment = f.client.get_payment(&id).await.unwrap();
+    assert_ne!(
+        payment.status.as_str(),
+        "canceled",
+        "settled with this session"
+    );
+    assert_eq!(
+        journal.parked(OTHER),
+        Some(entry.clone()),
+        "kept for its account"
+    );
+    assert!(cards.load().is_none(), "its card token left the keychain");
+
+    // This account is not held up: a payment of its own goes through, recorded as its own.
+    payments
+        .run(Step::Begin(f.purchase("10").await))
+        .await
+        .unwrap();
+    assert_eq!(journal.load().unwrap().account.as_deref(), Some(DEMO));
+    let card = f.card(PAYS).await;
+    payments.run(Step::Pay { card, save: false }).await.unwrap();
+    assert_eq!(f.charges().await, charges + 1);
+    assert_eq!(journal.parked(OTHER), Some(entry));
+}
+
+#[tokio::test]
+async fn an_attempt_kept_for_this_account_is_settled_by_reading_when_it_signs_in() {
+    let f = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cards = Arc::new(MemoryCards::default());
+    let journal = Journal::open(&dir.path().join("history.sqlite3"), cards.clone()).unwrap();
+    let charges = f.charges().await;
+    crash_while_held(&f, &journal, Origin::Wizard, "30").await;
+    let mut entry = journal.load().unwrap();
+    entry.account = Some(DEMO.to_owned());
+    // Set aside while another account was signed in.
+    journal.park(&entry, DEMO).unwrap();
+    assert!(journal.load().is_none());
+    drop(journal);
+
+    let (payments, journal) = restart(&f, dir.path(), cards).await;
+    assert_eq!(journal.parked(DEMO), None, "taken back by its account");
+    let id = entry.payment_id.clone().unwrap();
+    let payment = f.client.get_payment(&id).await.unwrap();
+    assert_eq!(payment.status.as_str(), "canceled", "read, then closed");
+    assert_eq!(f.charges().await, charges, "never sent again");
+    // Nothing of it is left in flight: a new payment may begin.
+    payments
+        .run(Step::Begin(f.purchase("10").await))
+        .await
+        .unwrap();
+    assert_eq!(
+        journal.load().unwrap().credits,
+        rust_decimal::Decimal::from(10)
+    );
+}
