@@ -2,6 +2,8 @@
 //! atomically and take effect. And the popover's keyboard and token-expiry behaviour.
 
 use lattica_e2e::app::{App, AppEnv};
+use lattica_e2e::sandbox::Sandbox;
+use lattica_e2e::tray::TrayItem;
 use lattica_e2e::{Result, artifacts_dir, desktop, eventually};
 use serde_json::json;
 use thirtyfour::prelude::*;
@@ -19,16 +21,23 @@ async fn set_field(driver: &WebDriver, id: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn invalid_settings_are_explained_and_valid_ones_saved() -> Result<()> {
+/// A signed-in app on a steady sandbox of 300 credits, with its settings window open and in
+/// front of the WebDriver session.
+async fn settings_open() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
     let sandbox = steady_sandbox("300").await?;
     let env = AppEnv::new(&sandbox.url)?;
     env.login(&sandbox.token)?;
     let (app, tray) = App::with_webdriver(&env).await?;
     label_becomes(&tray, "300 cr").await?;
     tray.click("Settings…")?;
+    switch_to_window(app.driver()?, "Lattica Tray settings").await?;
+    Ok((sandbox, env, app, tray))
+}
+
+#[tokio::test]
+async fn invalid_settings_are_explained_and_valid_ones_saved() -> Result<()> {
+    let (_sandbox, env, app, tray) = settings_open().await?;
     let driver = app.driver()?;
-    switch_to_window(driver, "Lattica Tray settings").await?;
     let settings_file = env.root().join("config/ai.lattica.tray/settings.json");
     let before = std::fs::read(&settings_file).ok();
 
@@ -104,14 +113,8 @@ async fn escape_closes_the_popover_and_expiry_within_a_week_warns() -> Result<()
 
 #[tokio::test]
 async fn launch_at_login_writes_the_login_item_and_the_window_reads_its_real_state() -> Result<()> {
-    let sandbox = steady_sandbox("300").await?;
-    let env = AppEnv::new(&sandbox.url)?;
-    env.login(&sandbox.token)?;
-    let (app, tray) = App::with_webdriver(&env).await?;
-    label_becomes(&tray, "300 cr").await?;
-    tray.click("Settings…")?;
+    let (_sandbox, _env, app, tray) = settings_open().await?;
     let driver = app.driver()?;
-    switch_to_window(driver, "Lattica Tray settings").await?;
     let check = driver.find(By::Id("launchAtLogin")).await?;
     assert!(!check.is_selected().await?, "off by default");
     // Scrolled to the top of the window first, as a user would: the sticky Save bar covers
