@@ -6,20 +6,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lattica_client::{PaymentMethod, SessionToken};
+use lattica_client::PaymentMethod;
 use lattica_core::alerts::{AlertKind, Notification};
 use lattica_core::settings::Settings;
 use lattica_core::view::SignOutReason;
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use crate::backend::Backend;
 use crate::engine::{Command, Engine, EngineState};
 use crate::payment::flow::Origin;
 use crate::payment::flow_tests::{Fixture, PAYS, new_attempt, quiet, start};
 use crate::payment::journal::{Journal, MemoryCards};
 use crate::payment::{AttemptView, AutoTopUpForm, PaymentWindows, Payments, Step};
-use crate::session::{MemoryVault, Sessions, TokenVault};
 
 use super::ViewStep;
 
@@ -79,15 +77,7 @@ async fn start_auto() -> Auto {
         Arc::new(MemoryCards::default()),
     )
     .unwrap();
-    let vault = Arc::new(MemoryVault::default());
-    vault
-        .store(&SessionToken::parse(f.sandbox.demo_token()).unwrap())
-        .unwrap();
-    let sessions = Sessions::new(
-        Backend::sandbox(&f.sandbox.url()).unwrap(),
-        Arc::new(move |_: &Backend| Arc::clone(&vault) as Arc<dyn TokenVault>),
-    );
-    let client = sessions.restore().await.unwrap().unwrap();
+    let (sessions, client) = f.demo_session().await;
     let (out, notices) = mpsc::unbounded_channel();
     let (engine, handle) = Engine::new(
         EngineState::new(Settings::default(), true),

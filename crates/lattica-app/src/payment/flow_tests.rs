@@ -58,6 +58,24 @@ pub(super) async fn start() -> Fixture {
 }
 
 impl Fixture {
+    /// The app's session on this sandbox as a restarted app restores it: the demo account's
+    /// token in an in-memory vault, and the one signed-in client.
+    pub(super) async fn demo_session(&self) -> (crate::session::Sessions, LatticaClient) {
+        use crate::session::{MemoryVault, Sessions, TokenVault};
+        let vault = std::sync::Arc::new(MemoryVault::default());
+        vault
+            .store(&SessionToken::parse(self.sandbox.demo_token()).unwrap())
+            .unwrap();
+        let sessions = Sessions::new(
+            crate::backend::Backend::sandbox(&self.sandbox.url()).unwrap(),
+            std::sync::Arc::new(move |_: &crate::backend::Backend| {
+                std::sync::Arc::clone(&vault) as std::sync::Arc<dyn TokenVault>
+            }),
+        );
+        let client = sessions.restore().await.unwrap().unwrap();
+        (sessions, client)
+    }
+
     pub(super) async fn control(&self, action: &str, body: Value) -> Value {
         let answer: Value = self
             .http

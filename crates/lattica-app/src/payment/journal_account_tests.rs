@@ -7,17 +7,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lattica_client::SessionToken;
 use lattica_core::settings::Settings;
 
 use super::flow::Origin;
 use super::flow_tests::{Fixture, PAYS, start};
 use super::journal::{CardVault, Journal, MemoryCards};
 use super::journal_tests::crash_while_held;
-use crate::backend::Backend;
 use crate::engine::{Engine, EngineState};
 use crate::payment::{AttemptView, PaymentWindows, Payments, Step};
-use crate::session::{MemoryVault, Sessions, TokenVault};
 
 /// The sandbox's one account, as the refresh reads it.
 const DEMO: &str = "demo@lattica.ai";
@@ -40,15 +37,7 @@ impl PaymentWindows for NoWindows {
 /// with its start's recovery done.
 async fn restart(f: &Fixture, dir: &Path, cards: Arc<MemoryCards>) -> (Payments, Journal) {
     let journal = Journal::open(&dir.join("history.sqlite3"), cards).unwrap();
-    let vault = Arc::new(MemoryVault::default());
-    vault
-        .store(&SessionToken::parse(f.sandbox.demo_token()).unwrap())
-        .unwrap();
-    let sessions = Sessions::new(
-        Backend::sandbox(&f.sandbox.url()).unwrap(),
-        Arc::new(move |_: &Backend| Arc::clone(&vault) as Arc<dyn TokenVault>),
-    );
-    let client = sessions.restore().await.unwrap().unwrap();
+    let (sessions, client) = f.demo_session().await;
     let (engine, handle) = Engine::new(
         EngineState::new(Settings::default(), true),
         Some(client),
