@@ -70,7 +70,7 @@ package:
 
 ## package-test: bundles the debug build, validates both packages, installs the .deb with
 ## apt-get, starts it from its desktop entry in the headless session, removes it (README.md,
-## Packages). Not part of `make test`.
+## Packages). Part of `make test`.
 package-test: build
 	scripts/install-deps.sh package
 	scripts/package-test.sh

@@ -5,7 +5,9 @@
 # installs the .deb with apt-get, runs `lattica-tray --version` from /usr/bin, starts the
 # installed app from its desktop entry's Exec line in a headless session (scripts/
 # headless-session.sh) signed in to a sandbox, waits for its tray item and runs
-# `status --json`, then removes the package and checks nothing of it is left in /usr.
+# `status --json`, switches launch at login on in its Settings window (the end-to-end suite's
+# test with LATTICA_BIN_DIR=/usr/bin), then removes the package and checks nothing of it is
+# left in /usr.
 # Needs root or sudo (apt-get). Usage: scripts/package-test.sh [--no-build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -149,6 +151,14 @@ step "installed: $version"
 man -w lattica-tray >/dev/null 2>&1 || [ -f /usr/share/man/man1/lattica-tray.1.gz ] || fail "no man page"
 
 scripts/headless-session.sh "$0" --in-session
+
+# Launch at login switched on in the installed app's Settings window, as a user does (the
+# end-to-end suite's own test, driving /usr/bin's binaries through WebDriver): the login item
+# must start the installed binary, not one in a build tree.
+LATTICA_BIN_DIR=/usr/bin scripts/headless-session.sh cargo nextest run --workspace \
+  -E 'package(lattica-e2e) and test(/launch_at_login/)' --test-threads=1 ||
+  fail "launch at login from the installed app"
+step "launch at login from the installed app: its login item starts /usr/bin/lattica-tray-app"
 
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get purge -y -qq lattica-tray >/dev/null ||
   fail "apt-get purge lattica-tray"

@@ -26,8 +26,15 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// A binary built into the workspace's target directory (debug unless `LATTICA_PROFILE` says
-/// otherwise). The suites never build: `make test` builds first.
+/// otherwise), or the installed package's copy in `LATTICA_BIN_DIR` (`/usr/bin`: the package
+/// test drives the installed app with the same suites). The suites never build: `make test`
+/// builds first.
 pub fn built_binary(name: &str) -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("LATTICA_BIN_DIR") {
+        let path = PathBuf::from(dir).join(name);
+        ensure!(path.exists(), "{} is not installed", path.display());
+        return Ok(path);
+    }
     let profile = std::env::var("LATTICA_PROFILE").unwrap_or_else(|_| "debug".into());
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

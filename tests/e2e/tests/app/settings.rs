@@ -137,7 +137,14 @@ async fn launch_at_login_writes_the_login_item_and_the_window_reads_its_real_sta
         .lines()
         .find_map(|l| l.strip_prefix("Exec="))
         .unwrap_or_default();
-    assert!(exec.contains("lattica-tray-app"), "{text}");
+    // The entry starts the very binary that runs: the build tree's here, `/usr/bin`'s when the
+    // package test runs this suite against the installed app (`LATTICA_BIN_DIR`).
+    let program = exec.split_whitespace().next().unwrap_or_default();
+    assert_eq!(
+        std::path::Path::new(program.trim_matches('"')),
+        lattica_e2e::built_binary("lattica-tray-app")?.canonicalize()?,
+        "{text}"
+    );
 
     // Removed outside the app (a desktop's startup settings): what the window reads says so.
     std::fs::remove_file(&entry)?;
