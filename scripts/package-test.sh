@@ -117,6 +117,24 @@ for path in /usr/bin/lattica-tray /usr/bin/lattica-tray-app /usr/bin/lattica-san
   grep -qx "$path" <<<"$deb_files" || fail "$path is not in the package"
 done
 
+# The .rpm installed and erased by rpm itself, into a root of its own: this Debian host has no
+# rpm database of its libraries, so dependencies are not resolved (--nodeps); each library the
+# package requires is checked against the host's linker cache instead.
+rpmroot=$(mktemp -d)
+trap 'rm -rf "$extract" "$rpmroot"' EXIT
+rpm_quiet() { rpm --root "$rpmroot" "$@" 2> >(grep -v -e 'use Alien' -e 'know what you are doing' >&2); }
+rpm_quiet --initdb
+rpm_quiet -i --nodeps "$rpm" || fail "rpm -i $rpm"
+rpm_version=$("$rpmroot/usr/bin/lattica-tray" --version) || fail "lattica-tray --version from the .rpm's files"
+installed=$(cd "$rpmroot" && find usr ! -type d | sed 's|^|/|' | sort)
+diff <(echo "$rpm_files") <(echo "$installed") || fail "rpm installed other files than the .rpm lists"
+for lib in $(rpm -qpR "$rpm" 2>/dev/null | sed -n 's/^\(lib[^(]*\.so[^(]*\)(.*/\1/p'); do
+  ldconfig -p | grep -q "^[[:space:]]*$lib " || fail "the .rpm requires $lib, which this host does not have"
+done
+rpm_quiet -e lattica-tray || fail "rpm -e lattica-tray"
+[ -z "$(cd "$rpmroot" && find usr ! -type d 2>/dev/null)" ] || fail "rpm -e left files in /usr"
+step "the .rpm installed with rpm into its own root ($rpm_version), erased leaving nothing"
+
 # The metadata as packaged.
 for entry in "$extract"/usr/share/applications/*.desktop; do
   desktop-file-validate "$entry" || fail "desktop-file-validate $(basename "$entry")"
