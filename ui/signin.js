@@ -11,6 +11,9 @@ async function loadContext() {
     $('reason').textContent = context.reason || '';
     $('signed-in-as').hidden = !context.signedInAs;
     $('signed-in-as').textContent = context.signedInAs || '';
+    // The demo is offered from the user's platform; in the demo this window signs in there.
+    $('demo-offer').hidden = context.sandbox;
+    $('demo-hint').textContent = context.demoOffer;
     $('token-hint').textContent = context.sandbox
       ? `Checked with the local sandbox (${context.backend}).`
       : `Checked with ${context.backend}.`;
@@ -43,7 +46,23 @@ async function submit(event) {
   }
 }
 
+async function tryDemo() {
+  $('demo-error').textContent = '';
+  $('try-demo').disabled = true;
+  $('try-demo').textContent = 'Starting the demo…';
+  try {
+    // The shell closes this window and shows the demo's figures.
+    await ipc.tryDemo();
+  } catch (error) {
+    $('demo-error').textContent = error.message;
+  } finally {
+    $('try-demo').disabled = false;
+    $('try-demo').textContent = 'Try the demo account';
+  }
+}
+
 $('form').addEventListener('submit', submit);
+$('try-demo').addEventListener('click', tryDemo);
 $('reveal').addEventListener('change', (event) => $('token').classList.toggle('reveal', event.target.checked));
 $('token').addEventListener('keydown', (event) => {
   // Enter submits; a token never contains a line break.

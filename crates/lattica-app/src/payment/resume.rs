@@ -23,8 +23,7 @@ impl Payments {
         // The first figures come with the account info: whose session this is decides what is
         // settled (a record tied to an account waits for it, one set aside is taken back).
         let needs_account = self
-            .0
-            .journal
+            .journal()
             .as_ref()
             .and_then(Journal::previous)
             .is_some_and(|e| e.account.is_some());
@@ -56,7 +55,7 @@ impl Payments {
         if slot.recovered {
             return Ok(());
         }
-        let Some(journal) = &self.0.journal else {
+        let Some(journal) = self.journal() else {
             slot.recovered = true;
             return Ok(());
         };
