@@ -55,7 +55,7 @@ pub(super) struct Inner {
     /// Each attempt's wait before sending an unanswered request again.
     pub(super) resend_delay: Duration,
     /// The platform's journal; replaced when the app moves to another platform (the demo).
-    journal: Mutex<Option<Journal>>,
+    pub(super) journal: Mutex<Option<Journal>>,
 }
 
 impl std::fmt::Debug for Payments {
@@ -141,26 +141,6 @@ impl Payments {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-    }
-
-    /// The app moved to another platform (into or out of the demo): its journal replaces the
-    /// current one. Waits for a step in progress to end; the attempt it leaves stays recorded
-    /// in the old platform's journal, settled when the app is back there. The new journal's
-    /// attempt from an earlier run is settled before anything is paid, as at start.
-    pub async fn switch_journal(&self, journal: Option<Journal>) {
-        let mut slot = self.0.slot.lock().await;
-        *slot = Slot::default();
-        *self
-            .0
-            .journal
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = journal;
-        {
-            let mut shared = self.shared();
-            shared.pricing = None;
-            shared.offer = None;
-        }
-        self.publish(&slot);
     }
 
     pub(super) fn shared(&self) -> MutexGuard<'_, Shared> {
