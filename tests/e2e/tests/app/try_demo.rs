@@ -150,6 +150,19 @@ async fn the_demo_is_reached_from_the_sign_in_window_and_left_back_to_it() -> Re
         "still nothing stored for the published platform"
     );
     app.quit(&tray).await?;
+
+    // The demo's token has an entry of its own, which `reset --yes` removes with the rest.
+    let demo_entry = "username = sandbox";
+    let keychain = desktop::keychain_search("ai.lattica.tray")?;
+    assert!(keychain.contains(demo_entry), "{keychain}");
+    let reset = env.cli(&["reset", "--yes"], None)?;
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    let keychain = desktop::keychain_search("ai.lattica.tray")?;
+    assert!(!keychain.contains(demo_entry), "{keychain}");
     Ok(())
 }
 
