@@ -31,7 +31,9 @@ async function submit(event) {
   event.preventDefault();
   const token = $('token').value;
   showError('');
+  // One action at a time: a token checked while the demo starts would land in the demo.
   $('submit').disabled = true;
+  $('try-demo').disabled = true;
   $('submit').textContent = 'Checking…';
   try {
     await ipc.signIn(token);
@@ -42,6 +44,7 @@ async function submit(event) {
     $('token').focus();
   } finally {
     $('submit').disabled = false;
+    $('try-demo').disabled = false;
     $('submit').textContent = 'Sign in';
   }
 }
@@ -49,6 +52,7 @@ async function submit(event) {
 async function tryDemo() {
   $('demo-error').textContent = '';
   $('try-demo').disabled = true;
+  $('submit').disabled = true;
   $('try-demo').textContent = 'Starting the demo…';
   try {
     // The shell closes this window and shows the demo's figures.
@@ -57,6 +61,7 @@ async function tryDemo() {
     $('demo-error').textContent = error.message;
   } finally {
     $('try-demo').disabled = false;
+    $('submit').disabled = false;
     $('try-demo').textContent = 'Try the demo account';
   }
 }
