@@ -142,6 +142,7 @@ impl Platforms {
         if self.in_demo() {
             return Ok(());
         }
+        tracing::info!("entering the demo account");
         let (program, data) = (self.program.clone(), self.paths.sandbox_dir());
         let demo = tokio::task::spawn_blocking(move || {
             DemoSandbox::start_program(&program, &data, Profile::Full)
