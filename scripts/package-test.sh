@@ -170,13 +170,15 @@ man -w lattica-tray >/dev/null 2>&1 || [ -f /usr/share/man/man1/lattica-tray.1.g
 
 scripts/headless-session.sh "$0" --in-session
 
-# Launch at login switched on in the installed app's Settings window, as a user does (the
-# end-to-end suite's own test, driving /usr/bin's binaries through WebDriver): the login item
-# must start the installed binary, not one in a build tree.
+# Launch at login switched on in the installed app's Settings window, and "Try the demo
+# account" clicked in its sign-in window, as a user does (the end-to-end suite's own tests,
+# driving /usr/bin's binaries through WebDriver): the login item must start the installed
+# binary, and the demo the installed sandbox.
 LATTICA_BIN_DIR=/usr/bin scripts/headless-session.sh cargo nextest run --workspace \
-  -E 'package(lattica-e2e) and test(/launch_at_login/)' --test-threads=1 ||
-  fail "launch at login from the installed app"
+  -E 'package(lattica-e2e) and test(/launch_at_login|the_demo_is_reached_from_the_sign_in_window/)' \
+  --test-threads=1 || fail "launch at login or the demo from the installed app"
 step "launch at login from the installed app: its login item starts /usr/bin/lattica-tray-app"
+step "the installed app's sign-in window reached the demo (/usr/bin/lattica-sandbox) and left it"
 
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get purge -y -qq lattica-tray >/dev/null ||
   fail "apt-get purge lattica-tray"

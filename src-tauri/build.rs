@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "sign_in",
     "sign_in_context",
     "sign_out",
+    "try_demo",
+    "leave_demo",
     "get_settings",
     "save_settings",
     "send_test_notification",

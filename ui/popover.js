@@ -44,6 +44,8 @@ function render(next) {
     setText('signed-out-reason', next.signedOut || 'Sign in with the session token from your Lattica email.');
     return;
   }
+  $('demo').hidden = !next.demo;
+  if (next.demo) setText('demo-label', next.demo);
   const card = $('card');
   card.dataset.level = next.level || '';
   card.dataset.stale = String(Boolean(next.stale));
@@ -116,6 +118,7 @@ function wire() {
   $('settings').addEventListener('click', () => ipc.openSettings());
   $('add-credit').addEventListener('click', () => ipc.openAddCredit());
   $('sign-in').addEventListener('click', () => ipc.openSignIn());
+  $('leave-demo').addEventListener('click', () => ipc.leaveDemo().catch((error) => show('error-banner', error.message)));
   $('notice-dismiss').addEventListener('click', () => {
     $('notice').hidden = true;
     ipc.dismissNotices().catch((error) => show('error-banner', error.message));

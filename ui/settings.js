@@ -35,6 +35,9 @@ function duration(secs) {
   return `${secs} s`;
 }
 
+/** The app runs on the demo account (its settings are its own). */
+let inDemo = false;
+
 function fill(view) {
   const { form } = view;
   for (const id of TEXT_FIELDS) $(id).value = form[id] ?? '';
@@ -49,6 +52,11 @@ function fill(view) {
   $('backendUrl-hint').textContent = view.backendNote
     || 'Leave empty for the Lattica platform. https only (http for localhost).';
   $('account').textContent = view.account;
+  $('demo').hidden = !view.demo;
+  $('demo').textContent = view.demo || '';
+  // In the demo, signing out is leaving it: nothing of the user's is removed.
+  inDemo = Boolean(view.demo);
+  $('sign-out').textContent = inDemo ? 'Leave the demo' : 'Sign out';
   $('sign-out').hidden = !view.signedIn;
   $('switch-account').hidden = !view.signedIn;
   $('sign-in').hidden = view.signedIn;
@@ -117,6 +125,15 @@ async function sendTest() {
 }
 
 // --- Sign-out, confirmed, optionally forgetting the local history ---------------------------
+
+async function leaveDemo() {
+  try {
+    // The shell closes this window and opens the sign-in window of the user's platform.
+    await ipc.leaveDemo();
+  } catch (error) {
+    status(error.message, false);
+  }
+}
 
 function askSignOut(asking) {
   $('sign-out-confirm').hidden = !asking;
@@ -228,7 +245,7 @@ async function loadCards() {
 
 $('form').addEventListener('submit', save);
 $('close').addEventListener('click', () => ipc.closeWindow());
-$('sign-out').addEventListener('click', () => askSignOut(true));
+$('sign-out').addEventListener('click', () => (inDemo ? leaveDemo() : askSignOut(true)));
 $('sign-out-cancel').addEventListener('click', () => { askSignOut(false); $('sign-out').focus(); });
 $('sign-out-confirmed').addEventListener('click', signOut);
 $('test-notification').addEventListener('click', sendTest);

@@ -11,6 +11,9 @@ async function loadContext() {
     $('reason').textContent = context.reason || '';
     $('signed-in-as').hidden = !context.signedInAs;
     $('signed-in-as').textContent = context.signedInAs || '';
+    // The demo is offered from the user's platform; in the demo this window signs in there.
+    $('demo-offer').hidden = context.sandbox;
+    $('demo-hint').textContent = context.demoOffer;
     $('token-hint').textContent = context.sandbox
       ? `Checked with the local sandbox (${context.backend}).`
       : `Checked with ${context.backend}.`;
@@ -28,7 +31,9 @@ async function submit(event) {
   event.preventDefault();
   const token = $('token').value;
   showError('');
+  // One action at a time: a token checked while the demo starts would land in the demo.
   $('submit').disabled = true;
+  $('try-demo').disabled = true;
   $('submit').textContent = 'Checking…';
   try {
     await ipc.signIn(token);
@@ -39,11 +44,30 @@ async function submit(event) {
     $('token').focus();
   } finally {
     $('submit').disabled = false;
+    $('try-demo').disabled = false;
     $('submit').textContent = 'Sign in';
   }
 }
 
+async function tryDemo() {
+  $('demo-error').textContent = '';
+  $('try-demo').disabled = true;
+  $('submit').disabled = true;
+  $('try-demo').textContent = 'Starting the demo…';
+  try {
+    // The shell closes this window and shows the demo's figures.
+    await ipc.tryDemo();
+  } catch (error) {
+    $('demo-error').textContent = error.message;
+  } finally {
+    $('try-demo').disabled = false;
+    $('submit').disabled = false;
+    $('try-demo').textContent = 'Try the demo account';
+  }
+}
+
 $('form').addEventListener('submit', submit);
+$('try-demo').addEventListener('click', tryDemo);
 $('reveal').addEventListener('change', (event) => $('token').classList.toggle('reveal', event.target.checked));
 $('token').addEventListener('keydown', (event) => {
   // Enter submits; a token never contains a line break.

@@ -380,6 +380,7 @@ async function start() {
   await ipc.onSavedCardsChanged(onSavedCardsChanged);
   const ctx = await ipc.paymentContext();
   state.ctx = ctx;
+  banner('demo', ctx.demo || '');
   banner('unavailable', ctx.unavailable || '');
   setText('balance-now', ctx.balance || '—');
   setText('amount-hint', ctx.limitsHint || '');

@@ -11,6 +11,9 @@ use crate::error::IpcError;
 use crate::ipc::{WindowId, menu};
 use crate::windows::{self, Anchor};
 use lattica_app::engine::{Command, EngineHandle};
+use lattica_app::payment::Payments;
+use lattica_app::platform::{Platforms, Running};
+use lattica_app::prefs::Preferences;
 use lattica_app::session::Sessions;
 
 /// Something to do once the app is ready.
@@ -188,16 +191,55 @@ pub fn signed_in<R: Runtime>(app: &AppHandle<R>, client: LatticaClient) {
 }
 
 /// Removes the token from the keychain and every figure shown; with `forget_history`, the
-/// account's local history (balance samples, alert state) too.
+/// account's local history (balance samples, alert state) too. In the demo, signing out is
+/// leaving it: back to the user's platform, whose token (if any) stays where it is.
 pub async fn sign_out<R: Runtime>(
     app: &AppHandle<R>,
     forget_history: bool,
 ) -> Result<(), IpcError> {
+    if app.try_state::<Platforms>().is_some_and(|p| p.in_demo()) {
+        return leave_demo(app).await;
+    }
     app.state::<Sessions>().sign_out().await?;
     engine(app).send(Command::SignedOut {
         reason: SignOutReason::SignedOut,
         forget_history,
     });
+    Ok(())
+}
+
+/// The parts of the running app that belong to a platform.
+fn running<R: Runtime>(app: &AppHandle<R>) -> Running<'_> {
+    Running {
+        sessions: app.state::<Sessions>().inner(),
+        prefs: app.state::<Preferences>().inner(),
+        engine: app.state::<EngineHandle>().inner(),
+        payments: app.state::<Payments>().inner(),
+    }
+}
+
+/// "Try the demo account": the app moves to the demo (see `lattica_app::platform`) and
+/// shows its figures; the windows of the user's platform close.
+pub async fn enter_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> {
+    app.state::<Platforms>().enter_demo(running(app)).await?;
+    for window in [WindowId::SignIn, WindowId::Settings, WindowId::Wizard] {
+        windows::close(app, window);
+    }
+    show_popover(app, None);
+    Ok(())
+}
+
+/// Leaves the demo for the user's platform: the sign-in window unless the user's token is in
+/// the keychain.
+pub async fn leave_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> {
+    let signed_in = app.state::<Platforms>().leave_demo(running(app)).await?;
+    windows::hide_popover(app, false);
+    for window in [WindowId::Settings, WindowId::Wizard] {
+        windows::close(app, window);
+    }
+    if !signed_in {
+        open(app, WindowId::SignIn);
+    }
     Ok(())
 }
 

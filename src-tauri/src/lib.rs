@@ -18,12 +18,12 @@ mod tray;
 mod windows;
 
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
 use lattica_app::cli;
-use lattica_app::demo::{DemoSandbox, Profile};
+use lattica_app::demo::Profile;
 use lattica_app::engine::EngineHandle;
 use lattica_app::payment::Payments;
 use lattica_app::prefs::Preferences;
@@ -68,8 +68,9 @@ pub struct Parts {
     sessions: Sessions,
     engine: EngineHandle,
     popover: PopoverLife,
-    /// The demo platform of `--sandbox`, a process of its own.
-    demo: Option<DemoSandbox>,
+    /// The user's platform or the demo (`--sandbox`, "Try the demo account") with its
+    /// sandbox process.
+    platforms: lattica_app::platform::Platforms,
     /// The alert policy's notifications, shown by the notifier.
     alerts: Option<tokio::sync::mpsc::UnboundedReceiver<lattica_core::alerts::Notification>>,
     signed_in: bool,
@@ -86,10 +87,6 @@ pub struct Parts {
 /// app ends with its driver and with its last window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Automation(pub bool);
-
-/// The demo platform while the app runs, stopped on exit.
-#[derive(Debug, Default)]
-struct Demo(Mutex<Option<DemoSandbox>>);
 
 /// Runs the tray app until the user quits.
 ///
@@ -203,6 +200,8 @@ pub fn build<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::session::sign_in,
         commands::session::sign_in_context,
         commands::session::sign_out,
+        commands::session::try_demo,
+        commands::session::leave_demo,
         commands::settings::get_settings,
         commands::settings::save_settings,
         commands::settings::send_test_notification,
@@ -217,7 +216,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         sessions,
         engine,
         popover,
-        demo,
+        platforms,
         alerts,
         signed_in,
         resend_delay,
@@ -245,7 +244,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
     app.manage(engine);
     app.manage(presenter::Views::new(presenter::current(app).popover));
     app.manage(popover);
-    app.manage(Demo(Mutex::new(demo)));
+    app.manage(platforms);
     app.manage(automation);
     presenter::spawn(app.clone());
     if let Some(alerts) = alerts {
@@ -273,11 +272,8 @@ fn on_run_event<R: Runtime>(app: &tauri::AppHandle<R>, event: RunEvent) {
             if let Some(tray) = app.try_state::<Tray<R>>() {
                 tray.remove();
             }
-            let demo = app
-                .try_state::<Demo>()
-                .and_then(|demo| demo.0.lock().unwrap_or_else(PoisonError::into_inner).take());
-            if let Some(demo) = demo {
-                demo.shutdown();
+            if let Some(platforms) = app.try_state::<lattica_app::platform::Platforms>() {
+                platforms.shutdown();
             }
             tracing::info!("quit");
         }

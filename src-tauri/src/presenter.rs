@@ -57,10 +57,16 @@ pub fn present(state: &EngineState, problem: Option<&str>, now: DateTime<Utc>) -
         now,
         tz: &Local,
     };
+    let (mut tray, mut popover) = (input.tray(), input.popover());
+    if state.demo {
+        // Never mistaken for a real account: every view of the demo says what it is.
+        tray = tray.in_demo();
+        popover = popover.in_demo();
+    }
     Presented {
-        tray: input.tray(),
+        tray,
         popover: PopoverModel {
-            view: input.popover(),
+            view: popover,
             signed_in: state.session == Session::SignedIn,
             refreshing: state.refreshing,
         },
@@ -205,6 +211,20 @@ mod tests {
         assert!(!shown.popover.signed_in);
         assert_eq!(shown.popover.view.updated_ago, None);
         assert_eq!(shown.popover.view.balance, None);
+    }
+
+    #[test]
+    fn the_demo_is_labelled_in_the_tray_and_the_popover() {
+        let mut state = signed_in_with_balance();
+        state.demo = true;
+        let shown = present(&state, None, Utc::now());
+        let label = lattica_core::view::DEMO_LABEL;
+        assert!(shown.tray.tooltip.contains(label), "{}", shown.tray.tooltip);
+        assert!(shown.tray.status_row.starts_with(label));
+        assert_eq!(shown.popover.view.demo.as_deref(), Some(label));
+        let real = present(&signed_in_with_balance(), None, Utc::now());
+        assert_eq!(real.popover.view.demo, None);
+        assert!(!real.tray.tooltip.contains(label));
     }
 
     #[test]

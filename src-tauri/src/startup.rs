@@ -2,7 +2,6 @@
 //! the platform (starting the demo sandbox process for `--sandbox`), the session and the refresh
 //! loop. Kept apart from the wiring in `lib.rs` so that stays a list of parts.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use lattica_app::AppError;
@@ -10,11 +9,10 @@ use lattica_app::backend::Backend;
 use lattica_app::demo::{DemoError, DemoSandbox, Profile};
 use lattica_app::engine::{Engine, EngineState};
 use lattica_app::paths::AppPaths;
-use lattica_app::payment::{Journal, KeychainCards};
+use lattica_app::platform::{Platforms, open_local, sign_in_to_demo};
 use lattica_app::prefs::Preferences;
 use lattica_app::session::Sessions;
-use lattica_core::history::History;
-use lattica_core::view::{LocalFile, SetAsideFile};
+use lattica_core::view::SetAsideFile;
 
 use crate::windows::{DEFAULT_POPOVER_KEEP, PopoverLife};
 use crate::{Automation, Parts};
@@ -130,9 +128,8 @@ pub fn init() -> Result<AppPaths, StartError> {
 /// setup hook, after the single-instance plugin has let a second launch hand over and exit,
 /// so a second instance never starts a sandbox on the same database.
 pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartError> {
-    let sandbox = demo.is_some();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), ?demo, "starting");
-    let prefs = Preferences::load(paths);
+    let prefs = Preferences::load_for(paths, demo.is_some());
 
     let (backend, demo) = if let Some(profile) = demo {
         let demo = DemoSandbox::start(&paths.sandbox_dir(), profile)?;
@@ -146,8 +143,7 @@ pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartEr
     };
     tracing::info!(backend = backend.url(), "platform");
 
-    let cards = Arc::new(KeychainCards::new(&backend.keychain_account()));
-    let sessions = Sessions::new(backend, Sessions::os_keychain());
+    let sessions = Sessions::new(backend.clone(), Sessions::os_keychain());
     let client = tauri::async_runtime::block_on(async {
         let restored = sessions.restore().await;
         match (&demo, restored) {
@@ -161,42 +157,25 @@ pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartEr
     });
     let signed_in = client.is_some();
 
-    let mut set_aside: Vec<SetAsideFile> = prefs.set_aside().cloned().into_iter().collect();
-    let history = match History::open(&paths.history_db(sandbox)) {
-        Ok(opened) => {
-            if let Some(aside) = opened.set_aside {
-                tracing::warn!(reason = %aside.reason, moved_to = %aside.moved_to.display(),
-                    "the local history was damaged; it was set aside and a new one started");
-                set_aside.push(SetAsideFile {
-                    file: LocalFile::History,
-                    moved_to: aside.moved_to,
-                });
-            }
-            Some(opened.history)
-        }
-        Err(error) => {
-            tracing::error!(%error, "the local history is unavailable; the chart stays empty");
-            None
-        }
-    };
-    // A connection of its own to the same file, for the payment service.
-    let journal = history
-        .is_some()
-        .then(|| Journal::open(&paths.history_db(sandbox), cards));
-    let journal = match journal.transpose() {
-        Ok(journal) => journal,
-        Err(error) => {
-            tracing::error!(%error, "the payment journal is unavailable");
-            None
-        }
-    };
+    let files = open_local(paths, &backend);
+    let set_aside: Vec<SetAsideFile> = prefs
+        .set_aside()
+        .cloned()
+        .into_iter()
+        .chain(files.set_aside)
+        .collect();
     let (alerts_out, alerts) = tokio::sync::mpsc::unbounded_channel();
     let state = EngineState {
         set_aside,
+        demo: demo.is_some(),
         ..EngineState::new(prefs.get(), signed_in)
     };
-    let (engine, handle) =
-        Engine::new(state, client, history, env_secs(REFRESH_SECS_ENV, 1..=3600));
+    let (engine, handle) = Engine::new(
+        state,
+        client,
+        files.history,
+        env_secs(REFRESH_SECS_ENV, 1..=3600),
+    );
     tauri::async_runtime::spawn(engine.with_alerts(alerts_out).run());
 
     let automation = Automation(under_webdriver());
@@ -210,38 +189,13 @@ pub fn prepare(paths: &AppPaths, demo: Option<Profile>) -> Result<Parts, StartEr
         sessions,
         engine: handle,
         popover: PopoverLife::new(keep),
-        demo,
+        platforms: Platforms::new(paths.clone(), demo),
         alerts: Some(alerts),
         signed_in,
         resend_delay: lattica_app::payment::RESEND_DELAY,
-        journal,
+        journal: files.journal,
         automation,
     })
-}
-
-/// `--sandbox` signs in to the demo account, unless a token that the sandbox still accepts is
-/// stored already (the user may have signed in with another one). The demo token is stored in
-/// the keychain like any token.
-async fn sign_in_to_demo(
-    sessions: &Sessions,
-    demo: &DemoSandbox,
-    stored: Option<lattica_client::LatticaClient>,
-) -> Option<lattica_client::LatticaClient> {
-    if let Some(client) = stored {
-        match client.get_account_info().await {
-            Ok(_) => return Some(client),
-            Err(error) => {
-                tracing::info!(%error, "the stored sandbox token is refused; using the demo account")
-            }
-        }
-    }
-    match sessions.sign_in(demo.demo_token().expose_secret()).await {
-        Ok((client, _)) => Some(client),
-        Err(error) => {
-            tracing::error!(%error, "cannot sign in to the sandbox's demo account");
-            None
-        }
-    }
 }
 
 /// A whole number of seconds from the environment, if set and within `range`.

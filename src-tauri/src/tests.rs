@@ -51,7 +51,7 @@ fn app_with(state: EngineState) -> TestApp {
         sessions,
         engine: handle,
         popover: PopoverLife::new(Some(std::time::Duration::from_secs(30))),
-        demo: None,
+        platforms: lattica_app::platform::Platforms::new(paths.clone(), None),
         alerts: None,
         signed_in,
         resend_delay: Duration::from_millis(50),

@@ -91,6 +91,10 @@ export const signIn = (token) => call('sign_in', { token });
 export const signInContext = () => call('sign_in_context');
 /** Removes the token from the keychain; `forgetHistory` also deletes the local history. */
 export const signOut = (forgetHistory = false) => call('sign_out', { forgetHistory });
+/** "Try the demo account": the app moves to the demo account (its own token, figures, settings). */
+export const tryDemo = () => call('try_demo');
+/** Leaves the demo for the user's platform; its sign-in window opens when signed out there. */
+export const leaveDemo = () => call('leave_demo');
 
 // Settings
 export const getSettings = () => call('get_settings');

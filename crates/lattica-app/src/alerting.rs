@@ -41,6 +41,12 @@ impl Alerts {
         }
     }
 
+    /// Starts over with the state saved in `history`: the app moved to another platform,
+    /// whose account has alerts of its own. Notifications still go where they went.
+    pub fn reopen(&mut self, history: Option<&History>) {
+        *self = Self::new(history, self.out.clone());
+    }
+
     /// Runs the policy on fresh figures and sends what it decides; returns credit that
     /// arrived since the previous figures, if any.
     pub fn on_snapshot(

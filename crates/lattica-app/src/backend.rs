@@ -9,9 +9,9 @@ use lattica_client::config::{BASE_URL_ENV, DEFAULT_BASE_URL};
 use lattica_client::{ClientConfig, ClientError, RetryPolicy};
 use lattica_core::settings::Settings;
 
-/// The keychain account of the embedded sandbox's token. Its URL changes every run (the port is
-/// picked by the OS), so it is filed under a fixed name instead.
-const SANDBOX_ACCOUNT: &str = "sandbox";
+/// The keychain account of the embedded sandbox's token (the demo account's). Its URL changes
+/// every run (the port is picked by the OS), so it is filed under a fixed name instead.
+pub const SANDBOX_ACCOUNT: &str = "sandbox";
 
 /// The platform the app talks to.
 #[derive(Debug, Clone)]

@@ -80,7 +80,12 @@ impl DemoSandbox {
         Self::start_program(&crate::paths::program_beside(PROGRAM), data_dir, profile)
     }
 
-    fn start_program(program: &Path, data_dir: &Path, profile: Profile) -> Result<Self, DemoError> {
+    /// Starts `program` as the sandbox (the tests' build of it).
+    pub(crate) fn start_program(
+        program: &Path,
+        data_dir: &Path,
+        profile: Profile,
+    ) -> Result<Self, DemoError> {
         let mut command = Command::new(program);
         command
             .args(["--listen", "127.0.0.1:0", "--exit-with-stdin", "--data"])

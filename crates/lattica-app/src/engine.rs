@@ -70,6 +70,9 @@ pub enum Command {
     /// Credit is being added outside the app (the web console): refresh every
     /// [`WATCH_INTERVAL`] for [`WATCH_FOR`] or until it arrives.
     WatchForCredits,
+    /// The app moved to another platform (into or out of the demo): its session, its local
+    /// history and its settings replace the current ones.
+    SwitchPlatform(Box<PlatformSwitch>),
 }
 
 /// Everything the views are derived from, as of the last change.
@@ -94,6 +97,8 @@ pub struct EngineState {
     pub watching_for_credits: bool,
     /// Local files set aside at start, told in the popover until dismissed.
     pub set_aside: Vec<SetAsideFile>,
+    /// The app runs on the demo account: every view says so.
+    pub demo: bool,
 }
 
 impl EngineState {
@@ -116,6 +121,7 @@ impl EngineState {
             credits_added: None,
             watching_for_credits: false,
             set_aside: Vec::new(),
+            demo: false,
         }
     }
 }
@@ -340,6 +346,13 @@ impl Engine {
                 }
                 self.publish();
             }
+            Command::SwitchPlatform(switch) => {
+                // Dropping a refresh in flight cancels it: its figures are the old platform's.
+                *inflight = None;
+                self.switch_platform(*switch);
+                *inflight = self.start();
+                self.publish();
+            }
             Command::SettingsChanged(settings) => {
                 self.state.settings = *settings;
                 if self.failures == 0 {
@@ -542,6 +555,9 @@ fn burn(history: &History, now: chrono::DateTime<Utc>) -> Option<Decimal> {
         .ok()
         .flatten()
 }
+
+mod switch;
+pub use switch::PlatformSwitch;
 
 #[cfg(test)]
 mod loop_tests;

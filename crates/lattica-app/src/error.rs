@@ -64,6 +64,9 @@ pub enum AppError {
          Start your desktop's notifications (or a daemon such as dunst) and try again."
     )]
     NoNotificationServer,
+    /// "Try the demo account" could not start the demo platform; the app stays where it was.
+    #[error("The demo account could not start: {0}")]
+    DemoUnavailable(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -87,6 +90,7 @@ impl AppError {
             Self::AutoTopUp(_) => "auto_top_up",
             Self::InvalidCard(_) | Self::Payment(_) => "payment",
             Self::NoNotificationServer => "notifications_unavailable",
+            Self::DemoUnavailable(_) => "demo_unavailable",
             Self::Internal(_) => "internal",
         }
     }

@@ -16,6 +16,7 @@ pub mod logging;
 pub mod manual;
 pub mod paths;
 pub mod payment;
+pub mod platform;
 pub mod prefs;
 pub mod reset;
 pub mod session;

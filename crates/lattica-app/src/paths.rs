@@ -51,6 +51,11 @@ impl AppPaths {
         self.config_dir.join("settings.json")
     }
 
+    /// The demo account's settings, kept apart so trying the demo changes none of the user's.
+    pub fn demo_settings_file(&self) -> PathBuf {
+        self.config_dir.join("settings-demo.json")
+    }
+
     /// The local balance history (SQLite). The sandbox's figures are kept apart, so trying
     /// `--sandbox` never mixes demo figures into a real account's chart.
     pub fn history_db(&self, sandbox: bool) -> PathBuf {

@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::backend::SANDBOX_ACCOUNT;
 use crate::cli::exit;
 use crate::paths::AppPaths;
-use crate::session::Sessions;
+use crate::session::{OsKeychain, Sessions, TokenVault};
 
 /// The launch-at-login entry `tauri-plugin-autostart` writes on Linux (named after the app
 /// name the tray app gives it).
@@ -37,7 +38,10 @@ pub fn targets(paths: &AppPaths) -> Vec<PathBuf> {
 pub async fn run(sessions: &Sessions, paths: &AppPaths, yes: bool) -> ExitCode {
     let targets = targets(paths);
     if !yes {
-        println!("lattica-tray reset removes the session token from the system keychain and:");
+        println!(
+            "lattica-tray reset removes the session tokens (yours and the demo account's) from \
+             the system keychain and:"
+        );
         for target in &targets {
             println!("  {}", target.display());
         }
@@ -49,6 +53,19 @@ pub async fn run(sessions: &Sessions, paths: &AppPaths, yes: bool) -> ExitCode {
         Ok(()) => println!("Removed the session token from the system keychain."),
         Err(error) => {
             eprintln!("lattica-tray: the session token was not removed: {error}");
+            code = ExitCode::from(exit::KEYCHAIN);
+        }
+    }
+    // The demo account's token ("Try the demo account", `--sandbox`) has an entry of its own.
+    let demo = OsKeychain::new(SANDBOX_ACCOUNT);
+    match tokio::task::spawn_blocking(move || demo.remove()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            eprintln!("lattica-tray: the demo account's token was not removed: {error}");
+            code = ExitCode::from(exit::KEYCHAIN);
+        }
+        Err(error) => {
+            eprintln!("lattica-tray: the demo account's token was not removed: {error}");
             code = ExitCode::from(exit::KEYCHAIN);
         }
     }

@@ -5,6 +5,7 @@
 //! the settings, the clock and the time zone) and asks it for [`TrayView`] and
 //! [`PopoverView`]. Every text comes from [`crate::format`]; nothing here reads a clock.
 
+mod demo;
 mod notice;
 mod popover;
 mod state;
@@ -22,6 +23,7 @@ use crate::history::{CHART_DAYS, History};
 use crate::level::Level;
 use crate::settings::Settings;
 
+pub use demo::{DEMO_LABEL, demo_offer};
 pub use notice::{LocalFile, SetAsideFile};
 pub use popover::{
     CHART_MAX_POINTS, ChartPoint, EstimateView, LastPaymentView, PopoverView, StaleBanner,

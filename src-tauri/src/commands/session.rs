@@ -1,6 +1,6 @@
 //! The sign-in window's commands. The token comes in once and is never returned.
 
-use lattica_core::view::{Session, sign_in_reason, signed_in_account};
+use lattica_core::view::{Session, demo_offer, sign_in_reason, signed_in_account};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
@@ -31,6 +31,8 @@ pub struct SignInContext {
     pub sandbox: bool,
     /// Which account is signed in now (e-mail and platform), which a new token replaces.
     pub signed_in_as: Option<String>,
+    /// What "Try the demo account" offers.
+    pub demo_offer: String,
 }
 
 #[tauri::command]
@@ -57,6 +59,7 @@ pub fn sign_in_context(
         backend: url,
         sandbox: backend.is_sandbox(),
         signed_in_as,
+        demo_offer: demo_offer(),
     }
 }
 
@@ -68,4 +71,17 @@ pub async fn sign_out<R: Runtime>(
     forget_history: Option<bool>,
 ) -> Result<(), IpcError> {
     actions::sign_out(&app, forget_history.unwrap_or(false)).await
+}
+
+/// "Try the demo account" (the sign-in window): the app moves to the demo account, labelled
+/// as such everywhere, with its own sandbox, token, history and settings.
+#[tauri::command]
+pub async fn try_demo<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
+    actions::enter_demo(&app).await
+}
+
+/// "Leave the demo": back to the user's platform and its sign-in window.
+#[tauri::command]
+pub async fn leave_demo<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
+    actions::leave_demo(&app).await
 }

@@ -26,6 +26,8 @@ pub struct SettingsView {
     pub signed_in: bool,
     /// `Signed in as ann@example.com on https://…`, or signed out.
     pub account: String,
+    /// The demo's label while the app runs on the demo account (its settings are its own).
+    pub demo: Option<String>,
 }
 
 /// The settings as saved, with launch at login as the system has it: the login item may have
@@ -138,7 +140,7 @@ fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> Settin
     let url = backend.url().trim_end_matches('/').to_owned();
     let backend_note = if backend.is_sandbox() {
         Some(
-            "The app runs with its demo sandbox (--sandbox); this setting applies without it."
+            "The app runs on the demo account; this setting applies once you leave the demo."
                 .to_owned(),
         )
     } else if std::env::var(lattica_client::config::BASE_URL_ENV)
@@ -156,5 +158,8 @@ fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> Settin
         backend: url.clone(),
         signed_in,
         account: account_line(signed_in, email, &url),
+        demo: state
+            .demo
+            .then(|| lattica_core::view::DEMO_LABEL.to_owned()),
     }
 }

@@ -71,7 +71,7 @@ fn signed_in_app_on(profile: ApiProfile) -> TestApp {
         sessions,
         engine: handle,
         popover: PopoverLife::new(Some(Duration::from_secs(30))),
-        demo: None,
+        platforms: lattica_app::platform::Platforms::new(paths.clone(), None),
         alerts: None,
         signed_in: true,
         resend_delay: Duration::from_millis(50),

@@ -63,15 +63,13 @@ pub(super) fn month_now() -> String {
 
 impl Payments {
     pub(super) fn stored(&self) -> Stored {
-        self.0
-            .journal
-            .as_ref()
+        self.journal()
             .and_then(|j| j.load_value(STORE))
             .unwrap_or_default()
     }
 
     pub(super) fn save_stored(&self, stored: &Stored) -> bool {
-        match &self.0.journal {
+        match self.journal() {
             Some(journal) => journal
                 .save_value(STORE, stored)
                 .inspect_err(|error| tracing::error!(%error, "could not save auto top-up"))

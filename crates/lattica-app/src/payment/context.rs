@@ -22,6 +22,18 @@ impl Payments {
     /// The wizard's starting point: suggestions with their prices, saved cards, the payment
     /// service, the balance, and the attempt to resume.
     pub async fn wizard(&self) -> Result<WizardContext, AppError> {
+        let demo = self
+            .engine()
+            .state()
+            .demo
+            .then(|| lattica_core::view::DEMO_LABEL.to_owned());
+        Ok(WizardContext {
+            demo,
+            ..self.wizard_here().await?
+        })
+    }
+
+    async fn wizard_here(&self) -> Result<WizardContext, AppError> {
         let client = self.client()?;
         let (pricing, methods) = tokio::join!(client.get_pricing(), client.list_payment_methods());
         let unsupported = [pricing.as_ref().err(), methods.as_ref().err()]
@@ -70,6 +82,7 @@ impl Payments {
             saved_cards: methods.iter().map(CardView::from).collect(),
             balance: engine.snapshot.as_ref().map(|s| format::credits(s.balance)),
             attempt: self.for_wizard(),
+            demo: None,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Settling, at start, the attempt the app was stopped in: rebuilt from the journal, sent
 //! again with its keys or read back, and its outcome shown (in the wizard if it is open, else
-//! as a notification) before anything new may be paid.
+//! as a notification) before anything new may be paid; the same when the app moves to another
+//! platform's journal (into or out of the demo).
 
 use lattica_core::alerts::PaymentOutcome;
 use lattica_core::view::Session;
@@ -15,6 +16,26 @@ use crate::engine::Command;
 use crate::error::AppError;
 
 impl Payments {
+    /// The app moved to another platform (into or out of the demo): its journal replaces the
+    /// current one. Waits for a step in progress to end; the attempt it leaves stays recorded
+    /// in the old platform's journal, settled when the app is back there. The new journal's
+    /// attempt from an earlier run is settled before anything is paid, as at start.
+    pub async fn switch_journal(&self, journal: Option<Journal>) {
+        let mut slot = self.0.slot.lock().await;
+        *slot = Slot::default();
+        *self
+            .0
+            .journal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = journal;
+        {
+            let mut shared = self.shared();
+            shared.pricing = None;
+            shared.offer = None;
+        }
+        self.publish(&slot);
+    }
+
     /// Settles the attempt of the last run once signed in, before anything new can be paid,
     /// and shows its outcome (in the wizard if it is open, else as a notification). The app
     /// calls it at start; every step also does it first.
@@ -23,8 +44,7 @@ impl Payments {
         // The first figures come with the account info: whose session this is decides what is
         // settled (a record tied to an account waits for it, one set aside is taken back).
         let needs_account = self
-            .0
-            .journal
+            .journal()
             .as_ref()
             .and_then(Journal::previous)
             .is_some_and(|e| e.account.is_some());
@@ -56,7 +76,7 @@ impl Payments {
         if slot.recovered {
             return Ok(());
         }
-        let Some(journal) = &self.0.journal else {
+        let Some(journal) = self.journal() else {
             slot.recovered = true;
             return Ok(());
         };

@@ -54,7 +54,8 @@ pub(super) struct Inner {
     pub(super) windows: Arc<dyn PaymentWindows>,
     /// Each attempt's wait before sending an unanswered request again.
     pub(super) resend_delay: Duration,
-    pub(super) journal: Option<Journal>,
+    /// The platform's journal; replaced when the app moves to another platform (the demo).
+    pub(super) journal: Mutex<Option<Journal>>,
 }
 
 impl std::fmt::Debug for Payments {
@@ -128,8 +129,18 @@ impl Payments {
             sessions,
             windows,
             resend_delay,
-            journal,
+            journal: Mutex::new(journal),
         }))
+    }
+
+    /// The journal of the platform the app is on (`None` where its database cannot be opened).
+    pub(super) fn journal(&self) -> Option<Journal> {
+        // Replaced whole: the data stays consistent under a panic.
+        self.0
+            .journal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub(super) fn shared(&self) -> MutexGuard<'_, Shared> {
@@ -196,7 +207,7 @@ impl Payments {
     /// A new attempt, recorded in the journal; without one (the local database could not be
     /// opened) nothing is paid, since its outcome could be lost.
     fn attempt(&self, origin: Origin, purchase: Purchase) -> Result<Attempt, AppError> {
-        let journal = self.0.journal.clone().ok_or_else(|| {
+        let journal = self.journal().ok_or_else(|| {
             AppError::Payment(FlowError::NotRecorded(
                 "the local database could not be opened".to_owned(),
             ))
@@ -213,7 +224,7 @@ impl Payments {
         if slot.recovered
             && !slot.untold
             && slot.attempt.as_ref().is_none_or(Attempt::finished)
-            && let Some(journal) = &self.0.journal
+            && let Some(journal) = self.journal()
         {
             journal.finish();
         }

@@ -159,6 +159,8 @@ pub struct WizardContext {
     pub balance: Option<String>,
     /// The attempt in progress or just finished, to resume where it is.
     pub attempt: Option<AttemptView>,
+    /// The demo's label while the app runs on the demo account (its cards are test cards).
+    pub demo: Option<String>,
 }
 
 impl WizardContext {
@@ -174,6 +176,7 @@ impl WizardContext {
             saved_cards: Vec::new(),
             balance,
             attempt: None,
+            demo: None,
         }
     }
 }

@@ -44,6 +44,8 @@ pub struct PopoverView {
     /// Local files set aside at start: what was kept and where the old file went, a sentence
     /// pair each, shown until dismissed.
     pub notices: Vec<String>,
+    /// The demo's label ([`super::DEMO_LABEL`]) while the app runs on the demo account.
+    pub demo: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -120,6 +122,7 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             add_credit: texts::add_credit(self.payments_api()).to_owned(),
             credits_added: self.credits_added_text(),
             notices: self.set_aside.iter().map(SetAsideFile::text).collect(),
+            demo: None,
         };
         if let Session::SignedOut { reason } = self.session {
             view.signed_out = Some(texts::signed_out(reason));
