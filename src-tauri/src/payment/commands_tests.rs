@@ -230,7 +230,7 @@ fn a_purchase_through_the_wizards_commands() {
     let quick = invoke(
         &popover,
         "quick_top_up",
-        json!({"credits": "25", "paymentMethodId": offer["card"]["id"]}),
+        json!({"credits": "25", "card": offer["card"]["id"]}),
     )
     .unwrap();
     assert_eq!(quick["step"], "succeeded", "{quick}");
@@ -273,6 +273,25 @@ fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
     // The offer is cached from here on.
     let offer = invoke(&popover, "quick_top_up_offer", json!({})).unwrap();
     assert_eq!(offer["card"]["id"], saved["id"]);
+    // The card's token stays in Rust: every window names it by a handle of this run.
+    let context = invoke(&wizard, "payment_context", json!({})).unwrap();
+    assert_eq!(context["savedCards"][0]["id"], saved["id"]);
+    let auto = invoke(&settings, "auto_top_up_state", json!({})).unwrap();
+    assert_eq!(auto["cards"][0]["id"], saved["id"]);
+    for answer in [&paid, &listed, &offer, &context, &auto] {
+        assert!(!answer.to_string().contains("pm_"), "a token in {answer}");
+    }
+    let unknown = invoke(
+        &popover,
+        "quick_top_up",
+        json!({"credits": "25", "card": "card-999"}),
+    )
+    .unwrap_err();
+    assert_eq!(unknown["kind"], "payment", "{unknown}");
+    assert!(
+        unknown["message"].as_str().unwrap().contains("not known"),
+        "{unknown}"
+    );
 
     let (sender, changes) = std::sync::mpsc::channel::<Value>();
     test.app
@@ -281,12 +300,7 @@ fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
                 let _ = sender.send(cards);
             }
         });
-    let left = invoke(
-        &settings,
-        "remove_saved_card",
-        json!({"paymentMethodId": saved["id"]}),
-    )
-    .unwrap();
+    let left = invoke(&settings, "remove_saved_card", json!({"card": saved["id"]})).unwrap();
     assert_eq!(left["cards"], json!([]), "{left}");
     let sent = changes
         .recv_timeout(Duration::from_secs(5))
@@ -306,7 +320,7 @@ fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
     let refused = invoke(
         &popover,
         "quick_top_up",
-        json!({"credits": "25", "paymentMethodId": saved["id"]}),
+        json!({"credits": "25", "card": saved["id"]}),
     )
     .unwrap_err();
     assert!(

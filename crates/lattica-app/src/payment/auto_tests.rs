@@ -98,20 +98,21 @@ async fn start_auto() -> Auto {
         Duration::from_millis(50),
         Some(journal.clone()),
     );
-    let form = AutoTopUpForm {
-        unit: "credits".into(),
-        below: "50".into(),
-        add: "200".into(),
-        card_id: card.id.clone(),
-        max_count: "3".into(),
-        max_spend: "1000".into(),
-    };
     // The rule is confirmed for the account the refresh read.
     handle
         .subscribe()
         .wait_for(|s| s.snapshot.is_some())
         .await
         .unwrap();
+    let form = AutoTopUpForm {
+        unit: "credits".into(),
+        below: "50".into(),
+        add: "200".into(),
+        // The settings window names the card by the handle it was shown.
+        card_id: payments.auto_top_up().await.unwrap().cards[0].id.clone(),
+        max_count: "3".into(),
+        max_spend: "1000".into(),
+    };
     let rule = payments.auto_top_up_rule(&form).await.unwrap();
     payments
         .enable_auto_top_up(&form, &rule.summary())

@@ -5,7 +5,8 @@
 //!
 //! Card numbers and security codes never come here: the card is entered in the payment
 //! service's own page, framed by the wizard, which hands over only an opaque `pm_…` token
-//! with the brand, the last four digits and the expiry.
+//! with the brand, the last four digits and the expiry; a saved card reaches a window only by
+//! a handle of this run.
 
 mod amount;
 mod auto;
@@ -16,6 +17,7 @@ mod context;
 mod decline;
 mod flow;
 mod follow;
+mod handles;
 mod journal;
 mod readback;
 mod resume;

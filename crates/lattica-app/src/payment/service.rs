@@ -15,6 +15,7 @@ use super::amount::Purchase;
 use super::auto::account_of;
 use super::card::CardView;
 use super::flow::{Attempt, FlowError, Origin, Stage};
+use super::handles::CardHandles;
 use super::journal::Journal;
 pub(super) use super::slot::Slot;
 use super::slot::{current, replace};
@@ -74,6 +75,8 @@ pub(super) struct Shared {
     pub(super) offer: Option<(tokio::time::Instant, Option<QuickOffer>)>,
     /// Bumped by every removal of a saved card: an offer read before one is not kept.
     pub(super) cards_epoch: u64,
+    /// The windows' handles of the saved cards.
+    pub(super) cards: CardHandles,
 }
 
 /// A step the user asked for.
@@ -353,7 +356,8 @@ impl Payments {
             .pricing
             .as_ref()
             .and_then(|p| p.payments_url.clone());
-        AttemptView::of(attempt, quote, read_back, origin.as_ref())
+        let card = attempt.card().map(|card| self.card_view(card));
+        AttemptView::of(attempt, card, quote, read_back, origin.as_ref())
     }
 
     /// The attempt's view, remembered and sent to every window.
