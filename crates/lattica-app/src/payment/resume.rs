@@ -47,6 +47,53 @@ impl Payments {
         self.publish(&slot);
     }
 
+    /// Sets the attempt in the slot aside for its account ([`Journal::park`]) when another
+    /// account is signed in now (its own signed out and another signed in, in this run), as
+    /// [`Self::recover`] does at start: it is neither sent again nor read with this session,
+    /// and is settled, by reading, once its own account is back. An error (the account
+    /// signed in now is not known yet) means no step may use this session for it yet.
+    pub(super) fn set_aside_for_its_account(&self, slot: &mut Slot) -> Result<(), AppError> {
+        let state = self.0.engine.state();
+        let Some(owner) = slot
+            .attempt
+            .as_ref()
+            .filter(|a| !a.finished())
+            .and_then(|a| a.account().map(str::to_owned))
+        else {
+            // Nothing open: a payment set aside for the account signed in now is settled
+            // before anything new (it signed out and in again, in this run).
+            if let (Some(journal), Some(account)) = (&self.0.journal, account_of(&state))
+                && journal.parked(&account).is_some()
+            {
+                slot.recovered = false;
+            }
+            return Ok(());
+        };
+        let Some(account) = account_of(&state) else {
+            return match state.session {
+                Session::SignedIn => Err(AppError::NotSignedIn),
+                // Signed out: no session to use, nothing to decide yet.
+                _ => Ok(()),
+            };
+        };
+        if account == owner {
+            return Ok(());
+        }
+        if let (Some(journal), Some(attempt)) = (&self.0.journal, &slot.attempt) {
+            journal
+                .park(&attempt.entry(), &owner)
+                .map_err(|error| AppError::Payment(FlowError::NotRecorded(error.to_string())))?;
+        }
+        tracing::info!(
+            "the unfinished payment was made by an account that signed out: it is kept, \
+             unsent, until that account signs in again"
+        );
+        slot.clear();
+        // Its account's return (or a payment this one left aside) is looked for again.
+        slot.recovered = false;
+        Ok(())
+    }
+
     /// Settles the last run's attempt, if that is still to do; an error (signed out, or the
     /// account not known yet) means nothing new may be paid yet. An attempt paid for another
     /// account is set aside for it ([`Journal::park`]), neither sent again nor read with this

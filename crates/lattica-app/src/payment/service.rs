@@ -177,6 +177,8 @@ impl Payments {
     async fn apply(&self, step: Step) -> Result<Option<AttemptView>, AppError> {
         tracing::info!(?step, "payment step");
         let mut slot = self.0.slot.lock().await;
+        // Never a step with another account's session than the attempt's own.
+        self.set_aside_for_its_account(&mut slot)?;
         // Nothing new before the attempt of the last run is settled.
         self.recover(&mut slot).await?;
         let before = slot.attempt.as_ref().map(|a| a.stage().clone());
@@ -390,6 +392,10 @@ impl Payments {
         let Ok(mut slot) = self.0.slot.try_lock() else {
             return self.shared().view.clone();
         };
+        if self.set_aside_for_its_account(&mut slot).is_err() {
+            // Whose session this is is not known yet: nothing of another account is shown.
+            return None;
+        }
         if slot.shown && !slot.untold && slot.attempt.as_ref().is_some_and(Attempt::finished) {
             slot.clear();
         }
