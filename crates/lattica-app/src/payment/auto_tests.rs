@@ -352,3 +352,57 @@ async fn a_rule_confirmed_for_another_account_buys_nothing_and_turns_off() {
     assert!(!auto.payments.stored().enabled);
     assert_eq!(auto.f.charges().await, charges);
 }
+
+impl Auto {
+    /// The balance crosses the limit and every send of the purchase fails before it is
+    /// processed, nor is it in the history: its outcome is unknown, nothing charged yet.
+    async fn unknown_purchase(&self) {
+        self.f
+            .control(
+                "set_faults",
+                json!({"failNext": 1000, "endpoints": ["api/finance/add_credits"]}),
+            )
+            .await;
+        self.fall_to(40).await;
+        until("the outcome unknown", || {
+            shows(&self.published(), ViewStep::Unknown)
+        })
+        .await;
+        self.f.control("clear_faults", json!({})).await;
+    }
+
+    /// The next auto top-up notification is the purchase's, with the balance read back;
+    /// exactly one charge was made, and the journal lets it go once told.
+    async fn told_bought(&mut self, charges: usize) {
+        let notice = self.notice().await;
+        assert_eq!(notice.kind, AlertKind::AutoTopUp, "{notice:?}");
+        assert_eq!(
+            notice.body, "Auto top-up: +200.00 credits, $200.00, balance 240.00",
+            "{notice:?}"
+        );
+        assert_eq!(self.f.charges().await, charges + 1);
+        until("the journal cleared once told", || {
+            self.journal.load().is_none()
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_auto_top_up_settled_by_check_again_is_told_like_any_other() {
+    let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
+    auto.unknown_purchase().await;
+    let view = auto.payments.run(Step::CheckAgain).await.unwrap();
+    assert_eq!(view.map(|v| v.step), Some(ViewStep::Succeeded));
+    auto.told_bought(charges).await;
+}
+
+#[tokio::test]
+async fn an_unknown_auto_top_up_is_settled_at_a_later_reading_and_told() {
+    let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
+    auto.unknown_purchase().await;
+    auto.payments.engine().send(Command::RefreshNow);
+    auto.told_bought(charges).await;
+}

@@ -11,6 +11,7 @@
 mod amount;
 mod auto;
 mod auto_form;
+mod auto_later;
 mod card;
 mod cards;
 mod context;

@@ -4,10 +4,9 @@
 
 use lattica_core::alerts::PaymentOutcome;
 use lattica_core::view::Session;
-use lattica_core::{autotopup, format};
 
 use super::auto::account_of;
-use super::flow::{Attempt, FlowError, Origin, Stage};
+use super::flow::{Attempt, FlowError, Stage};
 use super::journal::Journal;
 use super::service::{Payments, Slot};
 use super::view::ReadBack;
@@ -167,11 +166,6 @@ impl Payments {
             return Ok(());
         }
         let stage = attempt.stage().clone();
-        let (origin, credits) = (attempt.origin(), attempt.purchase().credits);
-        let charged = attempt
-            .payment()
-            .map(|p| format::money(p.amount.amount, &p.amount.currency))
-            .unwrap_or_default();
         slot.attempt = Some(attempt);
         match stage {
             Stage::Canceled => {
@@ -190,17 +184,8 @@ impl Payments {
             Stage::Unknown { .. } => {}
             // The bank's page is in the wizard.
             Stage::Authenticating { .. } => self.0.windows.open_wizard(),
-            Stage::Succeeded if origin == Origin::AutoTopUp => {
-                self.ended(slot, &Stage::Succeeded);
-                self.0.engine.send(Command::PaymentEnded {
-                    outcome: PaymentOutcome::AutoTopUp {
-                        credits,
-                        notice: autotopup::bought_notice(credits, &charged, None),
-                    },
-                    wizard_in_front: false,
-                });
-            }
-            other => self.ended(slot, &other),
+            // An auto top-up is told as the rule tells its purchases, balance and all.
+            other => self.ended(slot, &other, false),
         }
         Ok(())
     }

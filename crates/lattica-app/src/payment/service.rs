@@ -186,11 +186,13 @@ impl Payments {
             step,
             Step::Pay { .. } | Step::QuickTopUp { .. } | Step::AutoTopUp { .. }
         );
+        // The rule's own purchase is told by the rule; an outcome learned later, here.
+        let by_rule = matches!(step, Step::AutoTopUp { .. });
         let result = self.take(&mut slot, step).await;
         if let Some(attempt) = &slot.attempt {
             let after = attempt.stage().clone();
             if sends || before.as_ref() != Some(&after) {
-                self.ended(&mut slot, &after);
+                self.ended(&mut slot, &after, by_rule);
             }
         }
         self.forget_if_over(&slot);
