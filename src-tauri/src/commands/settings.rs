@@ -1,7 +1,7 @@
 //! The settings window's commands.
 
 use lattica_core::settings::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings, SettingsForm};
-use lattica_core::view::{Session, SignOutReason, account_line};
+use lattica_core::view::{Session, SettingsTexts, SignOutReason, account_line};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -26,6 +26,8 @@ pub struct SettingsView {
     pub signed_in: bool,
     /// `Signed in as ann@example.com on https://…`, or signed out.
     pub account: String,
+    /// The window's sentences: hints, outcomes, confirmations.
+    pub texts: SettingsTexts,
 }
 
 /// The settings as saved, with launch at login as the system has it: the login item may have
@@ -156,5 +158,6 @@ fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> Settin
         backend: url.clone(),
         signed_in,
         account: account_line(signed_in, email, &url),
+        texts: SettingsTexts::new(MIN_REFRESH_INTERVAL, MAX_REFRESH_INTERVAL),
     }
 }

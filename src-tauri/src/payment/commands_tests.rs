@@ -342,3 +342,33 @@ fn on_the_published_platform_the_saved_cards_say_why_there_are_none() {
     assert!(why.contains("web console"), "{why}");
     assert!(!why.contains("HTTP") && !why.contains("api/"), "{why}");
 }
+
+#[test]
+fn the_settings_windows_sentences_and_a_failed_read_of_its_cards_are_worded_in_rust() {
+    let test = signed_in_app();
+    let settings = window(&test.app, "settings");
+    let view = invoke(&settings, "get_settings", json!({})).unwrap();
+    assert_eq!(
+        view["texts"]["refreshHint"],
+        "Between 15 s and 1 h. The balance also refreshes when you open the popover.",
+        "{view}"
+    );
+    assert_eq!(view["texts"]["signedOut"], "Signed out.");
+    let none = invoke(&settings, "saved_cards", json!({})).unwrap();
+    assert_eq!(none["note"], lattica_core::view::NO_SAVED_CARDS, "{none}");
+
+    control(
+        &test.sandbox,
+        "set_faults",
+        json!({"errorRate": 1, "errorStatus": 500,
+               "endpoints": ["api/finance/list_payment_methods"]}),
+    );
+    let failed = invoke(&settings, "saved_cards", json!({})).unwrap_err();
+    assert_eq!(failed["kind"], "server", "{failed}");
+    assert_eq!(
+        failed["message"],
+        "The saved cards could not be read. The Lattica platform is having trouble right now. \
+         Try again in a minute.",
+        "{failed}"
+    );
+}

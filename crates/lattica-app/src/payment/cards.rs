@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Utc};
 use lattica_client::{ClientError, PaymentMethod};
-use lattica_core::view::Session;
+use lattica_core::view::{NO_SAVED_CARDS, RemoveCardTexts, Session};
 use serde::Serialize;
 
 use super::card::{self, CardView};
@@ -26,6 +26,8 @@ pub struct SavedCard {
     pub expired: bool,
     /// `Expires 04/27`, `Expired 01/24`, or `No expiry on record`.
     pub expiry_text: String,
+    /// What its row says about removing it.
+    pub remove: RemoveCardTexts,
 }
 
 impl SavedCard {
@@ -37,6 +39,7 @@ impl SavedCard {
             None => "No expiry on record".to_owned(),
         };
         Self {
+            remove: RemoveCardTexts::of(&card.label),
             card,
             expired,
             expiry_text,
@@ -51,6 +54,8 @@ pub struct SavedCards {
     pub cards: Vec<SavedCard>,
     /// Why there can be no cards here (signed out, a platform without payments), if so.
     pub unavailable: Option<String>,
+    /// The line under the list: why it is unavailable, or that there are no cards.
+    pub note: Option<String>,
 }
 
 impl SavedCards {
@@ -58,6 +63,7 @@ impl SavedCards {
         Self {
             cards: Vec::new(),
             unavailable: Some(why.to_owned()),
+            note: Some(why.to_owned()),
         }
     }
 
@@ -74,6 +80,7 @@ impl SavedCards {
                 .map(|m| SavedCard::of(m, view(m), now))
                 .collect(),
             unavailable: None,
+            note: methods.is_empty().then(|| NO_SAVED_CARDS.to_owned()),
         }
     }
 }
@@ -94,7 +101,7 @@ impl Payments {
                 self.card_view(m)
             })),
             Err(error) if error.is_unsupported() => Ok(SavedCards::unavailable(NO_PAYMENTS_API)),
-            Err(error) => Err(error.into()),
+            Err(error) => Err(AppError::CardsUnreadable(Box::new(error.into()))),
         }
     }
 
@@ -184,6 +191,13 @@ mod tests {
         );
         assert_eq!(list.cards[0].card.label, "Visa •••• 4242");
         assert_eq!(list.unavailable, None);
+        assert_eq!(list.note, None);
+        assert_eq!(
+            list.cards[0].remove.question,
+            "Remove Visa •••• 4242? It can no longer pay for top-ups."
+        );
+        let none = SavedCards::of(&[], (2026, 6), view);
+        assert_eq!(none.note.as_deref(), Some(NO_SAVED_CARDS));
     }
 
     #[test]

@@ -280,3 +280,31 @@ async fn on_the_published_platform_settings_say_why_no_card_is_listed() -> Resul
     assert!(driver.find_all(By::Css("#cards-list li")).await?.is_empty());
     app.quit(&tray).await
 }
+
+#[tokio::test]
+async fn a_failed_read_of_the_saved_cards_says_why_in_the_apps_words() -> Result<()> {
+    let sandbox = steady_sandbox("300").await?;
+    sandbox
+        .control(
+            "set_faults",
+            json!({"errorRate": 1, "errorStatus": 500,
+                   "endpoints": ["api/finance/list_payment_methods"]}),
+        )
+        .await?;
+    let env = lattica_e2e::app::AppEnv::new(&sandbox.url)?;
+    env.login(&sandbox.token)?;
+    let (app, tray) = App::with_webdriver(&env).await?;
+    label_becomes(&tray, "300 cr").await?;
+    let driver = app.driver()?;
+    tray.click("Settings…")?;
+    switch_to(driver, SETTINGS).await?;
+    // Worded in Rust, cause and all: no prefix of the window's own before a raw message.
+    text_becomes(
+        driver,
+        "cards-note",
+        "The saved cards could not be read. The Lattica platform is having trouble right now. \
+         Try again in a minute.",
+    )
+    .await?;
+    app.quit(&tray).await
+}
