@@ -8,12 +8,11 @@ use std::time::Duration;
 
 use lattica_client::PaymentMethod;
 use lattica_core::alerts::{AlertKind, Notification};
-use lattica_core::settings::Settings;
 use lattica_core::view::SignOutReason;
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use crate::engine::{Command, Engine, EngineState};
+use crate::engine::Command;
 use crate::payment::flow::Origin;
 use crate::payment::flow_tests::{Fixture, PAYS, new_attempt, quiet, start};
 use crate::payment::journal::{Journal, MemoryCards};
@@ -77,27 +76,14 @@ async fn start_auto() -> Auto {
         Arc::new(MemoryCards::default()),
     )
     .unwrap();
-    let (sessions, client) = f.demo_session().await;
     let (out, notices) = mpsc::unbounded_channel();
-    let (engine, handle) = Engine::new(
-        EngineState::new(Settings::default(), true),
-        Some(client),
-        None,
-        Some(Duration::from_secs(3600)),
-    );
-    tokio::spawn(engine.with_alerts(out).run());
     let windows = Arc::new(Windows {
         journal: journal.clone(),
         published: Mutex::default(),
         opened: AtomicUsize::new(0),
     });
-    let payments = Payments::new(
-        handle.clone(),
-        sessions,
-        windows.clone(),
-        Duration::from_millis(50),
-        Some(journal.clone()),
-    );
+    let payments = f.payments(&journal, windows.clone(), Some(out)).await;
+    let handle = payments.engine().clone();
     // The rule is confirmed for the account the refresh read.
     handle
         .subscribe()
@@ -252,12 +238,9 @@ async fn a_platform_error_leaves_the_rule_on_and_the_next_reading_buys() {
 #[tokio::test]
 async fn a_bought_top_up_stays_in_the_journal_until_it_is_told() {
     let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
     auto.fall_to(40).await;
-    let notice = auto.notice().await;
-    assert!(
-        notice.body.starts_with("Auto top-up: +200.00 credits"),
-        "{notice:?}"
-    );
+    auto.told_bought(charges).await;
     let published = auto.published();
     assert!(shows(&published, ViewStep::Succeeded));
     for (view, recorded) in &published {
@@ -268,26 +251,16 @@ async fn a_bought_top_up_stays_in_the_journal_until_it_is_told() {
             );
         }
     }
-    until("the journal cleared once told", || {
-        auto.journal.load().is_none()
-    })
-    .await;
 }
 
 #[tokio::test]
 async fn an_auto_top_up_told_late_leaves_a_wizard_payment_alone() {
     let mut auto = start_auto().await;
     // The read-back after the purchase is slow: the user starts a payment meanwhile.
-    auto.f
-        .control(
-            "set_faults",
-            json!({"latencyMs": 1500, "endpoints": ["api/finance/get_account_credits"]}),
-        )
-        .await;
-    auto.fall_to(40).await;
-    until("the purchase went through", || {
-        shows(&auto.published(), ViewStep::Succeeded)
-    })
+    auto.cross_with_faults(
+        json!({"latencyMs": 1500, "endpoints": ["api/finance/get_account_credits"]}),
+        ViewStep::Succeeded,
+    )
     .await;
     let purchase = auto.f.purchase("25").await;
     let view = auto.payments.run(Step::Begin(purchase)).await.unwrap();
@@ -357,18 +330,23 @@ impl Auto {
     /// The balance crosses the limit and every send of the purchase fails before it is
     /// processed, nor is it in the history: its outcome is unknown, nothing charged yet.
     async fn unknown_purchase(&self) {
-        self.f
-            .control(
-                "set_faults",
-                json!({"failNext": 1000, "endpoints": ["api/finance/add_credits"]}),
-            )
-            .await;
-        self.fall_to(40).await;
-        until("the outcome unknown", || {
-            shows(&self.published(), ViewStep::Unknown)
-        })
+        self.cross_with_faults(
+            json!({"failNext": 1000, "endpoints": ["api/finance/add_credits"]}),
+            ViewStep::Unknown,
+        )
         .await;
         self.f.control("clear_faults", json!({})).await;
+    }
+
+    /// With the sandbox's `faults` set, the balance falls below the limit; waits until the
+    /// purchase shows `step`.
+    async fn cross_with_faults(&self, faults: serde_json::Value, step: ViewStep) {
+        self.f.control("set_faults", faults).await;
+        self.fall_to(40).await;
+        until(&format!("the purchase at {step:?}"), || {
+            shows(&self.published(), step)
+        })
+        .await;
     }
 
     /// The next auto top-up notification is the purchase's, with the balance read back;

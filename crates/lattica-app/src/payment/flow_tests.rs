@@ -76,6 +76,37 @@ impl Fixture {
         (sessions, client)
     }
 
+    /// The app's payment service on this sandbox as a started app has it: the session of
+    /// [`Self::demo_session`], its refresh loop running (its alerts sent to `alerts`, if
+    /// given), every attempt recorded in `journal`, every change told to `windows`.
+    pub(super) async fn payments(
+        &self,
+        journal: &crate::payment::Journal,
+        windows: std::sync::Arc<dyn crate::payment::PaymentWindows>,
+        alerts: Option<tokio::sync::mpsc::UnboundedSender<lattica_core::alerts::Notification>>,
+    ) -> crate::payment::Payments {
+        use crate::engine::{Engine, EngineState};
+        let (sessions, client) = self.demo_session().await;
+        let (engine, handle) = Engine::new(
+            EngineState::new(lattica_core::settings::Settings::default(), true),
+            Some(client),
+            None,
+            Some(Duration::from_secs(3600)),
+        );
+        let engine = match alerts {
+            Some(out) => engine.with_alerts(out),
+            None => engine,
+        };
+        tokio::spawn(engine.run());
+        crate::payment::Payments::new(
+            handle,
+            sessions,
+            windows,
+            Duration::from_millis(50),
+            Some(journal.clone()),
+        )
+    }
+
     pub(super) async fn control(&self, action: &str, body: Value) -> Value {
         let answer: Value = self
             .http

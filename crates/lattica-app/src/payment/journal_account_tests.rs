@@ -8,8 +8,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lattica_core::settings::Settings;
-
 use lattica_core::view::{Session, SignOutReason};
 use serde_json::json;
 
@@ -19,7 +17,7 @@ use super::flow_tests::{Fixture, PAYS, start};
 use super::journal::{CardVault, Journal, MemoryCards};
 use super::journal_tests::crash_while_held;
 use super::view::Step as ViewStep;
-use crate::engine::{Command, Engine, EngineState};
+use crate::engine::Command;
 use crate::error::AppError;
 use crate::payment::{AttemptView, PaymentWindows, Payments, Step};
 
@@ -44,21 +42,7 @@ impl PaymentWindows for NoWindows {
 /// with its start's recovery done.
 async fn restart(f: &Fixture, dir: &Path, cards: Arc<MemoryCards>) -> (Payments, Journal) {
     let journal = Journal::open(&dir.join("history.sqlite3"), cards).unwrap();
-    let (sessions, client) = f.demo_session().await;
-    let (engine, handle) = Engine::new(
-        EngineState::new(Settings::default(), true),
-        Some(client),
-        None,
-        Some(Duration::from_secs(3600)),
-    );
-    tokio::spawn(engine.run());
-    let payments = Payments::new(
-        handle,
-        sessions,
-        Arc::new(NoWindows),
-        Duration::from_millis(50),
-        Some(journal.clone()),
-    );
+    let payments = f.payments(&journal, Arc::new(NoWindows), None).await;
     tokio::time::timeout(Duration::from_secs(20), payments.resume())
         .await
         .expect("the start's recovery ends");

@@ -256,17 +256,25 @@ async fn signing_out_can_delete_the_local_history_and_the_token_is_gone() -> Res
     Ok(())
 }
 
-#[tokio::test]
-async fn on_the_published_platform_settings_say_why_no_card_is_listed() -> Result<()> {
-    let sandbox =
-        crate::support::steady_sandbox_on(lattica_e2e::sandbox::Profile::Published, "300").await?;
+/// The app signed in to `sandbox` (300 credits) under WebDriver, its settings window open.
+async fn settings_on(
+    sandbox: &lattica_e2e::sandbox::Sandbox,
+) -> Result<(lattica_e2e::app::AppEnv, App, lattica_e2e::tray::TrayItem)> {
     let env = lattica_e2e::app::AppEnv::new(&sandbox.url)?;
     env.login(&sandbox.token)?;
     let (app, tray) = App::with_webdriver(&env).await?;
     label_becomes(&tray, "300 cr").await?;
-    let driver = app.driver()?;
     tray.click("Settings…")?;
-    switch_to(driver, SETTINGS).await?;
+    switch_to(app.driver()?, SETTINGS).await?;
+    Ok((env, app, tray))
+}
+
+#[tokio::test]
+async fn on_the_published_platform_settings_say_why_no_card_is_listed() -> Result<()> {
+    let sandbox =
+        crate::support::steady_sandbox_on(lattica_e2e::sandbox::Profile::Published, "300").await?;
+    let (_env, app, tray) = settings_on(&sandbox).await?;
+    let driver = app.driver()?;
     let note = eventually("the saved cards' note", WAIT, || async {
         let text = driver.find(By::Id("cards-note")).await?.text().await?;
         Ok((!text.is_empty() && !text.starts_with("Reading")).then_some(text))
@@ -291,13 +299,8 @@ async fn a_failed_read_of_the_saved_cards_says_why_in_the_apps_words() -> Result
                    "endpoints": ["api/finance/list_payment_methods"]}),
         )
         .await?;
-    let env = lattica_e2e::app::AppEnv::new(&sandbox.url)?;
-    env.login(&sandbox.token)?;
-    let (app, tray) = App::with_webdriver(&env).await?;
-    label_becomes(&tray, "300 cr").await?;
+    let (_env, app, tray) = settings_on(&sandbox).await?;
     let driver = app.driver()?;
-    tray.click("Settings…")?;
-    switch_to(driver, SETTINGS).await?;
     // Worded in Rust, cause and all: no prefix of the window's own before a raw message.
     text_becomes(
         driver,

@@ -13,7 +13,7 @@ use lattica_e2e::desktop::{Notification, NotificationWatch};
 use lattica_e2e::sandbox::{Profile, Sandbox};
 use lattica_e2e::{Result, eventually};
 
-use crate::payments::{PAYS, charges, dec, shown, switch_to};
+use crate::payments::{PAYS, charges, dec, hold, in_flight_becomes, shown, switch_to};
 use crate::popover::text_of;
 use crate::support::{WAIT, label_becomes, steady_sandbox, steady_sandbox_on};
 
@@ -127,21 +127,6 @@ async fn turn_on_below(
     .await?;
     shown(driver, "close").await?.click().await.ok();
     Ok(())
-}
-
-async fn hold(sandbox: &Sandbox, hold: bool) -> Result<()> {
-    sandbox
-        .control("set_processor", json!({ "hold": hold }))
-        .await
-        .map(drop)
-}
-
-async fn in_flight_becomes(sandbox: &Sandbox, count: u64) -> Result<()> {
-    eventually(&format!("{count} confirmation(s) held"), WAIT, || async {
-        let state = sandbox.control("state", json!({})).await?;
-        Ok((state["paymentsInFlight"].as_u64() == Some(count)).then_some(()))
-    })
-    .await
 }
 
 /// Notifications whose summary starts with "Auto top-up" since `watch` started.

@@ -142,6 +142,58 @@ pub(crate) async fn charges(sandbox: &Sandbox) -> Result<usize> {
         .count())
 }
 
+/// Has the card processor hold every confirmation until released (`false`), or release them.
+pub(crate) async fn hold(sandbox: &Sandbox, hold: bool) -> Result<()> {
+    sandbox
+        .control("set_processor", json!({ "hold": hold }))
+        .await
+        .map(drop)
+}
+
+/// Waits until the card processor holds `count` confirmations.
+pub(crate) async fn in_flight_becomes(sandbox: &Sandbox, count: u64) -> Result<()> {
+    eventually(&format!("{count} confirmation(s) held"), WAIT, || async {
+        let state = sandbox.control("state", json!({})).await?;
+        Ok((state["paymentsInFlight"].as_u64() == Some(count)).then_some(()))
+    })
+    .await
+}
+
+/// The wizard opened from the tray, `credits` chosen and a new card entered: at the review.
+pub(crate) async fn review_new_card(
+    driver: &WebDriver,
+    tray: &TrayItem,
+    credits: &str,
+) -> Result<()> {
+    open_wizard(driver, tray).await?;
+    choose_amount(driver, credits).await?;
+    enter_card(driver, PAYS).await?;
+    shown(driver, "step-review").await.map(drop)
+}
+
+/// "Pay" pressed while the card processor holds the confirmation: the wizard shows it in
+/// progress and the processor holds it.
+pub(crate) async fn pay_held(driver: &WebDriver, sandbox: &Sandbox) -> Result<()> {
+    hold(sandbox, true).await?;
+    click(driver, "pay").await?;
+    shown(driver, "step-confirming").await?;
+    in_flight_becomes(sandbox, 1).await
+}
+
+/// The wizard's result shows `balance` (whole credits), which the platform holds, and the
+/// platform made exactly one charge more than `before`.
+pub(crate) async fn charged_once(
+    driver: &WebDriver,
+    sandbox: &Sandbox,
+    before: usize,
+    balance: &str,
+) -> Result<()> {
+    text_becomes(driver, "new-balance", &format!("{balance}.00 credits")).await?;
+    assert_eq!(sandbox.credits().await?, dec(balance));
+    assert_eq!(charges(sandbox).await?, before + 1, "exactly one charge");
+    Ok(())
+}
+
 pub(crate) fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
@@ -338,10 +390,7 @@ async fn a_dropped_confirmation_is_retried_with_the_same_key_and_charged_once() 
     let (sandbox, _env, app, tray) = start().await?;
     let charged_before = charges(&sandbox).await?;
     let driver = app.driver()?;
-    open_wizard(driver, &tray).await?;
-    choose_amount(driver, "35").await?;
-    enter_card(driver, PAYS).await?;
-    shown(driver, "step-review").await?;
+    review_new_card(driver, &tray, "35").await?;
     sandbox
         .control(
             "set_faults",
@@ -350,13 +399,7 @@ async fn a_dropped_confirmation_is_retried_with_the_same_key_and_charged_once() 
         .await?;
     click(driver, "pay").await?;
     shown(driver, "step-result").await?;
-    text_becomes(driver, "new-balance", "135.00 credits").await?;
-    assert_eq!(sandbox.credits().await?, dec("135"));
-    assert_eq!(
-        charges(&sandbox).await?,
-        charged_before + 1,
-        "exactly one charge"
-    );
+    charged_once(driver, &sandbox, charged_before, "135").await?;
     // The answer was lost and the same request sent again.
     let log = app.log_text();
     assert!(
@@ -372,28 +415,16 @@ async fn closing_the_wizard_mid_payment_charges_once_and_reopening_shows_it() ->
     let (sandbox, _env, app, tray) = start().await?;
     let charged_before = charges(&sandbox).await?;
     let driver = app.driver()?;
-    open_wizard(driver, &tray).await?;
-    choose_amount(driver, "45").await?;
-    enter_card(driver, PAYS).await?;
-    shown(driver, "step-review").await?;
-    // The card processor holds every confirmation until released.
-    sandbox
-        .control("set_processor", json!({"hold": true}))
-        .await?;
-    click(driver, "pay").await?;
-    shown(driver, "step-confirming").await?;
+    review_new_card(driver, &tray, "45").await?;
+    pay_held(driver, &sandbox).await?;
     screenshot(driver, "confirming").await?;
     click_closing(driver, "confirming-close").await?;
     switch_to(driver, "Lattica balance").await?;
 
     // Reopened while the payment is held: the wizard shows it in progress, not a new one.
     open_wizard_at(driver, &tray, "step-confirming").await?;
-    sandbox
-        .control("set_processor", json!({"hold": false}))
-        .await?;
+    hold(&sandbox, false).await?;
     shown(driver, "step-result").await?;
-    text_becomes(driver, "new-balance", "145.00 credits").await?;
-    assert_eq!(sandbox.credits().await?, dec("145"));
-    assert_eq!(charges(&sandbox).await?, charged_before + 1);
+    charged_once(driver, &sandbox, charged_before, "145").await?;
     app.quit(&tray).await
 }
