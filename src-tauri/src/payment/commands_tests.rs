@@ -278,7 +278,19 @@ fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
     assert_eq!(context["savedCards"][0]["id"], saved["id"]);
     let auto = invoke(&settings, "auto_top_up_state", json!({})).unwrap();
     assert_eq!(auto["cards"][0]["id"], saved["id"]);
-    for answer in [&paid, &listed, &offer, &context, &auto] {
+    // The wizard pays with a saved card by its handle, as it lists it.
+    invoke(&wizard, "payment_begin", json!({"credits": "30"})).unwrap();
+    let saved_card = json!({"id": saved["id"], "brand": "visa", "last4": "4242"});
+    let again = invoke(
+        &wizard,
+        "payment_pay",
+        json!({"card": saved_card, "save": false}),
+    )
+    .unwrap();
+    assert_eq!(again["step"], "succeeded", "{again}");
+    assert_eq!(again["card"]["id"], saved["id"]);
+    invoke(&wizard, "payment_done", json!({})).unwrap();
+    for answer in [&paid, &listed, &offer, &context, &auto, &again] {
         assert!(!answer.to_string().contains("pm_"), "a token in {answer}");
     }
     let unknown = invoke(
