@@ -134,9 +134,11 @@ async fn an_attempt_left_open_at_a_sign_out_is_set_aside_not_checked_by_the_next
         .await
         .unwrap();
     // Every answer about the confirmation is lost: its outcome stays unknown.
-    let lost = ["api/finance/confirm_payment", "api/finance/get_payment"];
-    f.control("set_faults", json!({"dropNext": 50, "endpoints": lost}))
-        .await;
+    f.faults(
+        50,
+        &["api/finance/confirm_payment", "api/finance/get_payment"],
+    )
+    .await;
     let card = f.card(PAYS).await;
     let view = payments.run(Step::Pay { card, save: false }).await.unwrap();
     assert_eq!(view.map(|v| v.step), Some(ViewStep::Unknown));

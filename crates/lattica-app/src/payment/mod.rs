@@ -24,8 +24,11 @@ mod readback;
 mod resume;
 mod service;
 mod slot;
+mod step;
 mod view;
 
+#[cfg(test)]
+mod fixture;
 #[cfg(test)]
 mod flow_tests;
 #[cfg(test)]

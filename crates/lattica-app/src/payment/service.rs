@@ -8,7 +8,7 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use lattica_client::{LatticaClient, PaymentMethod, Pricing};
+use lattica_client::{LatticaClient, Pricing};
 use lattica_core::view::Session;
 
 use super::amount::Purchase;
@@ -19,6 +19,7 @@ use super::handles::CardHandles;
 use super::journal::Journal;
 pub(super) use super::slot::Slot;
 use super::slot::{current, replace};
+pub use super::step::Step;
 use super::view::{AttemptView, QuickOffer, ReadBack};
 use crate::engine::EngineHandle;
 use crate::error::AppError;
@@ -77,39 +78,6 @@ pub(super) struct Shared {
     pub(super) cards_epoch: u64,
     /// The windows' handles of the saved cards.
     pub(super) cards: CardHandles,
-}
-
-/// A step the user asked for.
-#[derive(Debug)]
-pub enum Step {
-    /// The wizard's amount is chosen: open a payment for it.
-    Begin(Purchase),
-    Pay {
-        card: PaymentMethod,
-        save: bool,
-    },
-    /// The 3-D Secure page reported this payment as no longer waiting.
-    Authenticated(String),
-    CheckAgain,
-    Cancel,
-    /// The result was seen: forget the finished attempt.
-    Done,
-    /// The attempt of this origin was told or given up (auto top-up): one never confirmed is
-    /// canceled and it is forgotten; an attempt of another origin is left alone.
-    Release(Origin),
-    /// The popover's one-click top-up.
-    QuickTopUp {
-        purchase: Purchase,
-        card: PaymentMethod,
-    },
-    /// The auto top-up rule's purchase, under the key its crossing derives.
-    AutoTopUp {
-        purchase: Purchase,
-        card: PaymentMethod,
-        key: lattica_client::IdempotencyKey,
-    },
-    /// The wizard window was closed.
-    WizardClosed,
 }
 
 impl Payments {
