@@ -1,5 +1,6 @@
 // The settings window: edits lattica-core's settings form; validation happens in Rust and
-// comes back per field.
+// comes back per field. Every sentence it shows is worded in Rust (the view's `texts`, the
+// saved cards' and auto top-up's answers, an error's `message`): this only places them.
 
 import * as ipc from './lib/ipc.js';
 
@@ -28,12 +29,8 @@ function rfc3339(local) {
   return Number.isNaN(at.getTime()) ? local : at.toISOString();
 }
 
-/** "15 s", "5 min", "1 h". */
-function duration(secs) {
-  if (secs % 3600 === 0) return `${secs / 3600} h`;
-  if (secs % 60 === 0) return `${secs / 60} min`;
-  return `${secs} s`;
-}
+/** The window's sentences (`SettingsTexts`), from the last settings view. */
+let texts = null;
 
 /** The app runs on the demo account (its settings are its own). */
 let inDemo = false;
@@ -47,16 +44,15 @@ function fill(view) {
   $('quietUntil').value = localInput(form.quietUntil);
   $('refreshIntervalSecs').min = view.minRefreshSecs;
   $('refreshIntervalSecs').max = view.maxRefreshSecs;
-  $('refreshIntervalSecs-hint').textContent =
-    `Between ${duration(view.minRefreshSecs)} and ${duration(view.maxRefreshSecs)}. The balance also refreshes when you open the popover.`;
-  $('backendUrl-hint').textContent = view.backendNote
-    || 'Leave empty for the Lattica platform. https only (http for localhost).';
+  ({ texts } = view);
+  $('refreshIntervalSecs-hint').textContent = texts.refreshHint;
+  $('backendUrl-hint').textContent = view.backendNote || texts.backendHint;
   $('account').textContent = view.account;
   $('demo').hidden = !view.demo;
   $('demo').textContent = view.demo || '';
   // In the demo, signing out is leaving it: nothing of the user's is removed.
   inDemo = Boolean(view.demo);
-  $('sign-out').textContent = inDemo ? 'Leave the demo' : 'Sign out';
+  $('sign-out').textContent = inDemo ? texts.leaveDemo : texts.signOut;
   $('sign-out').hidden = !view.signedIn;
   $('switch-account').hidden = !view.signedIn;
   $('sign-in').hidden = view.signedIn;
@@ -90,7 +86,7 @@ async function save(event) {
   $('save').disabled = true;
   try {
     fill(await ipc.saveSettings(read()));
-    status('Saved.', true);
+    status(texts.saved, true);
   } catch (error) {
     if (error.kind === 'invalid_settings' && Array.isArray(error.errors)) {
       for (const { field, message } of error.errors) {
@@ -98,7 +94,7 @@ async function save(event) {
         $(field).setAttribute('aria-invalid', 'true');
       }
       $(error.errors[0].field).focus();
-      status('Please correct the marked fields.', false);
+      status(texts.invalid, false);
     } else {
       status(error.message, false);
     }
@@ -114,7 +110,7 @@ async function sendTest() {
   $('test-notification').disabled = true;
   try {
     await ipc.sendTestNotification();
-    out.textContent = 'Sent. It should be on your screen now.';
+    out.textContent = texts.testSent;
     out.className = 'status ok';
   } catch (error) {
     out.textContent = error.message;
@@ -154,7 +150,7 @@ async function signOut() {
     loadCards();
     // Signing out turns auto top-up off; the section says to sign in.
     ipc.autoTopUpState().then(showAuto).catch(() => {});
-    status(forgetHistory ? 'Signed out; the local history was deleted.' : 'Signed out.', true);
+    status(forgetHistory ? texts.signedOutHistoryDeleted : texts.signedOut, true);
   } catch (error) {
     status(error.message, false);
   } finally {
@@ -171,34 +167,16 @@ function cardsStatus(text, ok) {
 }
 
 function cardRow(card) {
-  const row = document.createElement('li');
+  const row = $('card-row').content.firstElementChild.cloneNode(true);
+  const part = (name) => row.querySelector(`.${name}`);
   row.id = `saved-${card.id}`;
   row.dataset.cardId = card.id;
-  const label = document.createElement('span');
-  label.className = 'card-label';
-  label.textContent = card.label;
-  const expiry = document.createElement('span');
-  expiry.className = `card-expiry${card.expired ? ' expired' : ''}`;
-  expiry.textContent = card.expiryText;
-  const remove = document.createElement('button');
-  remove.type = 'button';
-  remove.className = 'secondary remove-card';
-  remove.textContent = 'Remove';
-  remove.setAttribute('aria-label', `Remove ${card.label}`);
-  const confirm = document.createElement('div');
-  confirm.className = 'card-confirm';
-  confirm.hidden = true;
-  const question = document.createElement('span');
-  question.textContent = `Remove ${card.label}? It can no longer pay for top-ups.`;
-  const yes = document.createElement('button');
-  yes.type = 'button';
-  yes.className = 'primary confirm-remove';
-  yes.textContent = 'Remove card';
-  const no = document.createElement('button');
-  no.type = 'button';
-  no.className = 'secondary keep-card';
-  no.textContent = 'Keep';
-  confirm.append(question, yes, no);
+  part('card-label').textContent = card.label;
+  part('card-expiry').textContent = card.expiryText;
+  part('card-expiry').classList.toggle('expired', card.expired);
+  part('card-question').textContent = card.remove.question;
+  const [remove, confirm, yes, no] = ['remove-card', 'card-confirm', 'confirm-remove', 'keep-card'].map(part);
+  remove.setAttribute('aria-label', card.remove.button);
   remove.addEventListener('click', () => {
     confirm.hidden = false;
     remove.hidden = true;
@@ -214,7 +192,7 @@ function cardRow(card) {
     no.disabled = true;
     try {
       showCards(await ipc.removeSavedCard(card.id));
-      cardsStatus(`${card.label} removed.`, true);
+      cardsStatus(card.remove.done, true);
       // Auto top-up offers only the cards left.
       ipc.autoTopUpState().then(showAuto).catch(() => {});
     } catch (error) {
@@ -222,15 +200,13 @@ function cardRow(card) {
       loadCards();
     }
   });
-  row.append(label, expiry, remove, confirm);
   return row;
 }
 
 function showCards(list) {
   $('cards-list').replaceChildren(...list.cards.map(cardRow));
-  $('cards-note').textContent = list.unavailable
-    || (list.cards.length === 0 ? 'No saved cards. A card is saved when you tick “Save this card” while adding credit.' : '');
-  $('cards-note').hidden = !$('cards-note').textContent;
+  $('cards-note').textContent = list.note ?? '';
+  $('cards-note').hidden = !list.note;
 }
 
 async function loadCards() {
@@ -239,7 +215,8 @@ async function loadCards() {
   } catch (error) {
     $('cards-list').replaceChildren();
     $('cards-note').hidden = false;
-    $('cards-note').textContent = `The saved cards could not be read: ${error.message}`;
+    // Worded in Rust with its cause; a failure that never reached Rust says so in general.
+    $('cards-note').textContent = error.kind === 'internal' && texts ? texts.cardsUnreadable : error.message;
   }
 }
 
@@ -255,8 +232,6 @@ $('switch-account').addEventListener('click', () => ipc.openSignIn());
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') ipc.closeWindow();
 });
-ipc.getSettings().then(fill).catch((error) => status(error.message, false));
-loadCards();
 
 // Auto top-up: off by default; "Turn on…" shows the rule with its price and asks to confirm
 // exactly that (any change to the form asks again).
@@ -293,7 +268,7 @@ function showAuto(view) {
     return option;
   }));
   if (chosen) cards.value = chosen;
-  $('auto-on').textContent = view.enabled ? 'Change…' : 'Turn on…';
+  if (texts) $('auto-on').textContent = view.enabled ? texts.autoChange : texts.autoTurnOn;
   $('auto-on').disabled = !view.cards.length;
   $('auto-off').hidden = !view.enabled;
   $('auto-review').hidden = true;
@@ -323,6 +298,17 @@ for (const id of AUTO_FIELDS) {
   // A change after the review asks for a new confirmation.
   $(id).addEventListener('input', () => { $('auto-review').hidden = true; confirmedSummary = null; });
 }
-ipc.autoTopUpState().then(showAuto).catch((error) => {
-  $('auto-state').textContent = error.message;
-});
+
+// The settings first: the other sections' sentences come with them.
+async function start() {
+  try {
+    fill(await ipc.getSettings());
+  } catch (error) {
+    status(error.message, false);
+  }
+  loadCards();
+  ipc.autoTopUpState().then(showAuto).catch((error) => {
+    $('auto-state').textContent = error.message;
+  });
+}
+start();

@@ -279,22 +279,15 @@ fn the_settings_window_lists_saved_cards_and_says_why_there_are_none() {
     let popover = window(&test.app, "popover");
     assert!(invoke(&popover, "saved_cards", json!({})).is_err());
     let wizard = window(&test.app, "wizard");
-    assert!(
-        invoke(
-            &wizard,
-            "remove_saved_card",
-            json!({ "paymentMethodId": "pm_1" })
-        )
-        .is_err()
-    );
-    // Not a token of the payment service: refused before anything is sent.
+    assert!(invoke(&wizard, "remove_saved_card", json!({ "card": "card-1" })).is_err());
+    // Not a handle this run gave out: refused before anything is sent.
     let refused = invoke(
         &settings,
         "remove_saved_card",
-        json!({ "paymentMethodId": "4242424242424242" }),
+        json!({ "card": "4242424242424242" }),
     )
     .unwrap_err();
-    assert!(refused["message"].as_str().is_some(), "{refused}");
+    assert_eq!(refused["kind"], "payment", "{refused}");
 }
 
 #[test]

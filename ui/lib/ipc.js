@@ -109,7 +109,11 @@ export const paymentContext = () => call('payment_context');
 export const paymentQuote = (credits) => call('payment_quote', { credits });
 /** Opens a payment for the chosen amount (nothing is charged). */
 export const paymentBegin = (credits) => call('payment_begin', { credits });
-/** Pays with `card` (`{ id: 'pm_…', brand, last4, expMonth, expYear }`); `save` keeps it. */
+/**
+ * Pays with `card`: a saved card as listed (its `id` is a handle of this run), or a new card
+ * as the payment service's form handed it over (`{ id: 'pm_…', brand, last4, expMonth,
+ * expYear }`); `save` keeps a new one.
+ */
 export const paymentPay = (card, save) => call('payment_pay', { card, save });
 /** The 3-D Secure page said `paymentId` no longer waits. */
 export const paymentAuthenticated = (paymentId) => call('payment_authenticated', { paymentId });
@@ -122,14 +126,14 @@ export const paymentDone = () => call('payment_done');
 // Quick top-up (the popover)
 /** `{ quote, card, label, question }`, or `null` without a saved card. */
 export const quickTopUpOffer = () => call('quick_top_up_offer');
-export const quickTopUp = (credits, paymentMethodId) =>
-  call('quick_top_up', { credits, paymentMethodId });
+/** Pays `credits` with the saved card whose handle is `card` (the offer's `card.id`). */
+export const quickTopUp = (credits, card) => call('quick_top_up', { credits, card });
 
 // Saved cards (the settings window)
 /** `{ cards: [{ id, label, expiry, expired, expiryText }], unavailable }`. */
 export const savedCards = () => call('saved_cards');
-/** Removes a saved card on the platform; resolves to the cards left, as `savedCards`. */
-export const removeSavedCard = (paymentMethodId) => call('remove_saved_card', { paymentMethodId });
+/** Removes the saved card of handle `card`; resolves to the cards left, as `savedCards`. */
+export const removeSavedCard = (card) => call('remove_saved_card', { card });
 // Auto top-up
 export const autoTopUpState = () => call('auto_top_up_state');
 export const autoTopUpPreview = (form) => call('auto_top_up_preview', { form });

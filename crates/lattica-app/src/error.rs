@@ -69,12 +69,16 @@ pub enum AppError {
     DemoUnavailable(String),
     #[error("{0}")]
     Internal(String),
+    /// The saved cards could not be read, and why (its kind is the cause's).
+    #[error("The saved cards could not be read. {0}")]
+    CardsUnreadable(Box<AppError>),
 }
 
 impl AppError {
     /// The machine-readable kind the UI branches on.
-    pub const fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         match self {
+            Self::CardsUnreadable(cause) => cause.kind(),
             Self::InvalidToken(_) => "invalid_token",
             Self::TokenRejected | Self::TokenRevoked => "token_rejected",
             Self::TokenExpired => "token_expired",

@@ -8,6 +8,7 @@
 mod demo;
 mod notice;
 mod popover;
+mod settings_texts;
 mod state;
 mod texts;
 mod tray;
@@ -29,6 +30,7 @@ pub use popover::{
     CHART_MAX_POINTS, ChartPoint, EstimateView, LastPaymentView, PopoverView, StaleBanner,
     TOKEN_WARNING_WINDOW,
 };
+pub use settings_texts::{NO_SAVED_CARDS, RemoveCardTexts, SettingsTexts};
 pub use state::{TrayState, derive_state};
 pub use texts::{account_line, add_credit, sign_in_reason, signed_in_account};
 pub use tray::TrayView;

@@ -1,10 +1,10 @@
 //! The add-credit commands: the wizard's steps and the popover's quick top-up. Each step runs
 //! in the payment service, in a task that outlives the window that asked for it; a card
-//! arrives only as the payment service's token, never as a number. Also the settings
-//! window's saved cards.
+//! arrives only as the handle of a saved card or the payment service's token of a new one,
+//! never as a number. Also the settings window's saved cards.
 
 use lattica_app::payment::{
-    self, AttemptView, Payments, QuickOffer, Quote, SavedCards, Step, WizardContext,
+    AttemptView, Payments, QuickOffer, Quote, SavedCards, Step, WizardContext,
 };
 use lattica_client::PaymentMethod;
 use tauri::State;
@@ -36,14 +36,14 @@ pub async fn payment_begin(
     Ok(payments.run(Step::Begin(purchase)).await?)
 }
 
-/// "Pay" with a card token from the payment service's form, or a saved card.
+/// "Pay" with a card token from the payment service's form, or a saved card's handle.
 #[tauri::command]
 pub async fn payment_pay(
     payments: State<'_, Payments>,
     card: PaymentMethod,
     save: bool,
 ) -> Result<Option<AttemptView>, IpcError> {
-    let card = payment::check_card(card)?;
+    let card = payments.card_to_pay(card)?;
     Ok(payments.run(Step::Pay { card, save }).await?)
 }
 
@@ -85,13 +85,14 @@ pub async fn quick_top_up_offer(
     Ok(payments.quick_offer().await?)
 }
 
+/// Pays `credits` with the saved card of handle `card`.
 #[tauri::command]
 pub async fn quick_top_up(
     payments: State<'_, Payments>,
     credits: String,
-    payment_method_id: String,
+    card: String,
 ) -> Result<Option<AttemptView>, IpcError> {
-    Ok(payments.quick_top_up(&credits, &payment_method_id).await?)
+    Ok(payments.quick_top_up(&credits, &card).await?)
 }
 
 /// The saved cards, for the settings window.
@@ -104,7 +105,7 @@ pub async fn saved_cards(payments: State<'_, Payments>) -> Result<SavedCards, Ip
 #[tauri::command]
 pub async fn remove_saved_card(
     payments: State<'_, Payments>,
-    payment_method_id: String,
+    card: String,
 ) -> Result<SavedCards, IpcError> {
-    Ok(payments.remove_card(&payment_method_id).await?)
+    Ok(payments.remove_card(&card).await?)
 }

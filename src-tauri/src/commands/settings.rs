@@ -1,7 +1,7 @@
 //! The settings window's commands.
 
 use lattica_core::settings::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings, SettingsForm};
-use lattica_core::view::{Session, SignOutReason, account_line};
+use lattica_core::view::{Session, SettingsTexts, SignOutReason, account_line};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -28,6 +28,8 @@ pub struct SettingsView {
     pub account: String,
     /// The demo's label while the app runs on the demo account (its settings are its own).
     pub demo: Option<String>,
+    /// The window's sentences: hints, outcomes, confirmations.
+    pub texts: SettingsTexts,
 }
 
 /// The settings as saved, with launch at login as the system has it: the login item may have
@@ -161,5 +163,6 @@ fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> Settin
         demo: state
             .demo
             .then(|| lattica_core::view::DEMO_LABEL.to_owned()),
+        texts: SettingsTexts::new(MIN_REFRESH_INTERVAL, MAX_REFRESH_INTERVAL),
     }
 }

@@ -230,7 +230,7 @@ fn a_purchase_through_the_wizards_commands() {
     let quick = invoke(
         &popover,
         "quick_top_up",
-        json!({"credits": "25", "paymentMethodId": offer["card"]["id"]}),
+        json!({"credits": "25", "card": offer["card"]["id"]}),
     )
     .unwrap();
     assert_eq!(quick["step"], "succeeded", "{quick}");
@@ -273,6 +273,37 @@ fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
     // The offer is cached from here on.
     let offer = invoke(&popover, "quick_top_up_offer", json!({})).unwrap();
     assert_eq!(offer["card"]["id"], saved["id"]);
+    // The card's token stays in Rust: every window names it by a handle of this run.
+    let context = invoke(&wizard, "payment_context", json!({})).unwrap();
+    assert_eq!(context["savedCards"][0]["id"], saved["id"]);
+    let auto = invoke(&settings, "auto_top_up_state", json!({})).unwrap();
+    assert_eq!(auto["cards"][0]["id"], saved["id"]);
+    // The wizard pays with a saved card by its handle, as it lists it.
+    invoke(&wizard, "payment_begin", json!({"credits": "30"})).unwrap();
+    let saved_card = json!({"id": saved["id"], "brand": "visa", "last4": "4242"});
+    let again = invoke(
+        &wizard,
+        "payment_pay",
+        json!({"card": saved_card, "save": false}),
+    )
+    .unwrap();
+    assert_eq!(again["step"], "succeeded", "{again}");
+    assert_eq!(again["card"]["id"], saved["id"]);
+    invoke(&wizard, "payment_done", json!({})).unwrap();
+    for answer in [&paid, &listed, &offer, &context, &auto, &again] {
+        assert!(!answer.to_string().contains("pm_"), "a token in {answer}");
+    }
+    let unknown = invoke(
+        &popover,
+        "quick_top_up",
+        json!({"credits": "25", "card": "card-999"}),
+    )
+    .unwrap_err();
+    assert_eq!(unknown["kind"], "payment", "{unknown}");
+    assert!(
+        unknown["message"].as_str().unwrap().contains("not known"),
+        "{unknown}"
+    );
 
     let (sender, changes) = std::sync::mpsc::channel::<Value>();
     test.app
@@ -281,12 +312,7 @@ fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
                 let _ = sender.send(cards);
             }
         });
-    let left = invoke(
-        &settings,
-        "remove_saved_card",
-        json!({"paymentMethodId": saved["id"]}),
-    )
-    .unwrap();
+    let left = invoke(&settings, "remove_saved_card", json!({"card": saved["id"]})).unwrap();
     assert_eq!(left["cards"], json!([]), "{left}");
     let sent = changes
         .recv_timeout(Duration::from_secs(5))
@@ -306,7 +332,7 @@ fn a_removed_card_leaves_the_wizard_and_the_quick_offer_at_once() {
     let refused = invoke(
         &popover,
         "quick_top_up",
-        json!({"credits": "25", "paymentMethodId": saved["id"]}),
+        json!({"credits": "25", "card": saved["id"]}),
     )
     .unwrap_err();
     assert!(
@@ -327,4 +353,34 @@ fn on_the_published_platform_the_saved_cards_say_why_there_are_none() {
     let why = listed["unavailable"].as_str().unwrap();
     assert!(why.contains("web console"), "{why}");
     assert!(!why.contains("HTTP") && !why.contains("api/"), "{why}");
+}
+
+#[test]
+fn the_settings_windows_sentences_and_a_failed_read_of_its_cards_are_worded_in_rust() {
+    let test = signed_in_app();
+    let settings = window(&test.app, "settings");
+    let view = invoke(&settings, "get_settings", json!({})).unwrap();
+    assert_eq!(
+        view["texts"]["refreshHint"],
+        "Between 15 s and 1 h. The balance also refreshes when you open the popover.",
+        "{view}"
+    );
+    assert_eq!(view["texts"]["signedOut"], "Signed out.");
+    let none = invoke(&settings, "saved_cards", json!({})).unwrap();
+    assert_eq!(none["note"], lattica_core::view::NO_SAVED_CARDS, "{none}");
+
+    control(
+        &test.sandbox,
+        "set_faults",
+        json!({"errorRate": 1, "errorStatus": 500,
+               "endpoints": ["api/finance/list_payment_methods"]}),
+    );
+    let failed = invoke(&settings, "saved_cards", json!({})).unwrap_err();
+    assert_eq!(failed["kind"], "server", "{failed}");
+    assert_eq!(
+        failed["message"],
+        "The saved cards could not be read. The Lattica platform is having trouble right now. \
+         Try again in a minute.",
+        "{failed}"
+    );
 }

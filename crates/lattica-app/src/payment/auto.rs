@@ -6,7 +6,8 @@
 //! time, unless the user turned the rule off meanwhile; a cap says so once a month and buys
 //! nothing. Not reaching the platform is "try again at the next reading", never a reason to
 //! turn off. Every purchase notifies its outcome with the balance read back (its journal
-//! record kept until then); one the bank must confirm opens the wizard and says so. The rule
+//! record kept until then), one whose outcome is learned later too (`auto_later.rs`); one the
+//! bank must confirm opens the wizard and says so. The rule
 //! buys only for the account it was confirmed for, and a sign-out turns it off.
 
 use std::time::Duration;
@@ -21,7 +22,6 @@ use uuid::Uuid;
 
 use super::amount::Purchase;
 use super::flow::Origin;
-use super::readback::{READ_BACK_DEADLINE, refreshed_balance};
 use super::service::{Payments, Step};
 use super::view::Step as ViewStep;
 use crate::engine::{Command, EngineState};
@@ -100,6 +100,7 @@ impl Payments {
             }
             seen = Some(snapshot.fetched_at);
             if snapshot.payments_api {
+                self.check_unknown_auto_top_up().await;
                 self.check_rule(&state).await;
             }
         }
@@ -237,16 +238,8 @@ impl Payments {
             };
             match (view.step, &view.decline) {
                 (ViewStep::Succeeded, _) => {
-                    let balance = refreshed_balance(self.engine(), READ_BACK_DEADLINE).await;
                     let charged = view.charged.unwrap_or_default();
-                    tracing::info!(?balance, "auto top-up bought");
-                    self.tell(PaymentOutcome::AutoTopUp {
-                        credits: purchase.credits,
-                        notice: autotopup::bought_notice(purchase.credits, &charged, balance),
-                    });
-                    // Over and told: the service forgets it, unless another payment (one the
-                    // user started during the wait) took its place.
-                    let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
+                    self.tell_bought(purchase.credits, &charged).await;
                     return Bought::Yes;
                 }
                 (ViewStep::Authenticate, _) => {
@@ -298,7 +291,7 @@ impl Payments {
     }
 
     /// Turns the rule off for `reason`, and says so.
-    fn turn_off(&self, stored: &mut Stored, reason: &str) {
+    pub(super) fn turn_off(&self, stored: &mut Stored, reason: &str) {
         stored.enabled = false;
         stored.off_reason = Some(reason.to_owned());
         self.save_stored(stored);
@@ -319,7 +312,7 @@ impl Payments {
         }
     }
 
-    fn tell(&self, outcome: PaymentOutcome) {
+    pub(super) fn tell(&self, outcome: PaymentOutcome) {
         self.engine().send(Command::PaymentEnded {
             outcome,
             wizard_in_front: false,

@@ -24,7 +24,7 @@ pub struct AutoTopUpForm {
     pub unit: String,
     pub below: String,
     pub add: String,
-    /// The saved card's token, as the settings window lists it.
+    /// The saved card's handle, as the settings window lists it.
     pub card_id: String,
     pub max_count: String,
     /// Dollars per calendar month.
@@ -127,7 +127,7 @@ impl Payments {
             .await?
             .iter()
             .filter(|m| m.valid_in(now.year().unsigned_abs(), now.month()))
-            .map(CardView::from)
+            .map(|m| self.card_view(m))
             .collect();
         Ok(self.auto_view(cards))
     }
@@ -192,13 +192,15 @@ impl Payments {
                     .into(),
             ));
         }
+        let choose = || AppError::AutoTopUp("Choose one of the saved cards.".into());
+        let wanted = self.saved_card(&form.card_id).map_err(|_| choose())?;
         let client = self.client()?;
         let card = client
             .list_payment_methods()
             .await?
             .into_iter()
-            .find(|m| m.id == form.card_id)
-            .ok_or_else(|| AppError::AutoTopUp("Choose one of the saved cards.".into()))?;
+            .find(|m| m.id == wanted.id)
+            .ok_or_else(choose)?;
         Ok(Rule {
             trigger,
             add: purchase.credits,
@@ -256,7 +258,7 @@ mod tests {
 
     fn card() -> CardView {
         CardView {
-            id: "pm_1".into(),
+            id: "card-1".into(),
             label: "Visa •••• 4242".into(),
             brand: Some("visa".into()),
             last4: Some("4242".into()),

@@ -8,12 +8,11 @@ use std::time::Duration;
 
 use lattica_client::PaymentMethod;
 use lattica_core::alerts::{AlertKind, Notification};
-use lattica_core::settings::Settings;
 use lattica_core::view::SignOutReason;
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use crate::engine::{Command, Engine, EngineState};
+use crate::engine::Command;
 use crate::payment::flow::Origin;
 use crate::payment::flow_tests::{Fixture, PAYS, new_attempt, quiet, start};
 use crate::payment::journal::{Journal, MemoryCards};
@@ -77,41 +76,29 @@ async fn start_auto() -> Auto {
         Arc::new(MemoryCards::default()),
     )
     .unwrap();
-    let (sessions, client) = f.demo_session().await;
     let (out, notices) = mpsc::unbounded_channel();
-    let (engine, handle) = Engine::new(
-        EngineState::new(Settings::default(), true),
-        Some(client),
-        None,
-        Some(Duration::from_secs(3600)),
-    );
-    tokio::spawn(engine.with_alerts(out).run());
     let windows = Arc::new(Windows {
         journal: journal.clone(),
         published: Mutex::default(),
         opened: AtomicUsize::new(0),
     });
-    let payments = Payments::new(
-        handle.clone(),
-        sessions,
-        windows.clone(),
-        Duration::from_millis(50),
-        Some(journal.clone()),
-    );
-    let form = AutoTopUpForm {
-        unit: "credits".into(),
-        below: "50".into(),
-        add: "200".into(),
-        card_id: card.id.clone(),
-        max_count: "3".into(),
-        max_spend: "1000".into(),
-    };
+    let payments = f.payments(&journal, windows.clone(), Some(out)).await;
+    let handle = payments.engine().clone();
     // The rule is confirmed for the account the refresh read.
     handle
         .subscribe()
         .wait_for(|s| s.snapshot.is_some())
         .await
         .unwrap();
+    let form = AutoTopUpForm {
+        unit: "credits".into(),
+        below: "50".into(),
+        add: "200".into(),
+        // The settings window names the card by the handle it was shown.
+        card_id: payments.auto_top_up().await.unwrap().cards[0].id.clone(),
+        max_count: "3".into(),
+        max_spend: "1000".into(),
+    };
     let rule = payments.auto_top_up_rule(&form).await.unwrap();
     payments
         .enable_auto_top_up(&form, &rule.summary())
@@ -251,12 +238,9 @@ async fn a_platform_error_leaves_the_rule_on_and_the_next_reading_buys() {
 #[tokio::test]
 async fn a_bought_top_up_stays_in_the_journal_until_it_is_told() {
     let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
     auto.fall_to(40).await;
-    let notice = auto.notice().await;
-    assert!(
-        notice.body.starts_with("Auto top-up: +200.00 credits"),
-        "{notice:?}"
-    );
+    auto.told_bought(charges).await;
     let published = auto.published();
     assert!(shows(&published, ViewStep::Succeeded));
     for (view, recorded) in &published {
@@ -267,26 +251,16 @@ async fn a_bought_top_up_stays_in_the_journal_until_it_is_told() {
             );
         }
     }
-    until("the journal cleared once told", || {
-        auto.journal.load().is_none()
-    })
-    .await;
 }
 
 #[tokio::test]
 async fn an_auto_top_up_told_late_leaves_a_wizard_payment_alone() {
     let mut auto = start_auto().await;
     // The read-back after the purchase is slow: the user starts a payment meanwhile.
-    auto.f
-        .control(
-            "set_faults",
-            json!({"latencyMs": 1500, "endpoints": ["api/finance/get_account_credits"]}),
-        )
-        .await;
-    auto.fall_to(40).await;
-    until("the purchase went through", || {
-        shows(&auto.published(), ViewStep::Succeeded)
-    })
+    auto.cross_with_faults(
+        json!({"latencyMs": 1500, "endpoints": ["api/finance/get_account_credits"]}),
+        ViewStep::Succeeded,
+    )
     .await;
     let purchase = auto.f.purchase("25").await;
     let view = auto.payments.run(Step::Begin(purchase)).await.unwrap();
@@ -350,4 +324,63 @@ async fn a_rule_confirmed_for_another_account_buys_nothing_and_turns_off() {
     assert!(notice.body.contains("another account"), "{notice:?}");
     assert!(!auto.payments.stored().enabled);
     assert_eq!(auto.f.charges().await, charges);
+}
+
+impl Auto {
+    /// The balance crosses the limit and every send of the purchase fails before it is
+    /// processed, nor is it in the history: its outcome is unknown, nothing charged yet.
+    async fn unknown_purchase(&self) {
+        self.cross_with_faults(
+            json!({"failNext": 1000, "endpoints": ["api/finance/add_credits"]}),
+            ViewStep::Unknown,
+        )
+        .await;
+        self.f.control("clear_faults", json!({})).await;
+    }
+
+    /// With the sandbox's `faults` set, the balance falls below the limit; waits until the
+    /// purchase shows `step`.
+    async fn cross_with_faults(&self, faults: serde_json::Value, step: ViewStep) {
+        self.f.control("set_faults", faults).await;
+        self.fall_to(40).await;
+        until(&format!("the purchase at {step:?}"), || {
+            shows(&self.published(), step)
+        })
+        .await;
+    }
+
+    /// The next auto top-up notification is the purchase's, with the balance read back;
+    /// exactly one charge was made, and the journal lets it go once told.
+    async fn told_bought(&mut self, charges: usize) {
+        let notice = self.notice().await;
+        assert_eq!(notice.kind, AlertKind::AutoTopUp, "{notice:?}");
+        assert_eq!(
+            notice.body, "Auto top-up: +200.00 credits, $200.00, balance 240.00",
+            "{notice:?}"
+        );
+        assert_eq!(self.f.charges().await, charges + 1);
+        until("the journal cleared once told", || {
+            self.journal.load().is_none()
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_auto_top_up_settled_by_check_again_is_told_like_any_other() {
+    let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
+    auto.unknown_purchase().await;
+    let view = auto.payments.run(Step::CheckAgain).await.unwrap();
+    assert_eq!(view.map(|v| v.step), Some(ViewStep::Succeeded));
+    auto.told_bought(charges).await;
+}
+
+#[tokio::test]
+async fn an_unknown_auto_top_up_is_settled_at_a_later_reading_and_told() {
+    let mut auto = start_auto().await;
+    let charges = auto.f.charges().await;
+    auto.unknown_purchase().await;
+    auto.payments.engine().send(Command::RefreshNow);
+    auto.told_bought(charges).await;
 }

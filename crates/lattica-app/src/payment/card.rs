@@ -1,6 +1,7 @@
 //! A card as the app accepts it from a webview: the payment service's [`PaymentMethod`] (its
 //! opaque `pm_…` token with the brand, the last four digits and the expiry), checked before it
-//! is used, and the [`CardView`] the windows show. The card number and the security code are
+//! is used, and the [`CardView`] the windows show, which names a saved card by an opaque
+//! handle (see `handles.rs`), never by its token. The card number and the security code are
 //! never here: they stay inside the payment service's own page.
 
 use lattica_client::PaymentMethod;
@@ -23,6 +24,9 @@ pub enum CardError {
     InvalidExpiry,
     #[error("This card is no longer saved. Use “Add credit…” to pay with another.")]
     NoLongerSaved,
+    /// A handle this run never gave out (a window from before a restart, or made up).
+    #[error("This card is not known any more: close this window, open it again and choose again.")]
+    UnknownCard,
 }
 
 /// Accepts `method` if it is a payment service token with plausible display data: a webview
@@ -55,7 +59,8 @@ pub fn check(method: PaymentMethod) -> Result<PaymentMethod, CardError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CardView {
-    /// The payment service's token, which the wizard hands back to pay with this card.
+    /// The card's handle for this run (`card-3`), which a window hands back to pay with it
+    /// or remove it; never the payment service's token.
     pub id: String,
     /// `Visa •••• 4242`.
     pub label: String,
@@ -65,10 +70,11 @@ pub struct CardView {
     pub expiry: Option<String>,
 }
 
-impl From<&PaymentMethod> for CardView {
-    fn from(method: &PaymentMethod) -> Self {
+impl CardView {
+    /// `method` as shown, named by `handle`.
+    pub(super) fn of(method: &PaymentMethod, handle: String) -> Self {
         Self {
-            id: method.id.clone(),
+            id: handle,
             label: method.label(),
             brand: method.brand.clone(),
             last4: method.last4.clone(),

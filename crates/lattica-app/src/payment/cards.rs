@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Utc};
 use lattica_client::{ClientError, PaymentMethod};
-use lattica_core::view::Session;
+use lattica_core::view::{NO_SAVED_CARDS, RemoveCardTexts, Session};
 use serde::Serialize;
 
 use super::card::{self, CardView};
@@ -26,10 +26,12 @@ pub struct SavedCard {
     pub expired: bool,
     /// `Expires 04/27`, `Expired 01/24`, or `No expiry on record`.
     pub expiry_text: String,
+    /// What its row says about removing it.
+    pub remove: RemoveCardTexts,
 }
 
 impl SavedCard {
-    fn of(method: &PaymentMethod, (year, month): (u32, u32)) -> Self {
+    fn of(method: &PaymentMethod, card: CardView, (year, month): (u32, u32)) -> Self {
         let expired = !method.valid_in(year, month);
         let expiry_text = match method.expiry() {
             Some(expiry) if expired => format!("Expired {expiry}"),
@@ -37,7 +39,8 @@ impl SavedCard {
             None => "No expiry on record".to_owned(),
         };
         Self {
-            card: CardView::from(method),
+            remove: RemoveCardTexts::of(&card.label),
+            card,
             expired,
             expiry_text,
         }
@@ -51,6 +54,8 @@ pub struct SavedCards {
     pub cards: Vec<SavedCard>,
     /// Why there can be no cards here (signed out, a platform without payments), if so.
     pub unavailable: Option<String>,
+    /// The line under the list: why it is unavailable, or that there are no cards.
+    pub note: Option<String>,
 }
 
 impl SavedCards {
@@ -58,14 +63,24 @@ impl SavedCards {
         Self {
             cards: Vec::new(),
             unavailable: Some(why.to_owned()),
+            note: Some(why.to_owned()),
         }
     }
 
-    /// The cards of `methods`, marked expired as of `now` (year, month).
-    pub fn of(methods: &[PaymentMethod], now: (u32, u32)) -> Self {
+    /// The cards of `methods`, shown as `view` makes them, marked expired as of `now` (year,
+    /// month).
+    pub fn of(
+        methods: &[PaymentMethod],
+        now: (u32, u32),
+        mut view: impl FnMut(&PaymentMethod) -> CardView,
+    ) -> Self {
         Self {
-            cards: methods.iter().map(|m| SavedCard::of(m, now)).collect(),
+            cards: methods
+                .iter()
+                .map(|m| SavedCard::of(m, view(m), now))
+                .collect(),
             unavailable: None,
+            note: methods.is_empty().then(|| NO_SAVED_CARDS.to_owned()),
         }
     }
 }
@@ -82,24 +97,19 @@ impl Payments {
             return Ok(SavedCards::unavailable(NO_PAYMENTS_API));
         }
         match client.list_payment_methods().await {
-            Ok(methods) => Ok(SavedCards::of(&methods, this_month())),
+            Ok(methods) => Ok(SavedCards::of(&methods, this_month(), |m| {
+                self.card_view(m)
+            })),
             Err(error) if error.is_unsupported() => Ok(SavedCards::unavailable(NO_PAYMENTS_API)),
-            Err(error) => Err(error.into()),
+            Err(error) => Err(AppError::CardsUnreadable(Box::new(error.into()))),
         }
     }
 
-    /// Removes the saved card `payment_method_id` on the platform; answers the cards that
+    /// Removes the saved card of handle `card` on the platform; answers the cards that
     /// remain. The quick top-up offer is dropped and the windows are told the new list at
     /// once, whatever the outcome (a failed removal may still have happened).
-    pub async fn remove_card(&self, payment_method_id: &str) -> Result<SavedCards, AppError> {
-        let id = card::check(PaymentMethod {
-            id: payment_method_id.to_owned(),
-            brand: None,
-            last4: None,
-            exp_month: None,
-            exp_year: None,
-        })?
-        .id;
+    pub async fn remove_card(&self, card: &str) -> Result<SavedCards, AppError> {
+        let id = card::check(self.saved_card(card)?)?.id;
         let client = self.client()?;
         let removed = client.delete_payment_method(&id).await;
         {
@@ -109,7 +119,7 @@ impl Payments {
         }
         let remaining = client.list_payment_methods().await;
         if let Ok(methods) = &remaining {
-            let views: Vec<CardView> = methods.iter().map(CardView::from).collect();
+            let views: Vec<CardView> = methods.iter().map(|m| self.card_view(m)).collect();
             self.windows().cards_changed(&views);
         }
         match removed {
@@ -120,7 +130,9 @@ impl Payments {
             }
             Err(error) => return Err(error.into()),
         }
-        Ok(SavedCards::of(&remaining?, this_month()))
+        Ok(SavedCards::of(&remaining?, this_month(), |m| {
+            self.card_view(m)
+        }))
     }
 }
 
@@ -138,6 +150,10 @@ fn this_month() -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn view(method: &PaymentMethod) -> CardView {
+        CardView::of(method, format!("card-{}", method.id))
+    }
 
     fn card(id: &str, month: u32, year: u32) -> PaymentMethod {
         PaymentMethod {
@@ -158,6 +174,7 @@ mod tests {
                 card("pm_new", 4, 2040),
             ],
             (2026, 6),
+            view,
         );
         let shown: Vec<(bool, &str)> = list
             .cards
@@ -174,13 +191,20 @@ mod tests {
         );
         assert_eq!(list.cards[0].card.label, "Visa •••• 4242");
         assert_eq!(list.unavailable, None);
+        assert_eq!(list.note, None);
+        assert_eq!(
+            list.cards[0].remove.question,
+            "Remove Visa •••• 4242? It can no longer pay for top-ups."
+        );
+        let none = SavedCards::of(&[], (2026, 6), view);
+        assert_eq!(none.note.as_deref(), Some(NO_SAVED_CARDS));
     }
 
     #[test]
     fn serialized_flat_for_the_window() {
         let json =
-            serde_json::to_value(SavedCards::of(&[card("pm_1", 4, 2040)], (2026, 6))).unwrap();
-        assert_eq!(json["cards"][0]["id"], "pm_1");
+            serde_json::to_value(SavedCards::of(&[card("1", 4, 2040)], (2026, 6), view)).unwrap();
+        assert_eq!(json["cards"][0]["id"], "card-1");
         assert_eq!(json["cards"][0]["expired"], false);
         assert_eq!(json["cards"][0]["expiryText"], "Expires 04/40");
     }

@@ -10,7 +10,7 @@ use lattica_core::format;
 use lattica_core::view::Session;
 
 use super::amount::{Purchase, Quote};
-use super::card::{CardError, CardView};
+use super::card::CardError;
 use super::service::{Payments, Step};
 use super::view::{AttemptView, QuickOffer, WizardContext, limits_hint};
 use crate::error::AppError;
@@ -79,7 +79,7 @@ impl Payments {
             payments_origin: payments.map(|u| u.origin().ascii_serialization()),
             card_form_url: payments
                 .map(|u| format!("{}/card-form", u.as_str().trim_end_matches('/'))),
-            saved_cards: methods.iter().map(CardView::from).collect(),
+            saved_cards: methods.iter().map(|m| self.card_view(m)).collect(),
             balance: engine.snapshot.as_ref().map(|s| format::credits(s.balance)),
             attempt: self.for_wizard(),
             demo: None,
@@ -148,7 +148,7 @@ impl Payments {
             .filter_map(|credits| Purchase::new(*credits, &pricing).ok())
             .min_by_key(|p| p.credits);
         let offer = card.zip(purchase).map(|(card, purchase)| {
-            QuickOffer::new(self.quote_now(&purchase), CardView::from(&card))
+            QuickOffer::new(self.quote_now(&purchase), self.card_view(&card))
         });
         let kept = {
             let mut shared = self.shared();
@@ -165,17 +165,18 @@ impl Payments {
         Ok(offer)
     }
 
-    /// Pays `credits` with the saved card `payment_method_id`, without the wizard.
+    /// Pays `credits` with the saved card of handle `card`, without the wizard.
     pub async fn quick_top_up(
         &self,
         credits: &str,
-        payment_method_id: &str,
+        card: &str,
     ) -> Result<Option<AttemptView>, AppError> {
+        let wanted = self.saved_card(card)?;
         let purchase = self.purchase(credits).await?;
         let methods: Vec<PaymentMethod> = self.client()?.list_payment_methods().await?;
         let card = methods
             .into_iter()
-            .find(|m| m.id == payment_method_id)
+            .find(|m| m.id == wanted.id)
             .ok_or(CardError::NoLongerSaved)?;
         self.run(Step::QuickTopUp { purchase, card }).await
     }

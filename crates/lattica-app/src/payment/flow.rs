@@ -197,6 +197,11 @@ impl Attempt {
         self.origin
     }
 
+    /// The account (its e-mail) the attempt is paid for, when known.
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
     pub fn purchase(&self) -> &Purchase {
         &self.purchase
     }

@@ -11,7 +11,10 @@ use crate::engine::Command;
 
 impl Payments {
     /// Follows up a step whose outcome is new: alerts, the quick top-up offer, the read-back.
-    pub(super) fn ended(&self, slot: &mut Slot, stage: &Stage) {
+    /// `by_rule`: the auto top-up rule's own purchase, which the rule tells itself; an auto
+    /// top-up's outcome learned later ("Check again", a later reading, a restart, the bank's
+    /// page) is told here the same way.
+    pub(super) fn ended(&self, slot: &mut Slot, stage: &Stage, by_rule: bool) {
         let Some(attempt) = &slot.attempt else { return };
         let outcome = match stage {
             Stage::Succeeded => PaymentOutcome::Succeeded {
@@ -24,17 +27,19 @@ impl Payments {
             },
             _ => return,
         };
-        slot.shown = self.0.windows.wizard_open() || attempt.origin() != Origin::Wizard;
+        let (origin, paid) = (attempt.origin(), attempt.payment().map(|p| p.id.clone()));
+        slot.shown = self.0.windows.wizard_open() || origin != Origin::Wizard;
         self.shared().offer = None;
-        if attempt.origin() != Origin::AutoTopUp {
-            // Auto top-up tells its own outcome, with the balance read back.
+        if origin != Origin::AutoTopUp {
             self.0.engine.send(Command::PaymentEnded {
                 outcome,
                 wizard_in_front: self.0.windows.wizard_in_front(),
             });
+        } else if !by_rule {
+            self.settled_later(slot, stage);
         }
         if *stage == Stage::Succeeded
-            && let Some(id) = attempt.payment().map(|p| p.id.clone())
+            && let Some(id) = paid
         {
             slot.read_back = ReadBack::Pending;
             let this = self.clone();

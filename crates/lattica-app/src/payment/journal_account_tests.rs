@@ -1,19 +1,24 @@
 //! The journal's attempt belongs to the account that paid it, against the real sandbox: at the
 //! next start, one made by another account is set aside, neither sent again nor read with this
 //! session, and this account may pay meanwhile; once its own account signs in, it is settled by
-//! reading only (never sent again).
+//! reading only (never sent again). The same within one run: an attempt left open when its
+//! account signs out is set aside once another signs in, never checked with its session.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lattica_core::settings::Settings;
+use lattica_core::view::{Session, SignOutReason};
+use serde_json::json;
 
-use super::flow::Origin;
+use super::auto::account_of;
+use super::flow::{FlowError, Origin};
 use super::flow_tests::{Fixture, PAYS, start};
 use super::journal::{CardVault, Journal, MemoryCards};
 use super::journal_tests::crash_while_held;
-use crate::engine::{Engine, EngineState};
+use super::view::Step as ViewStep;
+use crate::engine::Command;
+use crate::error::AppError;
 use crate::payment::{AttemptView, PaymentWindows, Payments, Step};
 
 /// The sandbox's one account, as the refresh reads it.
@@ -37,21 +42,7 @@ impl PaymentWindows for NoWindows {
 /// with its start's recovery done.
 async fn restart(f: &Fixture, dir: &Path, cards: Arc<MemoryCards>) -> (Payments, Journal) {
     let journal = Journal::open(&dir.join("history.sqlite3"), cards).unwrap();
-    let (sessions, client) = f.demo_session().await;
-    let (engine, handle) = Engine::new(
-        EngineState::new(Settings::default(), true),
-        Some(client),
-        None,
-        Some(Duration::from_secs(3600)),
-    );
-    tokio::spawn(engine.run());
-    let payments = Payments::new(
-        handle,
-        sessions,
-        Arc::new(NoWindows),
-        Duration::from_millis(50),
-        Some(journal.clone()),
-    );
+    let payments = f.payments(&journal, Arc::new(NoWindows), None).await;
     tokio::time::timeout(Duration::from_secs(20), payments.resume())
         .await
         .expect("the start's recovery ends");
@@ -131,4 +122,63 @@ async fn an_attempt_kept_for_this_account_is_settled_by_reading_when_it_signs_in
         journal.load().unwrap().credits,
         rust_decimal::Decimal::from(10)
     );
+}
+
+#[tokio::test]
+async fn an_attempt_left_open_at_a_sign_out_is_set_aside_not_checked_by_the_next_account() {
+    let f = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (payments, journal) = restart(&f, dir.path(), Arc::new(MemoryCards::default())).await;
+    payments
+        .run(Step::Begin(f.purchase("20").await))
+        .await
+        .unwrap();
+    // Every answer about the confirmation is lost: its outcome stays unknown.
+    f.faults(
+        50,
+        &["api/finance/confirm_payment", "api/finance/get_payment"],
+    )
+    .await;
+    let card = f.card(PAYS).await;
+    let view = payments.run(Step::Pay { card, save: false }).await.unwrap();
+    assert_eq!(view.map(|v| v.step), Some(ViewStep::Unknown));
+    f.control("clear_faults", json!({})).await;
+    // It was paid by another account (the sandbox has one), which signs out; this one signs in.
+    let payment_id = {
+        let mut slot = payments.0.slot.lock().await;
+        let attempt = slot.attempt.take().unwrap();
+        let attempt = attempt.with_account(Some(OTHER.to_owned()));
+        let id = attempt.entry().payment_id;
+        slot.attempt = Some(attempt);
+        id
+    };
+    let engine = payments.engine().clone();
+    let mut changes = engine.subscribe();
+    engine.send(Command::SignedOut {
+        reason: SignOutReason::SignedOut,
+        forget_history: false,
+    });
+    changes
+        .wait_for(|s| s.session != Session::SignedIn)
+        .await
+        .unwrap();
+    engine.send(Command::SignedIn(f.client.clone()));
+    changes
+        .wait_for(|s| account_of(s).as_deref() == Some(DEMO))
+        .await
+        .unwrap();
+
+    let checked = payments.run(Step::CheckAgain).await;
+    assert!(
+        matches!(checked, Err(AppError::Payment(FlowError::NoAttempt))),
+        "checked with this account's session: {checked:?}"
+    );
+    let parked = journal.parked(OTHER).expect("kept for its account");
+    assert_eq!(parked.payment_id, payment_id);
+    // This account is not held up by it.
+    payments
+        .run(Step::Begin(f.purchase("10").await))
+        .await
+        .unwrap();
+    assert_eq!(journal.load().unwrap().account.as_deref(), Some(DEMO));
 }

@@ -5,24 +5,30 @@
 //!
 //! Card numbers and security codes never come here: the card is entered in the payment
 //! service's own page, framed by the wizard, which hands over only an opaque `pm_…` token
-//! with the brand, the last four digits and the expiry.
+//! with the brand, the last four digits and the expiry; a saved card reaches a window only by
+//! a handle of this run.
 
 mod amount;
 mod auto;
 mod auto_form;
+mod auto_later;
 mod card;
 mod cards;
 mod context;
 mod decline;
 mod flow;
 mod follow;
+mod handles;
 mod journal;
 mod readback;
 mod resume;
 mod service;
 mod slot;
+mod step;
 mod view;
 
+#[cfg(test)]
+mod fixture;
 #[cfg(test)]
 mod flow_tests;
 #[cfg(test)]

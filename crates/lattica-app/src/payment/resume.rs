@@ -5,10 +5,9 @@
 
 use lattica_core::alerts::PaymentOutcome;
 use lattica_core::view::Session;
-use lattica_core::{autotopup, format};
 
 use super::auto::account_of;
-use super::flow::{Attempt, FlowError, Origin, Stage};
+use super::flow::{Attempt, FlowError, Stage};
 use super::journal::Journal;
 use super::service::{Payments, Slot};
 use super::view::ReadBack;
@@ -65,6 +64,53 @@ impl Payments {
         }
         self.forget_if_over(&slot);
         self.publish(&slot);
+    }
+
+    /// Sets the attempt in the slot aside for its account ([`Journal::park`]) when another
+    /// account is signed in now (its own signed out and another signed in, in this run), as
+    /// [`Self::recover`] does at start: it is neither sent again nor read with this session,
+    /// and is settled, by reading, once its own account is back. An error (the account
+    /// signed in now is not known yet) means no step may use this session for it yet.
+    pub(super) fn set_aside_for_its_account(&self, slot: &mut Slot) -> Result<(), AppError> {
+        let state = self.0.engine.state();
+        let Some(owner) = slot
+            .attempt
+            .as_ref()
+            .filter(|a| !a.finished())
+            .and_then(|a| a.account().map(str::to_owned))
+        else {
+            // Nothing open: a payment set aside for the account signed in now is settled
+            // before anything new (it signed out and in again, in this run).
+            if let (Some(journal), Some(account)) = (&self.0.journal, account_of(&state))
+                && journal.parked(&account).is_some()
+            {
+                slot.recovered = false;
+            }
+            return Ok(());
+        };
+        let Some(account) = account_of(&state) else {
+            return match state.session {
+                Session::SignedIn => Err(AppError::NotSignedIn),
+                // Signed out: no session to use, nothing to decide yet.
+                _ => Ok(()),
+            };
+        };
+        if account == owner {
+            return Ok(());
+        }
+        if let (Some(journal), Some(attempt)) = (&self.0.journal, &slot.attempt) {
+            journal
+                .park(&attempt.entry(), &owner)
+                .map_err(|error| AppError::Payment(FlowError::NotRecorded(error.to_string())))?;
+        }
+        tracing::info!(
+            "the unfinished payment was made by an account that signed out: it is kept, \
+             unsent, until that account signs in again"
+        );
+        slot.clear();
+        // Its account's return (or a payment this one left aside) is looked for again.
+        slot.recovered = false;
+        Ok(())
     }
 
     /// Settles the last run's attempt, if that is still to do; an error (signed out, or the
@@ -140,11 +186,6 @@ impl Payments {
             return Ok(());
         }
         let stage = attempt.stage().clone();
-        let (origin, credits) = (attempt.origin(), attempt.purchase().credits);
-        let charged = attempt
-            .payment()
-            .map(|p| format::money(p.amount.amount, &p.amount.currency))
-            .unwrap_or_default();
         slot.attempt = Some(attempt);
         match stage {
             Stage::Canceled => {
@@ -163,17 +204,8 @@ impl Payments {
             Stage::Unknown { .. } => {}
             // The bank's page is in the wizard.
             Stage::Authenticating { .. } => self.0.windows.open_wizard(),
-            Stage::Succeeded if origin == Origin::AutoTopUp => {
-                self.ended(slot, &Stage::Succeeded);
-                self.0.engine.send(Command::PaymentEnded {
-                    outcome: PaymentOutcome::AutoTopUp {
-                        credits,
-                        notice: autotopup::bought_notice(credits, &charged, None),
-                    },
-                    wizard_in_front: false,
-                });
-            }
-            other => self.ended(slot, &other),
+            // An auto top-up is told as the rule tells its purchases, balance and all.
+            other => self.ended(slot, &other, false),
         }
         Ok(())
     }

@@ -8,16 +8,18 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use lattica_client::{LatticaClient, PaymentMethod, Pricing};
+use lattica_client::{LatticaClient, Pricing};
 use lattica_core::view::Session;
 
 use super::amount::Purchase;
 use super::auto::account_of;
 use super::card::CardView;
 use super::flow::{Attempt, FlowError, Origin, Stage};
+use super::handles::CardHandles;
 use super::journal::Journal;
 pub(super) use super::slot::Slot;
 use super::slot::{current, replace};
+pub use super::step::Step;
 use super::view::{AttemptView, QuickOffer, ReadBack};
 use crate::engine::EngineHandle;
 use crate::error::AppError;
@@ -75,39 +77,8 @@ pub(super) struct Shared {
     pub(super) offer: Option<(tokio::time::Instant, Option<QuickOffer>)>,
     /// Bumped by every removal of a saved card: an offer read before one is not kept.
     pub(super) cards_epoch: u64,
-}
-
-/// A step the user asked for.
-#[derive(Debug)]
-pub enum Step {
-    /// The wizard's amount is chosen: open a payment for it.
-    Begin(Purchase),
-    Pay {
-        card: PaymentMethod,
-        save: bool,
-    },
-    /// The 3-D Secure page reported this payment as no longer waiting.
-    Authenticated(String),
-    CheckAgain,
-    Cancel,
-    /// The result was seen: forget the finished attempt.
-    Done,
-    /// The attempt of this origin was told or given up (auto top-up): one never confirmed is
-    /// canceled and it is forgotten; an attempt of another origin is left alone.
-    Release(Origin),
-    /// The popover's one-click top-up.
-    QuickTopUp {
-        purchase: Purchase,
-        card: PaymentMethod,
-    },
-    /// The auto top-up rule's purchase, under the key its crossing derives.
-    AutoTopUp {
-        purchase: Purchase,
-        card: PaymentMethod,
-        key: lattica_client::IdempotencyKey,
-    },
-    /// The wizard window was closed.
-    WizardClosed,
+    /// The windows' handles of the saved cards.
+    pub(super) cards: CardHandles,
 }
 
 impl Payments {
@@ -185,6 +156,8 @@ impl Payments {
     async fn apply(&self, step: Step) -> Result<Option<AttemptView>, AppError> {
         tracing::info!(?step, "payment step");
         let mut slot = self.0.slot.lock().await;
+        // Never a step with another account's session than the attempt's own.
+        self.set_aside_for_its_account(&mut slot)?;
         // Nothing new before the attempt of the last run is settled.
         self.recover(&mut slot).await?;
         let before = slot.attempt.as_ref().map(|a| a.stage().clone());
@@ -192,11 +165,13 @@ impl Payments {
             step,
             Step::Pay { .. } | Step::QuickTopUp { .. } | Step::AutoTopUp { .. }
         );
+        // The rule's own purchase is told by the rule; an outcome learned later, here.
+        let by_rule = matches!(step, Step::AutoTopUp { .. });
         let result = self.take(&mut slot, step).await;
         if let Some(attempt) = &slot.attempt {
             let after = attempt.stage().clone();
             if sends || before.as_ref() != Some(&after) {
-                self.ended(&mut slot, &after);
+                self.ended(&mut slot, &after, by_rule);
             }
         }
         self.forget_if_over(&slot);
@@ -364,7 +339,8 @@ impl Payments {
             .pricing
             .as_ref()
             .and_then(|p| p.payments_url.clone());
-        AttemptView::of(attempt, quote, read_back, origin.as_ref())
+        let card = attempt.card().map(|card| self.card_view(card));
+        AttemptView::of(attempt, card, quote, read_back, origin.as_ref())
     }
 
     /// The attempt's view, remembered and sent to every window.
@@ -397,6 +373,10 @@ impl Payments {
         let Ok(mut slot) = self.0.slot.try_lock() else {
             return self.shared().view.clone();
         };
+        if self.set_aside_for_its_account(&mut slot).is_err() {
+            // Whose session this is is not known yet: nothing of another account is shown.
+            return None;
+        }
         if slot.shown && !slot.untold && slot.attempt.as_ref().is_some_and(Attempt::finished) {
             slot.clear();
         }

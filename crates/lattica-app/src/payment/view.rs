@@ -1,6 +1,6 @@
 //! What the webviews are told about payments: the attempt in progress (sent with every change
 //! as `payment://updated`), the wizard's starting point and the popover's quick top-up offer.
-//! Nothing here carries card data: cards are tokens with a brand and last four digits.
+//! Nothing here carries card data: cards are handles with a brand and last four digits.
 
 use lattica_core::format;
 use rust_decimal::Decimal;
@@ -72,6 +72,7 @@ impl AttemptView {
     /// from.
     pub fn of(
         attempt: &Attempt,
+        card: Option<CardView>,
         quote: Quote,
         read_back: &ReadBack,
         payments: Option<&Url>,
@@ -105,7 +106,7 @@ impl AttemptView {
             step,
             origin: attempt.origin(),
             quote,
-            card: attempt.card().map(CardView::from),
+            card,
             saves_card: attempt.saves_card(),
             decline,
             problem,

@@ -16,7 +16,7 @@ use crate::payments::{
     PAYS, choose_amount, click, click_closing, enter_card, open_wizard, shown, start, switch_to,
 };
 use crate::popover::text_becomes;
-use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
+use crate::support::{WAIT, ipc_answer, label_becomes, painted, steady_sandbox};
 
 const SETTINGS: &str = "Lattica Tray settings";
 const POPOVER: &str = "Lattica balance";
@@ -50,6 +50,16 @@ async fn wizard_cards(driver: &WebDriver) -> Result<Vec<String>> {
         values.push(input.value().await?.unwrap_or_default());
     }
     Ok(values)
+}
+
+/// Fails if a window's IPC `answer` holds a payment method id (`card_id`, or any `pm_…`).
+fn no_token(answer: &serde_json::Value, card_id: &str) -> Result<()> {
+    let text = answer.to_string();
+    anyhow::ensure!(
+        !text.contains(card_id) && !text.contains("pm_"),
+        "a payment method id reached a window: {text}"
+    );
+    Ok(())
 }
 
 /// The cards the platform keeps for the account, read with its API.
@@ -94,16 +104,24 @@ async fn a_card_removed_in_settings_is_gone_everywhere() -> Result<()> {
         "Add 25 credits · Visa •••• 4242"
     );
 
-    // The wizard, left open at the card step, offers it too.
+    let offer = ipc_answer(driver, "quick_top_up_offer").await?;
+    no_token(&offer, &card_id)?;
+
+    // The wizard, left open at the card step, offers it too, by a handle of this run: the
+    // platform's id of the card stays in Rust.
     open_wizard(driver, &tray).await?;
     choose_amount(driver, "30").await?;
-    assert_eq!(wizard_cards(driver).await?, [card_id.clone(), "new".into()]);
+    let handle = offer["card"]["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(wizard_cards(driver).await?, [handle.clone(), "new".into()]);
+    no_token(&ipc_answer(driver, "payment_context").await?, &card_id)?;
 
     // Settings list it; "Remove" asks first, then removes it.
     tray.click("Settings…")?;
     switch_to(driver, SETTINGS).await?;
-    let row = format!("saved-{card_id}");
+    let row = format!("saved-{handle}");
     let row_el = shown(driver, &row).await?;
+    no_token(&ipc_answer(driver, "saved_cards").await?, &card_id)?;
+    no_token(&ipc_answer(driver, "auto_top_up_state").await?, &card_id)?;
     let row_text = row_el.text().await?;
     assert!(row_text.contains("Visa •••• 4242"), "{row_text}");
     assert!(row_text.contains("Expires 12/40"), "{row_text}");
@@ -238,17 +256,25 @@ async fn signing_out_can_delete_the_local_history_and_the_token_is_gone() -> Res
     Ok(())
 }
 
-#[tokio::test]
-async fn on_the_published_platform_settings_say_why_no_card_is_listed() -> Result<()> {
-    let sandbox =
-        crate::support::steady_sandbox_on(lattica_e2e::sandbox::Profile::Published, "300").await?;
+/// The app signed in to `sandbox` (300 credits) under WebDriver, its settings window open.
+async fn settings_on(
+    sandbox: &lattica_e2e::sandbox::Sandbox,
+) -> Result<(lattica_e2e::app::AppEnv, App, lattica_e2e::tray::TrayItem)> {
     let env = lattica_e2e::app::AppEnv::new(&sandbox.url)?;
     env.login(&sandbox.token)?;
     let (app, tray) = App::with_webdriver(&env).await?;
     label_becomes(&tray, "300 cr").await?;
-    let driver = app.driver()?;
     tray.click("Settings…")?;
-    switch_to(driver, SETTINGS).await?;
+    switch_to(app.driver()?, SETTINGS).await?;
+    Ok((env, app, tray))
+}
+
+#[tokio::test]
+async fn on_the_published_platform_settings_say_why_no_card_is_listed() -> Result<()> {
+    let sandbox =
+        crate::support::steady_sandbox_on(lattica_e2e::sandbox::Profile::Published, "300").await?;
+    let (_env, app, tray) = settings_on(&sandbox).await?;
+    let driver = app.driver()?;
     let note = eventually("the saved cards' note", WAIT, || async {
         let text = driver.find(By::Id("cards-note")).await?.text().await?;
         Ok((!text.is_empty() && !text.starts_with("Reading")).then_some(text))
@@ -260,5 +286,28 @@ async fn on_the_published_platform_settings_say_why_no_card_is_listed() -> Resul
          Lattica web console."
     );
     assert!(driver.find_all(By::Css("#cards-list li")).await?.is_empty());
+    app.quit(&tray).await
+}
+
+#[tokio::test]
+async fn a_failed_read_of_the_saved_cards_says_why_in_the_apps_words() -> Result<()> {
+    let sandbox = steady_sandbox("300").await?;
+    sandbox
+        .control(
+            "set_faults",
+            json!({"errorRate": 1, "errorStatus": 500,
+                   "endpoints": ["api/finance/list_payment_methods"]}),
+        )
+        .await?;
+    let (_env, app, tray) = settings_on(&sandbox).await?;
+    let driver = app.driver()?;
+    // Worded in Rust, cause and all: no prefix of the window's own before a raw message.
+    text_becomes(
+        driver,
+        "cards-note",
+        "The saved cards could not be read. The Lattica platform is having trouble right now. \
+         Try again in a minute.",
+    )
+    .await?;
     app.quit(&tray).await
 }

@@ -4,6 +4,7 @@
 //! monthly cap stops the next one; a declined card turns the rule off after one attempt; the
 //! published platform shows the setting as unavailable, with why.
 
+use chrono::Datelike;
 use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 
@@ -12,7 +13,7 @@ use lattica_e2e::desktop::{Notification, NotificationWatch};
 use lattica_e2e::sandbox::{Profile, Sandbox};
 use lattica_e2e::{Result, eventually};
 
-use crate::payments::{PAYS, charges, dec, shown, switch_to};
+use crate::payments::{PAYS, charges, dec, hold, in_flight_becomes, shown, switch_to};
 use crate::popover::text_of;
 use crate::support::{WAIT, label_becomes, steady_sandbox, steady_sandbox_on};
 
@@ -44,6 +45,14 @@ async fn save_card(sandbox: &Sandbox) -> Result<String> {
         )
         .await?;
     Ok(method["id"].as_str().unwrap_or_default().to_owned())
+}
+
+/// The calendar month the app counts its caps in: the local one, read from the same clock
+/// (the app runs with this process's time zone). Checks around a month that begins during a
+/// run compare months read before and after, never the time of day.
+fn month() -> (i32, u32) {
+    let now = chrono::Local::now();
+    (now.year(), now.month())
 }
 
 /// Clicks `#id` scrolled to the top of the window, clear of the sticky Save bar.
@@ -120,21 +129,6 @@ async fn turn_on_below(
     Ok(())
 }
 
-async fn hold(sandbox: &Sandbox, hold: bool) -> Result<()> {
-    sandbox
-        .control("set_processor", json!({ "hold": hold }))
-        .await
-        .map(drop)
-}
-
-async fn in_flight_becomes(sandbox: &Sandbox, count: u64) -> Result<()> {
-    eventually(&format!("{count} confirmation(s) held"), WAIT, || async {
-        let state = sandbox.control("state", json!({})).await?;
-        Ok((state["paymentsInFlight"].as_u64() == Some(count)).then_some(()))
-    })
-    .await
-}
-
 /// Notifications whose summary starts with "Auto top-up" since `watch` started.
 async fn auto_notices(watch: &NotificationWatch, count: usize) -> Result<Vec<Notification>> {
     eventually(
@@ -203,6 +197,7 @@ async fn auto_top_up_buys_once_per_crossing_even_across_a_kill_and_stops_at_the_
     turn_on(app.driver()?, &tray, "2").await?;
 
     // The crossing, with the processor holding the purchase: the app is killed meanwhile.
+    let first_month = month();
     hold(&sandbox, true).await?;
     sandbox.set_balance("60").await?;
     burn(&sandbox).await?;
@@ -252,10 +247,27 @@ async fn auto_top_up_buys_once_per_crossing_even_across_a_kill_and_stops_at_the_
     label_becomes(&tray, "300 cr").await?;
     sandbox.set_balance("40").await?;
     let seen = auto_notices(&watch, 3).await?;
-    assert_eq!(seen[2].summary, "Auto top-up reached its monthly cap");
     app.wait_for_refreshes(3).await?;
-    assert_eq!(charges(&sandbox).await?, base + 2);
-    assert_eq!(sandbox.credits().await?, dec("40"));
+    let capped = "Auto top-up reached its monthly cap";
+    if month() == first_month {
+        // Every reading since the first crossing fell in one month, as the app counts them.
+        assert_eq!(seen[2].summary, capped, "{seen:?}");
+        assert_eq!(charges(&sandbox).await?, base + 2);
+        assert_eq!(sandbox.credits().await?, dec("40"));
+    } else {
+        // A month began during the run and the app counted afresh from it: the third
+        // crossing is capped (2 bought) or bought (3), never more, and told as it went.
+        let bought = charges(&sandbox).await? - base;
+        if seen[2].summary == capped {
+            assert_eq!(bought, 2, "{seen:?}");
+        } else {
+            assert!(
+                seen[2].body.starts_with("Auto top-up: +200.00 credits"),
+                "{seen:?}"
+            );
+            assert_eq!(bought, 3, "{seen:?}");
+        }
+    }
     app.quit(&tray).await
 }
 
@@ -338,6 +350,7 @@ async fn a_processing_error_is_tried_again_and_the_popover_shows_the_spend() -> 
     };
     outcome("processing_error").await?;
     let watch = NotificationWatch::start()?;
+    let crossed = month();
     sandbox.set_balance("40").await?;
     let attempts = || {
         app.log_text()
@@ -357,21 +370,31 @@ async fn a_processing_error_is_tried_again_and_the_popover_shows_the_spend() -> 
     );
     assert_eq!(attempts(), 2, "one retry");
     assert_eq!(charges(&sandbox).await?, base + 1);
+    let told = month();
 
     // The popover: the rule is on, with this month's spend against its caps.
     switch_to(driver, "Lattica balance").await?;
     tray.click("Open")?;
     eventually("the popover's auto top-up row", WAIT, || async {
+        let read_from = month();
         let state = driver.find(By::Id("auto-top-up")).await?.text().await?;
         let detail = driver
             .find(By::Id("auto-top-up-detail"))
             .await?
             .text()
             .await?;
-        Ok(
-            (state == "On" && detail == "1 of 3 top-ups, $200.00 of $600.00 this month")
-                .then_some(()),
-        )
+        let read_to = month();
+        let one = "1 of 3 top-ups, $200.00 of $600.00 this month";
+        let none = "0 of 3 top-ups, $0.00 of $600.00 this month";
+        // The one purchase counts in its own month; a month begun since counts afresh.
+        let expected: &[&str] = if crossed != told || read_from != read_to {
+            &[one, none]
+        } else if read_to == told {
+            &[one]
+        } else {
+            &[none]
+        };
+        Ok((state == "On" && expected.contains(&detail.as_str())).then_some(()))
     })
     .await?;
     app.quit(&tray).await

@@ -21,3 +21,4 @@ mod soak_app;
 mod support;
 mod tray;
 mod try_demo;
+mod wizard;

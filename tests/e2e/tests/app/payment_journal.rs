@@ -10,30 +10,11 @@ use lattica_e2e::sandbox::Sandbox;
 use lattica_e2e::{Result, eventually};
 
 use crate::payments::{
-    PAYS, charges, choose_amount, click, click_closing, dec, enter_card, history, open_wizard,
-    open_wizard_at, shown, start,
+    PAYS, charged_once, charges, click, click_closing, dec, history, hold, in_flight_becomes,
+    open_wizard_at, pay_held, review_new_card, shown, start,
 };
 use crate::popover::text_becomes;
 use crate::support::{WAIT, label_becomes};
-
-async fn in_flight(sandbox: &Sandbox) -> Result<u64> {
-    let state = sandbox.control("state", json!({})).await?;
-    Ok(state["paymentsInFlight"].as_u64().unwrap_or_default())
-}
-
-async fn in_flight_becomes(sandbox: &Sandbox, count: u64) -> Result<()> {
-    eventually(&format!("{count} confirmation(s) held"), WAIT, || async {
-        Ok((in_flight(sandbox).await? == count).then_some(()))
-    })
-    .await
-}
-
-async fn hold(sandbox: &Sandbox, hold: bool) -> Result<()> {
-    sandbox
-        .control("set_processor", json!({ "hold": hold }))
-        .await
-        .map(drop)
-}
 
 /// The card token the newest payment was confirmed with.
 async fn newest_token(sandbox: &Sandbox) -> Result<String> {
@@ -55,14 +36,8 @@ async fn killed_mid_confirmation_the_app_settles_it_at_start_and_charges_once() 
     let (sandbox, env, mut app, tray) = start().await?;
     let charged_before = charges(&sandbox).await?;
     let driver = app.driver()?;
-    open_wizard(driver, &tray).await?;
-    choose_amount(driver, "45").await?;
-    enter_card(driver, PAYS).await?;
-    shown(driver, "step-review").await?;
-    hold(&sandbox, true).await?;
-    click(driver, "pay").await?;
-    shown(driver, "step-confirming").await?;
-    in_flight_becomes(&sandbox, 1).await?;
+    review_new_card(driver, &tray, "45").await?;
+    pay_held(driver, &sandbox).await?;
     let card_entry = format!("{}#payment-card", sandbox.url.trim_end_matches('/'));
     let keychain = desktop::keychain_search("ai.lattica.tray")?;
     assert!(
@@ -141,14 +116,8 @@ async fn a_sandbox_restarted_mid_confirmation_charges_once_and_shows_it() -> Res
     let (mut sandbox, _env, app, tray) = start().await?;
     let charged_before = charges(&sandbox).await?;
     let driver = app.driver()?;
-    open_wizard(driver, &tray).await?;
-    choose_amount(driver, "45").await?;
-    enter_card(driver, PAYS).await?;
-    shown(driver, "step-review").await?;
-    hold(&sandbox, true).await?;
-    click(driver, "pay").await?;
-    shown(driver, "step-confirming").await?;
-    in_flight_becomes(&sandbox, 1).await?;
+    review_new_card(driver, &tray, "45").await?;
+    pay_held(driver, &sandbox).await?;
 
     // The platform goes down with the confirmation held, and comes back (without the hold).
     sandbox.restart()?;
@@ -171,12 +140,6 @@ async fn a_sandbox_restarted_mid_confirmation_charges_once_and_shows_it() -> Res
         click(driver, "check-again").await?;
         shown(driver, "step-result").await?;
     }
-    text_becomes(driver, "new-balance", "145.00 credits").await?;
-    assert_eq!(sandbox.credits().await?, dec("145"));
-    assert_eq!(
-        charges(&sandbox).await?,
-        charged_before + 1,
-        "exactly one charge"
-    );
+    charged_once(driver, &sandbox, charged_before, "145").await?;
     app.quit(&tray).await
 }

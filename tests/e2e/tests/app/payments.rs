@@ -3,9 +3,7 @@
 //! (the balance, the history, one charge). Also declines, 3-D Secure, a dropped connection
 //! during the confirmation, and the popover's one-click top-up with a saved card.
 
-use rust_decimal::Decimal;
-use serde_json::{Value, json};
-use thirtyfour::error::WebDriverErrorInner;
+use serde_json::json;
 use thirtyfour::prelude::*;
 
 use lattica_e2e::app::{App, AppEnv};
@@ -17,7 +15,6 @@ use lattica_e2e::{Result, artifacts_dir, eventually};
 use crate::popover::{text_becomes, text_of};
 use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
 
-pub(crate) const PAYS: &str = "4242424242424242";
 const DECLINED: &str = "4000000000000002";
 const THREE_DS: &str = "4000002760003184";
 
@@ -49,102 +46,11 @@ async fn popover_screenshot(driver: &WebDriver, name: &str) -> Result<()> {
     Ok(())
 }
 
-pub(crate) use crate::signin::switch_to_window as switch_to;
-
-/// Waits until `#id` is displayed.
-pub(crate) async fn shown(driver: &WebDriver, id: &str) -> Result<WebElement> {
-    eventually(&format!("#{id} on screen"), WAIT, || async {
-        let element = driver.find(By::Id(id)).await?;
-        Ok(element.is_displayed().await?.then_some(element))
-    })
-    .await
-}
-
-pub(crate) async fn click(driver: &WebDriver, id: &str) -> Result<()> {
-    shown(driver, id).await?.click().await?;
-    Ok(())
-}
-
-/// Clicks a button that closes its own window. WebKitWebDriver may answer such a click for a
-/// window that is already gone: that is the click having worked.
-pub(crate) async fn click_closing(driver: &WebDriver, id: &str) -> Result<()> {
-    match shown(driver, id).await?.click().await {
-        Err(error) if !matches!(error.as_inner(), WebDriverErrorInner::NoSuchWindow(_)) => {
-            Err(error.into())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Opens the wizard from the tray menu and waits for its amounts.
-pub(crate) async fn open_wizard(driver: &WebDriver, tray: &TrayItem) -> Result<()> {
-    open_wizard_at(driver, tray, "amount-25").await
-}
-
-/// Opens the wizard from the tray menu and waits for `#step` (where an attempt left it).
-pub(crate) async fn open_wizard_at(driver: &WebDriver, tray: &TrayItem, step: &str) -> Result<()> {
-    tray.click("Add credit…")?;
-    switch_to(driver, "Add credit").await?;
-    shown(driver, step).await?;
-    Ok(())
-}
-
-/// Types a test card into the payment service's form (inside the iframe) and submits it.
-pub(crate) async fn enter_card(driver: &WebDriver, number: &str) -> Result<()> {
-    let frame = shown(driver, "card-frame").await?;
-    frame.enter_frame().await?;
-    // A field found while the form still loads is not yet interactable: wait until a click
-    // on it lands (which also gives it the focus).
-    let field = |id: &'static str| async move {
-        eventually(&format!("the card form's #{id}"), WAIT, || async {
-            let field = driver.find(By::Id(id)).await?;
-            if !field.is_displayed().await? {
-                return Ok(None);
-            }
-            field.click().await?;
-            Ok(Some(field))
-        })
-        .await
-    };
-    field("number").await?.send_keys(number).await?;
-    field("expiry").await?.send_keys("1240").await?;
-    field("cvc").await?.send_keys("123").await?;
-    field("name").await?.send_keys("Test Person").await?;
-    // The click that readies the button is the one that submits.
-    field("submit").await?;
-    driver.enter_default_frame().await?;
-    Ok(())
-}
-
-/// Chooses `credits` (typed as another amount) and continues to the card step.
-pub(crate) async fn choose_amount(driver: &WebDriver, credits: &str) -> Result<()> {
-    let input = shown(driver, "custom-credits").await?;
-    input.clear().await?;
-    input.send_keys(credits).await?;
-    text_becomes(driver, "amount-price", &format!("${credits}.00")).await?;
-    click(driver, "to-method").await?;
-    shown(driver, "step-method").await?;
-    Ok(())
-}
-
-pub(crate) async fn history(sandbox: &Sandbox) -> Result<Vec<Value>> {
-    let history = sandbox
-        .api("api/finance/get_transaction_history", json!({}))
-        .await?;
-    Ok(history["payments"].as_array().cloned().unwrap_or_default())
-}
-
-pub(crate) async fn charges(sandbox: &Sandbox) -> Result<usize> {
-    Ok(history(sandbox)
-        .await?
-        .iter()
-        .filter(|p| p["status"] == "succeeded")
-        .count())
-}
-
-pub(crate) fn dec(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
+pub(crate) use crate::wizard::{
+    PAYS, charged_once, charges, choose_amount, click, click_closing, dec, enter_card, history,
+    hold, in_flight_becomes, open_wizard, open_wizard_at, pay_held, review_new_card, shown,
+    switch_to,
+};
 
 #[tokio::test]
 async fn a_new_card_pays_and_then_tops_up_in_one_click() -> Result<()> {
@@ -338,10 +244,7 @@ async fn a_dropped_confirmation_is_retried_with_the_same_key_and_charged_once() 
     let (sandbox, _env, app, tray) = start().await?;
     let charged_before = charges(&sandbox).await?;
     let driver = app.driver()?;
-    open_wizard(driver, &tray).await?;
-    choose_amount(driver, "35").await?;
-    enter_card(driver, PAYS).await?;
-    shown(driver, "step-review").await?;
+    review_new_card(driver, &tray, "35").await?;
     sandbox
         .control(
             "set_faults",
@@ -350,13 +253,7 @@ async fn a_dropped_confirmation_is_retried_with_the_same_key_and_charged_once() 
         .await?;
     click(driver, "pay").await?;
     shown(driver, "step-result").await?;
-    text_becomes(driver, "new-balance", "135.00 credits").await?;
-    assert_eq!(sandbox.credits().await?, dec("135"));
-    assert_eq!(
-        charges(&sandbox).await?,
-        charged_before + 1,
-        "exactly one charge"
-    );
+    charged_once(driver, &sandbox, charged_before, "135").await?;
     // The answer was lost and the same request sent again.
     let log = app.log_text();
     assert!(
@@ -372,28 +269,16 @@ async fn closing_the_wizard_mid_payment_charges_once_and_reopening_shows_it() ->
     let (sandbox, _env, app, tray) = start().await?;
     let charged_before = charges(&sandbox).await?;
     let driver = app.driver()?;
-    open_wizard(driver, &tray).await?;
-    choose_amount(driver, "45").await?;
-    enter_card(driver, PAYS).await?;
-    shown(driver, "step-review").await?;
-    // The card processor holds every confirmation until released.
-    sandbox
-        .control("set_processor", json!({"hold": true}))
-        .await?;
-    click(driver, "pay").await?;
-    shown(driver, "step-confirming").await?;
+    review_new_card(driver, &tray, "45").await?;
+    pay_held(driver, &sandbox).await?;
     screenshot(driver, "confirming").await?;
     click_closing(driver, "confirming-close").await?;
     switch_to(driver, "Lattica balance").await?;
 
     // Reopened while the payment is held: the wizard shows it in progress, not a new one.
     open_wizard_at(driver, &tray, "step-confirming").await?;
-    sandbox
-        .control("set_processor", json!({"hold": false}))
-        .await?;
+    hold(&sandbox, false).await?;
     shown(driver, "step-result").await?;
-    text_becomes(driver, "new-balance", "145.00 credits").await?;
-    assert_eq!(sandbox.credits().await?, dec("145"));
-    assert_eq!(charges(&sandbox).await?, charged_before + 1);
+    charged_once(driver, &sandbox, charged_before, "145").await?;
     app.quit(&tray).await
 }

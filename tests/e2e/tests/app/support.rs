@@ -76,3 +76,15 @@ pub async fn painted(driver: &WebDriver) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// What the window in front answers to `command` (without arguments), as its page would
+/// receive it over IPC.
+pub async fn ipc_answer(driver: &WebDriver, command: &str) -> Result<serde_json::Value> {
+    let answer = driver
+        .execute(
+            "return window.__TAURI__.core.invoke(arguments[0])",
+            vec![serde_json::Value::String(command.to_owned())],
+        )
+        .await?;
+    Ok(answer.json().clone())
+}
