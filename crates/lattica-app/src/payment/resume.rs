@@ -81,7 +81,7 @@ impl Payments {
         else {
             // Nothing open: a payment set aside for the account signed in now is settled
             // before anything new (it signed out and in again, in this run).
-            if let (Some(journal), Some(account)) = (&self.0.journal, account_of(&state))
+            if let (Some(journal), Some(account)) = (self.journal(), account_of(&state))
                 && journal.parked(&account).is_some()
             {
                 slot.recovered = false;
@@ -98,7 +98,7 @@ impl Payments {
         if account == owner {
             return Ok(());
         }
-        if let (Some(journal), Some(attempt)) = (&self.0.journal, &slot.attempt) {
+        if let (Some(journal), Some(attempt)) = (self.journal(), &slot.attempt) {
             journal
                 .park(&attempt.entry(), &owner)
                 .map_err(|error| AppError::Payment(FlowError::NotRecorded(error.to_string())))?;
