@@ -99,7 +99,7 @@ fn running_workers_fill_tray_and_popover() {
     assert_eq!(tray.tooltip_title, "Lattica");
     assert_eq!(
         tray.tooltip_body,
-        "1,234.50 credits, about 5 d 8 h left\nUpdated at 12:59"
+        "Balance: 1,234.50 credits\nEstimated usage time: about 5 d 8 h\nUpdated at 12:59"
     );
     assert_eq!(
         [
@@ -217,8 +217,11 @@ fn failed_refresh_shows_stale_data_with_its_age() {
             .ends_with("(as of 5 min ago). Offline: can't reach Lattica.")
     );
     assert!(
-        tray.tooltip_body.starts_with("500.00 credits")
-            && tray.tooltip_body.ends_with("\nUpdated at 12:55"),
+        tray.tooltip_body
+            .starts_with("Balance: 500.00 credits (as of 5 min ago)\n")
+            && tray
+                .tooltip_body
+                .ends_with("\nUpdated at 12:55\nOffline: can't reach Lattica."),
         "{}",
         tray.tooltip_body
     );

@@ -85,25 +85,33 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             view.status_row = "Keychain unavailable: see the sign-in window".to_owned();
             view.tooltip = format!("Lattica: {problem}");
         }
-        view.tooltip_body = self.tooltip_body(&view.tooltip);
+        view.tooltip_body = self.tooltip_body(&view);
         view
     }
 
-    /// The one-line tooltip without its `Lattica: ` (the heading says it), then the data's
-    /// age as a time of day, which stays true without being redrawn.
-    fn tooltip_body(&self, tooltip: &str) -> String {
-        let figures = sentence_case(tooltip.strip_prefix("Lattica: ").unwrap_or(tooltip));
-        match (self.session, self.snapshot) {
-            (Session::SignedIn, Some(snapshot)) => format!(
-                "{figures}\nUpdated at {}",
-                snapshot
-                    .fetched_at
-                    .with_timezone(self.tz)
-                    .naive_local()
-                    .format("%H:%M")
+    /// With figures: the balance and estimate rows, their age as a time of day (true without
+    /// a redraw) and what went wrong, if anything. Without: the one-line tooltip minus its
+    /// `Lattica: `, which the heading says.
+    fn tooltip_body(&self, view: &TrayView) -> String {
+        let fetched = match (self.session, self.snapshot, self.keychain_problem) {
+            (Session::SignedIn, Some(snapshot), None) => snapshot.fetched_at,
+            _ => {
+                let tooltip = &view.tooltip;
+                return sentence_case(tooltip.strip_prefix("Lattica: ").unwrap_or(tooltip));
+            }
+        };
+        let mut lines = vec![
+            view.balance_row.clone(),
+            view.estimate_row.clone(),
+            format!(
+                "Updated at {}",
+                fetched.with_timezone(self.tz).naive_local().format("%H:%M")
             ),
-            _ => figures,
+        ];
+        if let Some(failure) = texts::failure(self.connection) {
+            lines.push(failure);
         }
+        lines.join("\n")
     }
 
     fn status_row(&self) -> String {
