@@ -20,7 +20,7 @@ build_pkgs=(libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev buil
   pkg-config libssl-dev librsvg2-bin)
 test_pkgs=(xvfb xauth x11-utils webkit2gtk-driver gnome-keyring libsecret-tools dunst keyutils
   haskell-status-notifier-item-utils imagemagick xdotool libdbusmenu-tools jq wrk python3-venv
-  gcc-mingw-w64-x86-64 dbus-daemon)
+  gcc-mingw-w64-x86-64)
 icon_pkgs=(librsvg2-bin imagemagick icnsutils)
 installer_pkgs=(nsis gcc-mingw-w64-x86-64)
 package_pkgs=(rpm lintian desktop-file-utils appstream file)
