@@ -112,20 +112,25 @@ impl<R: Runtime> Tray<R> {
             label_guide: LABEL_GUIDE.to_owned(),
             tooltip_title: view.tooltip_title.clone(),
             tooltip_body: view.tooltip_body.clone(),
-            menu: rows(view)
-                .into_iter()
-                .map(|row| match row {
-                    Row::Item {
-                        id,
-                        text,
-                        enabled: true,
-                    } => MenuItem::action(id, text),
-                    Row::Item { id, text, .. } => MenuItem::info(id, text),
-                    Row::Separator => MenuItem::Separator,
-                })
-                .collect(),
+            menu: menu(view),
         }
     }
+}
+
+/// The menu's rows as the item's menu: figure rows greyed out, actions clickable.
+fn menu(view: &TrayView) -> Vec<MenuItem> {
+    rows(view)
+        .into_iter()
+        .map(|row| match row {
+            Row::Item {
+                id,
+                text,
+                enabled: true,
+            } => MenuItem::action(id, text),
+            Row::Item { id, text, .. } => MenuItem::info(id, text),
+            Row::Separator => MenuItem::Separator,
+        })
+        .collect()
 }
 
 fn on_event<R: Runtime>(app: &AppHandle<R>, event: TrayEvent) {
@@ -147,6 +152,16 @@ fn anchor(x: i32, y: i32) -> Option<Anchor> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ipc::menu;
+
+    #[test]
+    fn figure_rows_are_greyed_out_and_actions_clickable() {
+        let items = menu(&TrayView::starting());
+        assert_eq!(items[0], MenuItem::info(menu::BALANCE, "Balance: loading…"));
+        assert_eq!(items[4], MenuItem::Separator);
+        assert_eq!(items[5], MenuItem::action(menu::OPEN, "Open"));
+        assert_eq!(items.last(), Some(&MenuItem::action(menu::QUIT, "Quit")));
+    }
 
     #[test]
     fn a_click_without_coordinates_has_no_anchor() {
