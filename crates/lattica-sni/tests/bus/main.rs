@@ -269,3 +269,27 @@ async fn it_registers_with_each_new_watcher_and_waits_without_one() {
             .unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_watcher_that_answers_a_moment_after_taking_its_name_still_gets_the_item() {
+    let bus = Bus::start().await;
+    let (events, _rx) = mpsc::unbounded_channel();
+    let tray = Tray::spawn_on(&bus.address, model(), events).await.unwrap();
+    // The name first, the object 300 ms later: a call in between finds no such object.
+    let (tx, mut registered) = mpsc::unbounded_channel();
+    let watcher = zbus::connection::Builder::address(bus.address.as_str())
+        .unwrap()
+        .name("org.kde.StatusNotifierWatcher")
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    watcher
+        .object_server()
+        .at("/StatusNotifierWatcher", Watcher(tx))
+        .await
+        .unwrap();
+    assert_eq!(next(&mut registered).await, tray.bus_name());
+    tray.shutdown().await;
+}

@@ -55,7 +55,7 @@ impl Drop for Bus {
 }
 
 /// The test's watcher: reports each registration it receives.
-struct Watcher(mpsc::UnboundedSender<String>);
+pub struct Watcher(pub mpsc::UnboundedSender<String>);
 
 #[interface(name = "org.kde.StatusNotifierWatcher")]
 impl Watcher {

@@ -102,6 +102,73 @@ async fn the_tooltip_and_label_carry_the_figures() -> Result<()> {
     Ok(())
 }
 
+const WATCHER: &str = "org.kde.StatusNotifierWatcher";
+
+/// The pid behind the session's StatusNotifierWatcher, if one runs.
+fn watcher_pid() -> Result<Option<u32>> {
+    let out = std::process::Command::new("busctl")
+        .args([
+            "--user",
+            "call",
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+        ])
+        .args([
+            "org.freedesktop.DBus",
+            "GetConnectionUnixProcessID",
+            "s",
+            WATCHER,
+        ])
+        .output()?;
+    if !out.status.success() {
+        return Ok(None);
+    }
+    // "u 1234"
+    let text = String::from_utf8(out.stdout)?;
+    Ok(text.split_whitespace().nth(1).map(str::parse).transpose()?)
+}
+
+#[tokio::test]
+async fn the_item_comes_back_when_the_panel_restarts() -> Result<()> {
+    let sandbox = steady_sandbox_on(Profile::Full, "1234.56").await?;
+    let (_env, app, tray) = signed_in_app(&sandbox).await?;
+    label_becomes(&tray, "1.2k cr").await?;
+
+    // The panel goes: the session's watcher (headless-session.sh's) is stopped...
+    let pid = watcher_pid()?.context("the session runs a StatusNotifierWatcher")?;
+    // `comm` keeps the first 15 bytes of "status-notifier-watcher".
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm"))?;
+    assert_eq!(
+        comm.trim(),
+        "status-notifier",
+        "only ever stop the session's watcher"
+    );
+    lattica_e2e::process::sigkill(pid)?;
+    eventually("the watcher gone", WAIT, || async {
+        Ok(watcher_pid()?.is_none().then_some(()))
+    })
+    .await?;
+    // ...and a new one starts, knowing no item, as a restarted panel does. It serves the rest
+    // of the session and ends with its bus.
+    let log = std::env::var_os("LATTICA_SESSION_ROOT")
+        .map(|root| std::path::PathBuf::from(root).join("watcher-restarted.log"))
+        .context("run inside scripts/headless-session.sh")?;
+    std::process::Command::new("status-notifier-watcher")
+        .stdout(std::fs::File::create(&log)?)
+        .stderr(std::fs::File::create(log.with_extension("err"))?)
+        .spawn()?;
+
+    // The app registers again by itself and still answers: label, click.
+    let again = app.tray().await?;
+    assert_eq!(again.object, tray.object);
+    label_becomes(&again, "1.2k cr").await?;
+    again.activate(0, 0)?;
+    popover_becomes(true).await?;
+    again.activate(0, 0)?;
+    popover_becomes(false).await?;
+    app.quit(&again).await
+}
+
 /// The X screen's size: without a window manager, the monitor's work area.
 fn screen() -> Result<(i64, i64)> {
     let out = std::process::Command::new("xdotool")
