@@ -26,6 +26,8 @@ installer_pkgs=(nsis gcc-mingw-w64-x86-64)
 package_pkgs=(rpm lintian desktop-file-utils appstream file)
 # npm fetches the prebuilt Tauri CLI; a Node.js from elsewhere (NodeSource) carries its own npm.
 command -v npm >/dev/null || package_pkgs+=(npm)
+# dbus-daemon (headless-session.sh and lattica-sni's tests) comes with gnome-keyring's session bus;
+# it is its own package only since Debian 12 (before: dbus), so it is not named here.
 # Deliberately absent: dbus-x11 (it autostarts a stray session bus under ~/.dbus).
 
 case "$what" in

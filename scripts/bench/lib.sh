@@ -36,7 +36,7 @@ item_paths() { # entry
   [ "$1" != "$service" ] && object=/${1#*/}
   if [ -z "$object" ]; then
     object=$(busctl --user tree "$service" --list |
-      grep -m1 -E '^/org/ayatana/NotificationItem/[^/]+$')
+      grep -m1 -E '^(/StatusNotifierItem|/org/ayatana/NotificationItem/[^/]+)$')
   fi
   local menu
   menu=$(busctl --user --json=short get-property "$service" "$object" \

@@ -111,7 +111,7 @@ pub fn show_popover<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) {
     }
 }
 
-/// A tray click (macOS, Windows), once the app is ready.
+/// A click on the tray icon, once the app is ready.
 pub fn toggle_popover<R: Runtime>(app: &AppHandle<R>, anchor: Option<Anchor>) {
     when_ready(app, move |app| toggle_now(app, anchor));
 }

@@ -25,7 +25,8 @@ const CLICK_AFTER_BLUR: Duration = Duration::from_millis(300);
 /// overrides it (tests).
 pub const DEFAULT_POPOVER_KEEP: Duration = Duration::from_secs(30);
 
-/// Where the tray icon is, where the platform reports tray clicks (macOS, Windows).
+/// Where the tray click was: the icon's rectangle (macOS, Windows), or the point a Linux panel
+/// sends with `Activate` (a zero-size rectangle).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Anchor {
     pub position: PhysicalPosition<i32>,
@@ -214,8 +215,9 @@ pub fn close<R: Runtime>(app: &AppHandle<R>, window: WindowId) {
     }
 }
 
-/// Puts the popover by the tray icon, clamped to the work area; without an anchor (Linux, where
-/// tray clicks never arrive) at the top right of the work area, where panels keep the tray.
+/// Puts the popover by the tray click, clamped to the work area; without an anchor (a menu's
+/// "Open", a panel that sends no coordinates) at the top right of the work area, where panels
+/// keep the tray.
 fn place<R: Runtime>(
     app: &AppHandle<R>,
     window: &WebviewWindow<R>,
@@ -319,6 +321,26 @@ mod tests {
         );
         // An icon in the far right corner: pushed back inside the work area.
         assert_eq!(popover_position(&AREA, anchor(1270, 2)).x, 1280 - 360 - 8);
+    }
+
+    #[test]
+    fn a_linux_click_point_is_a_zero_size_anchor() {
+        let point = |x, y| {
+            Some(Anchor {
+                position: PhysicalPosition::new(x, y),
+                size: PhysicalSize::new(0, 0),
+            })
+        };
+        // Centred on the click, a margin below a top panel's edge.
+        assert_eq!(
+            popover_position(&AREA, point(600, 2)),
+            PhysicalPosition::new(420, 36)
+        );
+        // Bottom right corner: above the click, pushed back inside the work area.
+        assert_eq!(
+            popover_position(&AREA, point(1277, 797)),
+            PhysicalPosition::new(1280 - 360 - 8, 797 - 480 - 8)
+        );
     }
 
     #[test]

@@ -197,9 +197,9 @@ impl App {
             .context("this app was not started under WebDriver")
     }
 
-    /// This app's tray item: the one whose process runs under the one this test started (an
-    /// app left over by a failed test may still be registered).
-    async fn tray(&self) -> Result<TrayItem> {
+    /// This app's tray item, once registered: the one whose process runs under the one this
+    /// test started (an app left over by a failed test may still be registered).
+    pub async fn tray(&self) -> Result<TrayItem> {
         let started = self.pid().context("the app was not started")?;
         eventually("the app's tray item", Duration::from_secs(30), || async {
             Ok(TrayItem::registered()?.into_iter().find(|item| {

@@ -103,15 +103,21 @@ impl TrayItem {
         Ok(items)
     }
 
+    /// The item's object when the watcher lists only its bus name: `/StatusNotifierItem`
+    /// (the spec's, ours), or a libappindicator item's `/org/ayatana/NotificationItem/<id>`.
     fn find_object(service: &str) -> Result<String> {
         let tree = busctl(&["tree", service, "--list"])?;
-        tree.lines()
-            .map(str::trim)
-            .find(|p| {
-                p.starts_with("/org/ayatana/NotificationItem/") && p.matches('/').count() == 4
+        let paths: Vec<&str> = tree.lines().map(str::trim).collect();
+        paths
+            .iter()
+            .find(|p| **p == "/StatusNotifierItem")
+            .or_else(|| {
+                paths.iter().find(|p| {
+                    p.starts_with("/org/ayatana/NotificationItem/") && p.matches('/').count() == 4
+                })
             })
-            .map(str::to_owned)
-            .context("no NotificationItem object")
+            .map(|p| (*p).to_owned())
+            .context("no StatusNotifierItem object")
     }
 
     fn property(&self, name: &str) -> Result<Value> {
@@ -125,7 +131,7 @@ impl TrayItem {
             .clone())
     }
 
-    /// The text next to the icon (`TrayIcon::set_title` on Linux).
+    /// The text next to the icon (`XAyatanaLabel`).
     pub fn label(&self) -> Result<String> {
         Ok(self
             .property("XAyatanaLabel")?
@@ -134,13 +140,45 @@ impl TrayItem {
             .to_owned())
     }
 
-    /// The icon: on Linux, a path to the PNG the app handed to appindicator.
+    /// The icon's theme name or file; empty when the icon travels as pixels (`IconPixmap`).
     pub fn icon_name(&self) -> Result<String> {
         Ok(self
             .property("IconName")?
             .as_str()
             .unwrap_or_default()
             .to_owned())
+    }
+
+    /// The item's title (the application's name).
+    pub fn title(&self) -> Result<String> {
+        Ok(self
+            .property("Title")?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+
+    /// The tooltip's heading and text (`ToolTip` is `(icon name, icon pixmaps, title, text)`).
+    pub fn tooltip(&self) -> Result<(String, String)> {
+        let tooltip = self.property("ToolTip")?;
+        let text = |i: usize| tooltip[i].as_str().unwrap_or_default().to_owned();
+        Ok((text(2), text(3)))
+    }
+
+    /// A primary click on the icon at screen point (`x`, `y`), as a tray host sends it.
+    pub fn activate(&self, x: i32, y: i32) -> Result<()> {
+        busctl(&[
+            "call",
+            &self.service,
+            &self.object,
+            "org.kde.StatusNotifierItem",
+            "Activate",
+            "ii",
+            "--",
+            &x.to_string(),
+            &y.to_string(),
+        ])?;
+        Ok(())
     }
 
     pub fn status(&self) -> Result<String> {
@@ -233,10 +271,14 @@ fn rgba(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>)> {
 }
 
 impl TrayItem {
-    /// Which of `icons/tray/*.png` the tray shows now, by comparing pixels: the file the app
-    /// handed to appindicator is a re-encoding of the icon it chose.
+    /// Which of `icons/tray/*.png` the tray shows now, by comparing pixels: the largest of the
+    /// item's `IconPixmap`s (ARGB32, network byte order) against each PNG, or, for an item
+    /// that names a file instead, that file.
     pub fn icon_state(&self) -> Result<String> {
-        let shown = rgba(&std::fs::read(self.icon_name()?)?)?;
+        let shown = match self.largest_pixmap()? {
+            Some(shown) => shown,
+            None => rgba(&std::fs::read(self.icon_name()?)?)?,
+        };
         for state in TRAY_STATES {
             let path = crate::workspace_root().join(format!("icons/tray/{state}.png"));
             if rgba(&std::fs::read(path)?)? == shown {
@@ -244,5 +286,35 @@ impl TrayItem {
             }
         }
         bail!("the tray icon matches none of icons/tray/*.png")
+    }
+
+    /// The largest `IconPixmap` as (width, height, RGBA).
+    fn largest_pixmap(&self) -> Result<Option<(u32, u32, Vec<u8>)>> {
+        let mut best: Option<(u32, u32, Vec<u8>)> = None;
+        for pixmap in self
+            .property("IconPixmap")?
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let size = |i: usize| pixmap[i].as_u64().and_then(|n| u32::try_from(n).ok());
+            let (Some(w), Some(h)) = (size(0), size(1)) else {
+                bail!("a malformed IconPixmap: {pixmap}");
+            };
+            let argb: Vec<u8> = pixmap[2]
+                .as_array()
+                .context("IconPixmap bytes")?
+                .iter()
+                .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()).unwrap_or(0))
+                .collect();
+            let rgba = argb
+                .chunks_exact(4)
+                .flat_map(|p| [p[1], p[2], p[3], p[0]])
+                .collect();
+            if best.as_ref().is_none_or(|(bw, _, _)| w > *bw) {
+                best = Some((w, h, rgba));
+            }
+        }
+        Ok(best)
     }
 }

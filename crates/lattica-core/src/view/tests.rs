@@ -95,6 +95,12 @@ fn running_workers_fill_tray_and_popover() {
         tray.tooltip,
         "Lattica: 1,234.50 credits, about 5 d 8 h left"
     );
+    // Apart (Linux): the heading, then the figures and their age in the user's time zone.
+    assert_eq!(tray.tooltip_title, "Lattica");
+    assert_eq!(
+        tray.tooltip_body,
+        "Balance: 1,234.50 credits\nEstimated usage time: about 5 d 8 h\nUpdated at 12:59"
+    );
     assert_eq!(
         [
             tray.balance_row.as_str(),
@@ -210,6 +216,15 @@ fn failed_refresh_shows_stale_data_with_its_age() {
         tray.tooltip
             .ends_with("(as of 5 min ago). Offline: can't reach Lattica.")
     );
+    assert!(
+        tray.tooltip_body
+            .starts_with("Balance: 500.00 credits (as of 5 min ago)\n")
+            && tray
+                .tooltip_body
+                .ends_with("\nUpdated at 12:55\nOffline: can't reach Lattica."),
+        "{}",
+        tray.tooltip_body
+    );
 
     let popover = case.input().popover();
     let banner = popover.stale.unwrap();
@@ -257,6 +272,7 @@ fn signed_out_hides_the_data() {
         (TrayState::SignedOut, "signed out")
     );
     assert_eq!(tray.tooltip, "Lattica: signed out (session token expired)");
+    assert_eq!(tray.tooltip_body, "Signed out (session token expired)");
     assert_eq!(tray.balance_row, "Signed out (session token expired)");
     let popover = case.input().popover();
     assert_eq!(popover.balance, None);

@@ -14,7 +14,13 @@ pub struct TrayView {
     pub state: TrayState,
     /// The compact balance (`1.2k cr`), `—` without data, `signed out` when signed out.
     pub label: String,
+    /// The one-line tooltip (Windows, macOS): `Lattica: 1,234.50 credits, about 5 h left`.
     pub tooltip: String,
+    /// The tooltip's heading where the panel shows one apart (Linux StatusNotifierItem).
+    pub tooltip_title: String,
+    /// The tooltip's text under that heading: the figures, then how old they are
+    /// (`1,234.50 credits, about 5 h left` / `Updated at 14:05`).
+    pub tooltip_body: String,
     /// The menu's info rows, updated in place: `Balance: 1,234.50 credits`.
     pub balance_row: String,
     /// `Estimated usage time: about 5 h`.
@@ -36,6 +42,8 @@ impl TrayView {
             state: TrayState::Stale,
             label: String::new(),
             tooltip: "Lattica: starting".to_owned(),
+            tooltip_title: TOOLTIP_TITLE.to_owned(),
+            tooltip_body: "Starting…".to_owned(),
             balance_row: "Balance: loading…".to_owned(),
             estimate_row: "Usage time: loading…".to_owned(),
             last_payment_row: "Last payment: loading…".to_owned(),
@@ -54,6 +62,7 @@ struct Rows {
 }
 
 const NO_VALUE: &str = "—";
+const TOOLTIP_TITLE: &str = "Lattica";
 
 impl<Tz: TimeZone> ViewInput<'_, Tz> {
     pub fn tray(&self) -> TrayView {
@@ -61,6 +70,8 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
         let mut view = TrayView {
             state,
             label,
+            tooltip_title: TOOLTIP_TITLE.to_owned(),
+            tooltip_body: String::new(),
             tooltip,
             balance_row: rows.balance,
             estimate_row: rows.estimate,
@@ -74,7 +85,33 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             view.status_row = "Keychain unavailable: see the sign-in window".to_owned();
             view.tooltip = format!("Lattica: {problem}");
         }
+        view.tooltip_body = self.tooltip_body(&view);
         view
+    }
+
+    /// With figures: the balance and estimate rows, their age as a time of day (true without
+    /// a redraw) and what went wrong, if anything. Without: the one-line tooltip minus its
+    /// `Lattica: `, which the heading says.
+    fn tooltip_body(&self, view: &TrayView) -> String {
+        let fetched = match (self.session, self.snapshot, self.keychain_problem) {
+            (Session::SignedIn, Some(snapshot), None) => snapshot.fetched_at,
+            _ => {
+                let tooltip = &view.tooltip;
+                return sentence_case(tooltip.strip_prefix("Lattica: ").unwrap_or(tooltip));
+            }
+        };
+        let mut lines = vec![
+            view.balance_row.clone(),
+            view.estimate_row.clone(),
+            format!(
+                "Updated at {}",
+                fetched.with_timezone(self.tz).naive_local().format("%H:%M")
+            ),
+        ];
+        if let Some(failure) = texts::failure(self.connection) {
+            lines.push(failure);
+        }
+        lines.join("\n")
     }
 
     fn status_row(&self) -> String {

@@ -20,5 +20,6 @@ mod soak;
 mod soak_app;
 mod support;
 mod tray;
+mod tray_click;
 mod try_demo;
 mod wizard;
