@@ -53,9 +53,9 @@ pub(crate) fn rows(model: &TrayView) -> Vec<Row<'_>> {
         action(menu::SETTINGS, "Settings…"),
         Row::Separator,
         if model.signed_in {
-            action(menu::SIGN_OUT, "Sign out")
+            action(menu::SIGN_OUT, &model.session_row)
         } else {
-            action(menu::SIGN_IN, "Sign in…")
+            action(menu::SIGN_IN, &model.session_row)
         },
         action(menu::QUIT, "Quit"),
     ]

@@ -7,6 +7,9 @@ use super::{PopoverView, TrayView};
 /// The one sentence that marks the demo everywhere.
 pub const DEMO_LABEL: &str = "Demo account: test cards only, no real money";
 
+/// The action that ends the demo, wherever the app offers signing out.
+pub const LEAVE_DEMO: &str = "Leave the demo";
+
 /// The sign-in window's offer of the demo, beside its button.
 pub fn demo_offer() -> String {
     let terms = DEMO_LABEL.trim_start_matches("Demo account");
@@ -27,7 +30,12 @@ impl TrayView {
             .strip_prefix("Lattica: ")
             .unwrap_or(&self.tooltip);
         self.tooltip = format!("Lattica ({DEMO_LABEL}): {rest}");
+        self.tooltip_title = format!("{} ({DEMO_LABEL})", self.tooltip_title);
         self.status_row = format!("{DEMO_LABEL} · {}", self.status_row);
+        if self.signed_in {
+            // Signing out of the demo is leaving it: the user's own account is untouched.
+            self.session_row = LEAVE_DEMO.to_owned();
+        }
         self
     }
 }
@@ -60,6 +68,13 @@ mod tests {
             demo.status_row
         );
         assert!(demo.status_row.ends_with(&plain_status));
+        assert!(
+            demo.tooltip_title.contains(DEMO_LABEL),
+            "{}",
+            demo.tooltip_title
+        );
+        assert_eq!(demo.session_row, "Leave the demo");
+        assert_eq!(TrayView::starting().session_row, "Sign out");
         assert!(
             !TrayView::starting().tooltip.contains("Demo"),
             "a real account is never labelled"

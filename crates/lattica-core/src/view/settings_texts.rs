@@ -53,7 +53,7 @@ impl SettingsTexts {
             auto_turn_on: "Turn on…",
             auto_change: "Change…",
             sign_out: "Sign out",
-            leave_demo: "Leave the demo",
+            leave_demo: super::LEAVE_DEMO,
         }
     }
 }

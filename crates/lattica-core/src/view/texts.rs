@@ -85,6 +85,11 @@ pub fn add_credit(payments_api: bool) -> &'static str {
     }
 }
 
+/// The tray menu's session row.
+pub fn session_row(signed_in: bool) -> &'static str {
+    if signed_in { "Sign out" } else { "Sign in…" }
+}
+
 /// Which rate the estimate rests on, as the popover says it beside the figure.
 pub(super) fn basis(estimate: &Estimate) -> Option<&'static str> {
     match estimate {

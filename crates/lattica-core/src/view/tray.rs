@@ -31,6 +31,8 @@ pub struct TrayView {
     pub status_row: String,
     /// The menu offers "Sign out" when signed in, "Sign in…" otherwise.
     pub signed_in: bool,
+    /// That row's text: `Sign out`, `Sign in…`, or `Leave the demo` on the demo account.
+    pub session_row: String,
     /// `Add credit…`, or `Add credit in the web console…` on a platform without payments.
     pub add_credit_row: String,
 }
@@ -49,6 +51,7 @@ impl TrayView {
             last_payment_row: "Last payment: loading…".to_owned(),
             status_row: "Starting…".to_owned(),
             signed_in: true,
+            session_row: texts::session_row(true).to_owned(),
             add_credit_row: texts::add_credit(true).to_owned(),
         }
     }
@@ -78,6 +81,7 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             last_payment_row: rows.last_payment,
             status_row: self.status_row(),
             signed_in: self.session == Session::SignedIn,
+            session_row: texts::session_row(self.session == Session::SignedIn).to_owned(),
             add_credit_row: texts::add_credit(self.payments_api()).to_owned(),
         };
         if let Some(problem) = self.keychain_problem {

@@ -86,6 +86,10 @@ async fn the_demo_is_reached_from_the_sign_in_window_and_left_back_to_it() -> Re
     })
     .await?;
     assert!(rows.iter().any(|r| r.starts_with("Balance: ")), "{rows:?}");
+    // Signing out of the demo is leaving it, and the tray says so; its tooltip names the demo.
+    assert!(rows.iter().any(|r| r == "Leave the demo"), "{rows:?}");
+    let (title, _) = tray.tooltip()?;
+    assert!(title.contains(DEMO_LABEL), "{title}");
     assert!(
         descendant_named(app_pid, "lattica-sandbox").is_some(),
         "the demo's sandbox runs beside the app"
