@@ -20,3 +20,4 @@ mod soak;
 mod soak_app;
 mod support;
 mod tray;
+mod watch;
