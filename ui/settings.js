@@ -4,7 +4,7 @@
 import * as ipc from './lib/ipc.js';
 
 const $ = (id) => document.getElementById(id);
-const TEXT_FIELDS = ['refreshIntervalSecs', 'lowThreshold', 'criticalThreshold', 'backendUrl', 'consoleUrl', 'listPrices'];
+const TEXT_FIELDS = ['refreshIntervalSecs', 'lowThreshold', 'criticalThreshold', 'backendUrl', 'consoleUrl', 'listPrices', 'shortcut'];
 const SELECTS = ['lowUnit', 'criticalUnit'];
 const CHECKS = ['notifications', 'launchAtLogin'];
 /** The alert kinds of lattica-core's `AlertChoices`, each a checkbox `alert-<kind>`. */

@@ -1,6 +1,8 @@
 //! The settings window's commands.
 
-use lattica_core::settings::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings, SettingsForm};
+use lattica_core::settings::{
+    MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings, SettingsError, SettingsForm,
+};
 use lattica_core::view::{Session, SignOutReason, account_line};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -56,7 +58,7 @@ fn launch_at_login_now<R: Runtime>(app: &AppHandle<R>) -> Option<bool> {
 }
 
 /// Validates and saves the form, then applies it: refresh schedule, thresholds, launch at
-/// login, and the backend (which signs in again with that backend's stored token).
+/// login, the global shortcut, and the backend (which signs in again with that backend's stored token).
 #[tauri::command]
 pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
@@ -73,6 +75,7 @@ pub async fn save_settings<R: Runtime>(
     // First, so a failure leaves the saved settings saying what is true. Checked on every
     // save, not only on a change: the login item may have been removed outside the app.
     set_launch_at_login(&app, settings.launch_at_login())?;
+    apply_shortcut(&app, &before, &settings).await?;
     prefs.save(settings.clone())?;
     engine.send(Command::SettingsChanged(Box::new(settings.clone())));
     let backend = sessions.backend();
@@ -91,6 +94,34 @@ pub async fn save_settings<R: Runtime>(
         }
     }
     Ok(view(&settings, &sessions.backend(), &engine))
+}
+
+/// Registers the new shortcut in place of the saved one. A refusal of a changed shortcut is
+/// the shortcut field's error and nothing is saved; the same shortcut refused again (it was
+/// taken since the start) is only logged, so it never blocks saving the other settings.
+async fn apply_shortcut<R: Runtime>(
+    app: &AppHandle<R>,
+    before: &Settings,
+    settings: &Settings,
+) -> Result<(), IpcError> {
+    let (old, new) = (before.shortcut().cloned(), settings.shortcut().cloned());
+    let changed = old != new;
+    let handle = app.clone();
+    let applied = tauri::async_runtime::spawn_blocking(move || {
+        crate::shortcut::replace(&handle, old.as_ref(), new.as_ref())
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("could not apply the shortcut: {e}")))?;
+    match applied {
+        Err(error) if changed => {
+            Err(AppError::InvalidSettings(vec![SettingsError::Shortcut(error)].into()).into())
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the saved shortcut is still not active");
+            Ok(())
+        }
+        Ok(()) => Ok(()),
+    }
 }
 
 /// "Send a test notification": shows what an alert looks like on this desktop.

@@ -14,6 +14,7 @@ mod payments;
 mod popover;
 mod published;
 mod settings;
+mod shortcut;
 mod signin;
 mod smoke;
 mod soak;
