@@ -1,10 +1,13 @@
-//! The global shortcut: set in the real settings window (a malformed one explained and not
-//! saved), then pressed on the X server with `xdotool`, it shows the popover and hides it.
+//! The global shortcut: set in the real settings window (a malformed one, or one another X11
+//! client holds, explained and not saved), then pressed on the X server with `xdotool`, it
+//! shows the popover and hides it.
 
 use std::process::Command;
 
 use lattica_e2e::app::{App, AppEnv};
-use lattica_e2e::{Result, ensure, eventually};
+use lattica_e2e::sandbox::Sandbox;
+use lattica_e2e::tray::TrayItem;
+use lattica_e2e::{Context, Result, ensure, eventually};
 use thirtyfour::prelude::*;
 
 use crate::cli::visible_window;
@@ -27,24 +30,33 @@ async fn popover_shown(shown: bool) -> Result<()> {
     .await
 }
 
-#[tokio::test]
-async fn the_shortcut_set_in_settings_toggles_the_popover() -> Result<()> {
+/// A signed-in app under WebDriver with its settings window in front.
+async fn settings_open() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
     let sandbox = steady_sandbox("300").await?;
     let env = AppEnv::new(&sandbox.url)?;
     env.login(&sandbox.token)?;
     let (app, tray) = App::with_webdriver(&env).await?;
     label_becomes(&tray, "300 cr").await?;
     tray.click("Settings…")?;
-    let driver = app.driver()?;
-    switch_to_window(driver, "Lattica Tray settings").await?;
-    let settings_file = env.root().join("config/ai.lattica.tray/settings.json");
-    let saved_shortcut = || -> Result<Option<String>> {
-        let Ok(text) = std::fs::read_to_string(&settings_file) else {
-            return Ok(None);
-        };
-        let saved: serde_json::Value = serde_json::from_str(&text)?;
-        Ok(saved["shortcut"].as_str().map(str::to_owned))
+    switch_to_window(app.driver()?, "Lattica Tray settings").await?;
+    Ok((sandbox, env, app, tray))
+}
+
+/// The shortcut in the saved settings file, if any.
+fn saved_shortcut(env: &AppEnv) -> Result<Option<String>> {
+    let file = env.root().join("config/ai.lattica.tray/settings.json");
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Ok(None);
     };
+    let saved: serde_json::Value = serde_json::from_str(&text)?;
+    Ok(saved["shortcut"].as_str().map(str::to_owned))
+}
+
+#[tokio::test]
+async fn the_shortcut_set_in_settings_toggles_the_popover() -> Result<()> {
+    let (_sandbox, env, app, tray) = settings_open().await?;
+    let driver = app.driver()?;
+    let saved_shortcut = || saved_shortcut(&env);
 
     // Off by default: the field is empty and the key does nothing.
     let field = driver.find(By::Id("shortcut")).await?;
@@ -94,5 +106,72 @@ async fn the_shortcut_set_in_settings_toggles_the_popover() -> Result<()> {
         shown.is_err(),
         "the cleared shortcut still opens the popover"
     );
+    app.quit(&tray).await
+}
+
+/// A key combination grabbed on the X server by a connection of the test's own, as another
+/// application holding it would; released when dropped.
+struct OtherApplication {
+    _conn: x11rb::rust_connection::RustConnection,
+}
+
+impl OtherApplication {
+    /// Grabs Ctrl+Alt+`key` (a lowercase letter) on the root window.
+    fn grab_ctrl_alt(key: char) -> Result<Self> {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{ConnectionExt, GrabMode, ModMask};
+        let (conn, screen) = x11rb::connect(None)?;
+        let setup = conn.setup();
+        let root = setup.roots[screen].root;
+        let (min, max) = (setup.min_keycode, setup.max_keycode);
+        let map = conn.get_keyboard_mapping(min, max - min + 1)?.reply()?;
+        let per = usize::from(map.keysyms_per_keycode).max(1);
+        // Latin-1 letters' keysyms are their code points.
+        let keysym = u32::from(key);
+        let index = map
+            .keysyms
+            .chunks(per)
+            .position(|syms| syms.contains(&keysym))
+            .with_context(|| format!("no keycode for {key}"))?;
+        let keycode = min + u8::try_from(index)?;
+        conn.grab_key(
+            false,
+            root,
+            ModMask::CONTROL | ModMask::M1,
+            keycode,
+            GrabMode::ASYNC,
+            GrabMode::ASYNC,
+        )?
+        .check()?;
+        Ok(Self { _conn: conn })
+    }
+}
+
+#[tokio::test]
+async fn a_shortcut_another_application_holds_is_refused_and_not_saved() -> Result<()> {
+    let (_sandbox, env, app, tray) = settings_open().await?;
+    let driver = app.driver()?;
+    let saved_shortcut = || saved_shortcut(&env);
+
+    let other = OtherApplication::grab_ctrl_alt('k')?;
+    let field = driver.find(By::Id("shortcut")).await?;
+    field.send_keys("Ctrl+Alt+K").await?;
+    driver.find(By::Id("save")).await?.click().await?;
+    let error = text_of(driver, "shortcut-error").await?;
+    assert!(
+        error.contains("Ctrl+Alt+K is already used by another application"),
+        "{error}"
+    );
+    assert_eq!(saved_shortcut()?, None, "nothing saved");
+
+    // Released by the other application, the same shortcut is taken and saved.
+    drop(other);
+    driver.find(By::Id("save")).await?.click().await?;
+    eventually("the shortcut saved", WAIT, || async {
+        Ok((saved_shortcut()?.as_deref() == Some("Ctrl+Alt+K")).then_some(()))
+    })
+    .await?;
+    press("ctrl+alt+k")?;
+    popover_shown(true).await?;
     app.quit(&tray).await
 }
