@@ -49,6 +49,8 @@ function fill(view) {
   $('backendUrl-hint').textContent = view.backendNote
     || 'Leave empty for the Lattica platform. https only (http for localhost).';
   $('account').textContent = view.account;
+  // The saved shortcut the desktop refused (at start, or on this save): why, beside it.
+  $('shortcut-error').textContent = view.shortcutProblem ?? '';
   $('sign-out').hidden = !view.signedIn;
   $('switch-account').hidden = !view.signedIn;
   $('sign-in').hidden = view.signedIn;

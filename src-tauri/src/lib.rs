@@ -226,6 +226,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         journal,
         automation,
     } = parts;
+    app.manage(shortcut::Refusal::default());
     shortcut::register_saved(app, prefs.get().shortcut().cloned());
     let windows = Arc::new(payment::ShellWindows(app.clone()));
     let payments = Payments::new(

@@ -3,6 +3,8 @@
 //! `global-hotkey`; no webview has a permission for it). A Wayland session without X11 offers
 //! no grabs at all, and the crate does not use the GlobalShortcuts portal.
 
+use std::sync::{Mutex, PoisonError};
+
 use lattica_core::shortcut::{Shortcut, ShortcutError};
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, Runtime};
@@ -79,14 +81,37 @@ fn register<R: Runtime>(app: &AppHandle<R>, text: &str) -> Result<(), ShortcutEr
     }
 }
 
-/// Registers the saved shortcut at start, off the event loop; a refusal is logged (the
-/// Settings window says it when the user saves the shortcut again).
+/// Why the saved shortcut is not active, when the desktop refused it (at start, or again on
+/// a later save): the Settings window shows it beside the field.
+#[derive(Debug, Default)]
+pub struct Refusal(Mutex<Option<ShortcutError>>);
+
+impl Refusal {
+    pub fn set(&self, refusal: Option<ShortcutError>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = refusal;
+    }
+
+    /// The message, if the saved shortcut is not active.
+    pub fn message(&self) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(ToString::to_string)
+    }
+}
+
+/// Registers the saved shortcut at start, off the event loop; a refusal is logged and kept
+/// in [`Refusal`] for the Settings window.
 pub fn register_saved<R: Runtime>(app: &AppHandle<R>, saved: Option<Shortcut>) {
     let Some(saved) = saved else { return };
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         if let Err(error) = replace(&app, None, Some(&saved)) {
             tracing::warn!(%error, "the saved shortcut is not active");
+            if let Some(refusal) = app.try_state::<Refusal>() {
+                refusal.set(Some(error));
+            }
         }
     });
 }

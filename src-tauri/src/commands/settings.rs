@@ -28,6 +28,8 @@ pub struct SettingsView {
     pub signed_in: bool,
     /// `Signed in as ann@example.com on https://…`, or signed out.
     pub account: String,
+    /// Why the saved keyboard shortcut is not active (the desktop refused it), if it is not.
+    pub shortcut_problem: Option<String>,
 }
 
 /// The settings as saved, with launch at login as the system has it: the login item may have
@@ -40,6 +42,7 @@ pub fn get_settings<R: Runtime>(
     engine: State<'_, EngineHandle>,
 ) -> SettingsView {
     let mut view = view(&prefs.get(), &sessions.backend(), &engine);
+    view.shortcut_problem = shortcut_problem(&app);
     if let Some(on) = launch_at_login_now(&app) {
         view.form.launch_at_login = on;
     }
@@ -93,7 +96,15 @@ pub async fn save_settings<R: Runtime>(
             }
         }
     }
-    Ok(view(&settings, &sessions.backend(), &engine))
+    let mut view = view(&settings, &sessions.backend(), &engine);
+    view.shortcut_problem = shortcut_problem(&app);
+    Ok(view)
+}
+
+/// Why the saved shortcut is not active, if the desktop refused it.
+fn shortcut_problem<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    app.try_state::<crate::shortcut::Refusal>()
+        .and_then(|refusal| refusal.message())
 }
 
 /// Registers the new shortcut in place of the saved one. A refusal of a changed shortcut is
@@ -112,15 +123,25 @@ async fn apply_shortcut<R: Runtime>(
     })
     .await
     .map_err(|e| AppError::Internal(format!("could not apply the shortcut: {e}")))?;
+    let refusal = app.try_state::<crate::shortcut::Refusal>();
     match applied {
+        // The saved shortcut stays as it was, and so does what is known of it.
         Err(error) if changed => {
             Err(AppError::InvalidSettings(vec![SettingsError::Shortcut(error)].into()).into())
         }
         Err(error) => {
             tracing::warn!(%error, "the saved shortcut is still not active");
+            if let Some(refusal) = refusal {
+                refusal.set(Some(error));
+            }
             Ok(())
         }
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            if let Some(refusal) = refusal {
+                refusal.set(None);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -187,5 +208,6 @@ fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> Settin
         backend: url.clone(),
         signed_in,
         account: account_line(signed_in, email, &url),
+        shortcut_problem: None,
     }
 }

@@ -148,29 +148,57 @@ impl OtherApplication {
 }
 
 #[tokio::test]
-async fn a_shortcut_another_application_holds_is_refused_and_not_saved() -> Result<()> {
-    let (_sandbox, env, app, tray) = settings_open().await?;
+async fn shortcuts_another_application_holds_are_explained_and_not_saved() -> Result<()> {
+    let sandbox = steady_sandbox("300").await?;
+    let env = AppEnv::new(&sandbox.url)?;
+    env.login(&sandbox.token)?;
+    // Saved earlier, and held by another application since.
+    let config = env.root().join("config/ai.lattica.tray");
+    std::fs::create_dir_all(&config)?;
+    std::fs::write(
+        config.join("settings.json"),
+        r#"{"shortcut": "Ctrl+Alt+K"}"#,
+    )?;
+    let held_k = OtherApplication::grab_ctrl_alt('k')?;
+    let held_j = OtherApplication::grab_ctrl_alt('j')?;
+    let (app, tray) = App::with_webdriver(&env).await?;
+    label_becomes(&tray, "300 cr").await?;
+    tray.click("Settings…")?;
     let driver = app.driver()?;
-    let saved_shortcut = || saved_shortcut(&env);
+    switch_to_window(driver, "Lattica Tray settings").await?;
 
-    let other = OtherApplication::grab_ctrl_alt('k')?;
     let field = driver.find(By::Id("shortcut")).await?;
-    field.send_keys("Ctrl+Alt+K").await?;
-    driver.find(By::Id("save")).await?.click().await?;
-    let error = text_of(driver, "shortcut-error").await?;
+    assert_eq!(field.value().await?.unwrap_or_default(), "Ctrl+Alt+K");
+    let at_start = text_of(driver, "shortcut-error").await?;
     assert!(
-        error.contains("Ctrl+Alt+K is already used by another application"),
-        "{error}"
+        at_start.contains("Ctrl+Alt+K is already used by another application"),
+        "the refusal at start is told: {at_start}"
     );
-    assert_eq!(saved_shortcut()?, None, "nothing saved");
 
-    // Released by the other application, the same shortcut is taken and saved.
-    drop(other);
+    field.clear().await?;
+    field.send_keys("Ctrl+Alt+J").await?;
     driver.find(By::Id("save")).await?.click().await?;
-    eventually("the shortcut saved", WAIT, || async {
-        Ok((saved_shortcut()?.as_deref() == Some("Ctrl+Alt+K")).then_some(()))
+    eventually("the refusal of Ctrl+Alt+J", WAIT, || async {
+        let error = driver.find(By::Id("shortcut-error")).await?.text().await?;
+        Ok(error
+            .contains("Ctrl+Alt+J is already used by another application")
+            .then_some(()))
     })
     .await?;
+    assert_eq!(saved_shortcut(&env)?.as_deref(), Some("Ctrl+Alt+K"), "kept");
+
+    // Released by the other application, the saved shortcut is taken on the next save.
+    drop((held_k, held_j));
+    field.clear().await?;
+    field.send_keys("Ctrl+Alt+K").await?;
+    driver.find(By::Id("save")).await?.click().await?;
+    eventually("the refusal cleared", WAIT, || async {
+        let error = driver.find(By::Id("shortcut-error")).await?.text().await?;
+        ensure!(error.is_empty(), "still told: {error}");
+        Ok(Some(()))
+    })
+    .await?;
+    assert_eq!(saved_shortcut(&env)?.as_deref(), Some("Ctrl+Alt+K"));
     press("ctrl+alt+k")?;
     popover_shown(true).await?;
     app.quit(&tray).await
