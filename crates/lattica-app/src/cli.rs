@@ -1,6 +1,7 @@
 //! The command line: `lattica-tray [--sandbox]` runs the tray app; `login`, `logout` and
-//! `status` serve scripts, and `status --watch` panels without a tray. They run in the `lattica-tray` launcher, which links no GUI
-//! library, so they work without a display and start in a few milliseconds.
+//! `status` serve scripts, and `status --watch` panels without a tray. They run in the
+//! `lattica-tray` launcher, which links no GUI library, so they work without a display and
+//! start in a few milliseconds.
 
 use std::io::Read;
 use std::process::ExitCode;
