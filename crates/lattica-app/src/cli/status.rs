@@ -73,7 +73,8 @@ pub(super) async fn status(
     let seen = observer.look().await;
     let backend = observer.sessions().backend().url().to_owned();
     if format == Format::Waybar {
-        // The line says what went wrong; waybar hides a module whose command fails.
+        // The line itself says what went wrong (signed out, unreachable): exit 0 so that a
+        // panel shows it rather than treating the module as failed.
         let line = render(&seen, settings, &backend, format, Utc::now(), true);
         return super::watch::print_or_fail(&line);
     }
