@@ -5,7 +5,7 @@
 import * as ipc from './lib/ipc.js';
 
 const $ = (id) => document.getElementById(id);
-const TEXT_FIELDS = ['refreshIntervalSecs', 'lowThreshold', 'criticalThreshold', 'backendUrl', 'consoleUrl', 'listPrices'];
+const TEXT_FIELDS = ['refreshIntervalSecs', 'lowThreshold', 'criticalThreshold', 'backendUrl', 'consoleUrl', 'listPrices', 'shortcut'];
 const SELECTS = ['lowUnit', 'criticalUnit'];
 const CHECKS = ['notifications', 'launchAtLogin'];
 /** The alert kinds of lattica-core's `AlertChoices`, each a checkbox `alert-<kind>`. */
@@ -53,6 +53,8 @@ function fill(view) {
   // In the demo, signing out is leaving it: nothing of the user's is removed.
   inDemo = Boolean(view.demo);
   $('sign-out').textContent = inDemo ? texts.leaveDemo : texts.signOut;
+  // The saved shortcut the desktop refused (at start, or on this save): why, beside it.
+  $('shortcut-error').textContent = view.shortcutProblem ?? '';
   $('sign-out').hidden = !view.signedIn;
   $('switch-account').hidden = !view.signedIn;
   $('sign-in').hidden = view.signedIn;

@@ -13,6 +13,7 @@ mod ipc;
 mod notifier;
 mod payment;
 mod presenter;
+mod shortcut;
 mod startup;
 mod tray;
 mod windows;
@@ -112,7 +113,8 @@ pub fn run(demo: Option<Profile>) -> Result<(), StartError> {
                 .args(autostart_args)
                 .app_name("Lattica Tray")
                 .build(),
-        );
+        )
+        .plugin(shortcut::plugin());
     // Building runs the plugins: a second launch hands over to the first and exits here,
     // before it could start a second sandbox on the same database.
     let app = startup::build_app(build(builder), tauri::generate_context!())?;
@@ -223,6 +225,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         journal,
         automation,
     } = parts;
+    app.manage(shortcut::Refusal::default());
+    shortcut::register_saved(app, prefs.get().shortcut().cloned());
     let windows = Arc::new(payment::ShellWindows(app.clone()));
     let payments = Payments::new(
         engine.clone(),

@@ -1,21 +1,24 @@
 //! The command line: `lattica-tray [--sandbox]` runs the tray app; `login`, `logout` and
-//! `status` serve scripts. They run in the `lattica-tray` launcher, which links no GUI
-//! library, so they work without a display and start in a few milliseconds.
+//! `status` serve scripts, and `status --watch` panels without a tray. They run in the
+//! `lattica-tray` launcher, which links no GUI library, so they work without a display and
+//! start in a few milliseconds.
 
 use std::io::Read;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Local, Utc};
 use clap::{Parser, Subcommand};
-use lattica_client::LatticaClient;
-use lattica_core::history::{BURN_WINDOW, History};
 use lattica_core::settings::SettingsStore;
-use lattica_core::view::{Connection, Snapshot, ViewInput};
-use serde::Serialize;
+
+mod observe;
+mod status;
+mod watch;
+mod waybar;
+
+pub use watch::REFRESH_SECS_ENV;
 
 use crate::backend::Backend;
 use crate::error::AppError;
-use crate::fetch;
 use crate::paths::AppPaths;
 use crate::session::Sessions;
 
@@ -71,6 +74,17 @@ impl Args {
     }
 }
 
+/// The forms of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned lines for people.
+    Text,
+    /// JSON with stable field names for scripts (one line per change with `--watch`).
+    Json,
+    /// One line of waybar's custom-module JSON (`"return-type": "json"`).
+    Waybar,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
     /// Read a session token from standard input, check it with the platform and store it in
@@ -79,10 +93,21 @@ pub enum CliCommand {
     /// Remove the stored session token.
     Logout,
     /// Print the balance, estimated usage time, last payment, token expiry and data age.
+    ///
+    /// With `--watch` it keeps running and prints again whenever the figures change (at the
+    /// refresh interval of the settings), for panels without a tray: `--watch --format
+    /// waybar` prints one line of waybar's custom-module JSON per change (text, tooltip and a
+    /// class: ok, low, critical, empty, stale, signed-out, error). SIGTERM or SIGINT end it.
     Status {
-        /// Print JSON instead of text.
-        #[arg(long)]
+        /// Print JSON instead of text (the same as `--format json`).
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        /// What to print.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Keep running: print again whenever the figures change, at every refresh.
+        #[arg(long)]
+        watch: bool,
     },
     /// Remove everything the app keeps for you: the session token in the keychain, the
     /// launch-at-login entry, settings, history and logs (removing the package keeps them).
@@ -142,7 +167,14 @@ pub fn run(command: CliCommand, sandbox: bool) -> ExitCode {
         match command {
             CliCommand::Login => login(&sessions).await,
             CliCommand::Logout => logout(&sessions).await,
-            CliCommand::Status { json } => status(&sessions, &paths, &settings, json).await,
+            CliCommand::Status {
+                json,
+                format,
+                watch,
+            } => {
+                let format = if json { Format::Json } else { format };
+                status::status(sessions, &paths, &settings, format, watch).await
+            }
             CliCommand::Reset { yes } => crate::reset::run(&sessions, &paths, yes).await,
             // Printed above, before any runtime or keychain is touched.
             CliCommand::Completions { .. } | CliCommand::Man => ExitCode::SUCCESS,
@@ -244,169 +276,6 @@ async fn logout(sessions: &Sessions) -> ExitCode {
         }
         Err(error) => report(&error),
     }
-}
-
-/// `status --json`: stable field names for scripts. Credits are decimal strings.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StatusReport {
-    backend: String,
-    balance: String,
-    balance_text: String,
-    level: Option<lattica_core::level::Level>,
-    estimate: Option<String>,
-    estimate_note: Option<String>,
-    /// The rate the estimate rests on: `at platform prices`, `at your observed usage` or
-    /// `at list prices`.
-    estimate_basis: Option<String>,
-    running_workers: usize,
-    last_payment: Option<LastPaymentReport>,
-    token_expires_at: Option<DateTime<Utc>>,
-    fetched_at: DateTime<Utc>,
-    data_age_seconds: i64,
-    /// The platform could not be reached: these are the last figures recorded locally.
-    stale: bool,
-    error: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LastPaymentReport {
-    at: DateTime<Utc>,
-    credits: String,
-    amount_minor: i64,
-    currency: String,
-}
-
-async fn status(
-    sessions: &Sessions,
-    paths: &AppPaths,
-    settings: &lattica_core::settings::Settings,
-    json: bool,
-) -> ExitCode {
-    let client: LatticaClient = match sessions.restore().await {
-        Ok(Some(client)) => client,
-        Ok(None) => return report(&AppError::NotSignedIn),
-        Err(error) => return report(&error),
-    };
-    let history = History::open(&paths.history_db(false))
-        .ok()
-        .map(|o| o.history);
-    let (snapshot, error) = match fetch::snapshot(&client).await {
-        Ok(snapshot) => (snapshot, None),
-        Err(error) => {
-            if fetch::needs_user(&error) {
-                return report(&AppError::from(error));
-            }
-            let error = AppError::from(error);
-            let Some(last) = history.as_ref().and_then(|h| h.latest().ok().flatten()) else {
-                return report(&error);
-            };
-            let snapshot = Snapshot {
-                fetched_at: last.at,
-                balance: last.credits,
-                running: Vec::new(),
-                prices: None,
-                last_payment: None,
-                token_expires_at: None,
-                payments_api: true,
-                email: None,
-            };
-            (snapshot, Some(error))
-        }
-    };
-    let now = Utc::now();
-    let burn = history
-        .as_ref()
-        .and_then(|h| h.observed_burn_per_hour(now, BURN_WINDOW).ok())
-        .flatten();
-    let connection = match &error {
-        None => Connection::Connected,
-        Some(e) => Connection::Failed {
-            message: e.to_string(),
-            offline: true,
-        },
-    };
-    let input = ViewInput {
-        connection: &connection,
-        now,
-        ..ViewInput::of_snapshot(&snapshot, settings, burn)
-    };
-    let popover = input.popover();
-    let report = StatusReport {
-        backend: sessions.backend().url().trim_end_matches('/').to_owned(),
-        balance: snapshot.balance.normalize().to_string(),
-        balance_text: popover.balance.clone().unwrap_or_default(),
-        level: input.level(),
-        estimate: popover.estimate.as_ref().map(|e| e.text.clone()),
-        estimate_note: popover.estimate.as_ref().map(|e| e.note.clone()),
-        estimate_basis: popover.estimate.as_ref().and_then(|e| e.basis.clone()),
-        running_workers: snapshot.running.len(),
-        last_payment: snapshot.last_payment.as_ref().map(|p| LastPaymentReport {
-            at: p.at,
-            credits: p.credits.normalize().to_string(),
-            amount_minor: p.amount_minor,
-            currency: p.currency.clone(),
-        }),
-        token_expires_at: snapshot.token_expires_at,
-        fetched_at: snapshot.fetched_at,
-        data_age_seconds: (now - snapshot.fetched_at).num_seconds().max(0),
-        stale: error.is_some(),
-        error: error.as_ref().map(ToString::to_string),
-    };
-    print_status(&report, &popover, json);
-    match &error {
-        None => ExitCode::SUCCESS,
-        Some(error) => ExitCode::from(code_of(error)),
-    }
-}
-
-#[allow(clippy::print_stdout)] // The command's output is the point.
-fn print_status(report: &StatusReport, popover: &lattica_core::view::PopoverView, json: bool) {
-    if json {
-        match serde_json::to_string_pretty(report) {
-            Ok(text) => println!("{}", json_safe(&text)),
-            Err(error) => eprintln!("lattica-tray: cannot encode the status: {error}"),
-        }
-        return;
-    }
-    let line = |label: &str, value: &str| say(&format!("{label:<22}{value}"));
-    line("Balance", &format!("{} credits", report.balance_text));
-    if let Some(estimate) = &popover.estimate {
-        line(
-            "Estimated usage time",
-            &match &estimate.basis {
-                Some(basis) => format!("{} {basis} ({})", estimate.text, estimate.workers),
-                None => format!("{} ({})", estimate.text, estimate.workers),
-            },
-        );
-        line("", &estimate.note);
-    }
-    let payment = popover.last_payment.as_ref().map_or_else(
-        || "none".to_owned(),
-        |p| {
-            format!(
-                "{} ({}), {} for {} credits",
-                p.absolute, p.relative, p.amount, p.credits
-            )
-        },
-    );
-    line("Last payment", &payment);
-    let expiry = report
-        .token_expires_at
-        .map_or_else(|| "unknown".to_owned(), local);
-    line("Token expires", &expiry);
-    let age = if report.stale {
-        format!(
-            "{} s (stale: {})",
-            report.data_age_seconds,
-            report.error.as_deref().unwrap_or("")
-        )
-    } else {
-        format!("{} s", report.data_age_seconds)
-    };
-    line("Data age", &age);
-    line("Platform", &report.backend);
 }
 
 #[allow(clippy::print_stdout)] // The command's output is the point.

@@ -433,15 +433,7 @@ impl Engine {
                 self.failures = self.failures.saturating_add(1);
                 let delay = jittered(backoff(self.failures));
                 tracing::warn!(%error, failures = self.failures, retry_in = ?delay, "refresh failed");
-                let offline = matches!(error, ClientError::Timeout | ClientError::Network(_));
-                self.state.connection = Connection::Failed {
-                    message: if offline {
-                        "cannot reach the platform".to_owned()
-                    } else {
-                        short_server_message(&error)
-                    },
-                    offline,
-                };
+                self.state.connection = failed_connection(&error);
                 self.next_due = Instant::now() + delay;
             }
         }
@@ -532,6 +524,20 @@ pub fn backoff(failures: u32) -> Duration {
     FIRST_BACKOFF
         .saturating_mul(1 << doublings)
         .min(MAX_BACKOFF)
+}
+
+/// How a failed refresh is shown (the views say it): unreachable, or the platform's status
+/// in a few words, never its raw answer.
+pub(crate) fn failed_connection(error: &ClientError) -> Connection {
+    let offline = matches!(error, ClientError::Timeout | ClientError::Network(_));
+    Connection::Failed {
+        message: if offline {
+            "cannot reach the platform".to_owned()
+        } else {
+            short_server_message(error)
+        },
+        offline,
+    }
 }
 
 fn short_server_message(error: &ClientError) -> String {

@@ -10,4 +10,5 @@ pub mod history;
 pub mod input;
 pub mod level;
 pub mod settings;
+pub mod shortcut;
 pub mod view;

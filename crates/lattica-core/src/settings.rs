@@ -19,6 +19,7 @@ use url::Url;
 use crate::alerts::{AlertChoices, Wanted};
 use crate::estimate::{PriceTable, list_prices};
 use crate::level::Thresholds;
+use crate::shortcut::Shortcut;
 
 pub use form::{Field, InvalidSettings, SettingsError, SettingsForm, ThresholdUnit};
 pub use store::{LoadOutcome, SettingsStore, Source, StoreError};
@@ -48,6 +49,8 @@ pub struct Settings {
     alerts: AlertChoices,
     /// "Do not disturb until": no notification before then.
     quiet_until: Option<DateTime<Utc>>,
+    /// The global shortcut that opens the popover; none by default.
+    shortcut: Option<Shortcut>,
 }
 
 impl Default for Settings {
@@ -62,6 +65,7 @@ impl Default for Settings {
             list_prices: BTreeMap::new(),
             alerts: AlertChoices::default(),
             quiet_until: None,
+            shortcut: None,
         }
     }
 }
@@ -94,7 +98,18 @@ impl Settings {
             list_prices: BTreeMap::new(),
             alerts: AlertChoices::default(),
             quiet_until: None,
+            shortcut: None,
         })
+    }
+
+    /// The global shortcut that opens the popover, if the user set one.
+    pub fn shortcut(&self) -> Option<&Shortcut> {
+        self.shortcut.as_ref()
+    }
+
+    /// The same settings with this shortcut (`None`: off); always valid.
+    pub fn with_shortcut(self, shortcut: Option<Shortcut>) -> Self {
+        Self { shortcut, ..self }
     }
 
     /// The same settings with the user's alert choices and quiet time; always valid (a quiet
@@ -232,6 +247,8 @@ struct Stored {
     list_prices: BTreeMap<String, Decimal>,
     alerts: AlertChoices,
     quiet_until: Option<DateTime<Utc>>,
+    /// Canonical text (`Ctrl+Alt+L`); absent or null when off.
+    shortcut: Option<String>,
 }
 
 impl Default for Stored {
@@ -252,6 +269,7 @@ impl From<Settings> for Stored {
             list_prices: s.list_prices,
             alerts: s.alerts,
             quiet_until: s.quiet_until,
+            shortcut: s.shortcut.map(|shortcut| shortcut.to_string()),
         }
     }
 }
@@ -264,6 +282,8 @@ impl TryFrom<Stored> for Settings {
             .map_err(|e| InvalidSettings::from(vec![e]))?;
         let console_url = form::parse_console_url(s.console_url.as_deref().unwrap_or(""))
             .map_err(|e| InvalidSettings::from(vec![e]))?;
+        let shortcut = crate::shortcut::parse_optional(s.shortcut.as_deref().unwrap_or(""))
+            .map_err(|e| InvalidSettings::from(vec![SettingsError::Shortcut(e)]))?;
         Settings::new(
             Duration::from_secs(s.refresh_interval_secs),
             s.thresholds,
@@ -272,7 +292,11 @@ impl TryFrom<Stored> for Settings {
             backend_url,
         )?
         .with_add_credit_fallbacks(console_url, s.list_prices)
-        .map(|settings| settings.with_alert_choices(s.alerts, s.quiet_until))
+        .map(|settings| {
+            settings
+                .with_alert_choices(s.alerts, s.quiet_until)
+                .with_shortcut(shortcut)
+        })
     }
 }
 

@@ -1,6 +1,8 @@
 //! The settings window's commands.
 
-use lattica_core::settings::{MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings, SettingsForm};
+use lattica_core::settings::{
+    MAX_REFRESH_INTERVAL, MIN_REFRESH_INTERVAL, Settings, SettingsError, SettingsForm,
+};
 use lattica_core::view::{Session, SettingsTexts, SignOutReason, account_line};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -30,6 +32,8 @@ pub struct SettingsView {
     pub demo: Option<String>,
     /// The window's sentences: hints, outcomes, confirmations.
     pub texts: SettingsTexts,
+    /// Why the saved keyboard shortcut is not active (the desktop refused it), if it is not.
+    pub shortcut_problem: Option<String>,
 }
 
 /// The settings as saved, with launch at login as the system has it: the login item may have
@@ -42,6 +46,7 @@ pub fn get_settings<R: Runtime>(
     engine: State<'_, EngineHandle>,
 ) -> SettingsView {
     let mut view = view(&prefs.get(), &sessions.backend(), &engine);
+    view.shortcut_problem = shortcut_problem(&app);
     if let Some(on) = launch_at_login_now(&app) {
         view.form.launch_at_login = on;
     }
@@ -60,7 +65,7 @@ fn launch_at_login_now<R: Runtime>(app: &AppHandle<R>) -> Option<bool> {
 }
 
 /// Validates and saves the form, then applies it: refresh schedule, thresholds, launch at
-/// login, and the backend (which signs in again with that backend's stored token).
+/// login, the global shortcut, and the backend (which signs in again with that backend's stored token).
 #[tauri::command]
 pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
@@ -77,6 +82,7 @@ pub async fn save_settings<R: Runtime>(
     // First, so a failure leaves the saved settings saying what is true. Checked on every
     // save, not only on a change: the login item may have been removed outside the app.
     set_launch_at_login(&app, settings.launch_at_login())?;
+    apply_shortcut(&app, &before, &settings).await?;
     prefs.save(settings.clone())?;
     engine.send(Command::SettingsChanged(Box::new(settings.clone())));
     let backend = sessions.backend();
@@ -94,7 +100,53 @@ pub async fn save_settings<R: Runtime>(
             }
         }
     }
-    Ok(view(&settings, &sessions.backend(), &engine))
+    let mut view = view(&settings, &sessions.backend(), &engine);
+    view.shortcut_problem = shortcut_problem(&app);
+    Ok(view)
+}
+
+/// Why the saved shortcut is not active, if the desktop refused it.
+fn shortcut_problem<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    app.try_state::<crate::shortcut::Refusal>()
+        .and_then(|refusal| refusal.message())
+}
+
+/// Registers the new shortcut in place of the saved one. A refusal of a changed shortcut is
+/// the shortcut field's error and nothing is saved; the same shortcut refused again (it was
+/// taken since the start) is only logged, so it never blocks saving the other settings.
+async fn apply_shortcut<R: Runtime>(
+    app: &AppHandle<R>,
+    before: &Settings,
+    settings: &Settings,
+) -> Result<(), IpcError> {
+    let (old, new) = (before.shortcut().cloned(), settings.shortcut().cloned());
+    let changed = old != new;
+    let handle = app.clone();
+    let applied = tauri::async_runtime::spawn_blocking(move || {
+        crate::shortcut::replace(&handle, old.as_ref(), new.as_ref())
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("could not apply the shortcut: {e}")))?;
+    let refusal = app.try_state::<crate::shortcut::Refusal>();
+    match applied {
+        // The saved shortcut stays as it was, and so does what is known of it.
+        Err(error) if changed => {
+            Err(AppError::InvalidSettings(vec![SettingsError::Shortcut(error)].into()).into())
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the saved shortcut is still not active");
+            if let Some(refusal) = refusal {
+                refusal.set(Some(error));
+            }
+            Ok(())
+        }
+        Ok(()) => {
+            if let Some(refusal) = refusal {
+                refusal.set(None);
+            }
+            Ok(())
+        }
+    }
 }
 
 /// "Send a test notification": shows what an alert looks like on this desktop.
@@ -164,5 +216,6 @@ fn view(settings: &Settings, backend: &Backend, engine: &EngineHandle) -> Settin
             .demo
             .then(|| lattica_core::view::DEMO_LABEL.to_owned()),
         texts: SettingsTexts::new(MIN_REFRESH_INTERVAL, MAX_REFRESH_INTERVAL),
+        shortcut_problem: None,
     }
 }

@@ -91,13 +91,16 @@ impl<R: Runtime> Tray<R> {
         Ok(())
     }
 
-    /// Removes the tray item (on quit), so the panel does not keep a dead icon.
+    /// Removes the tray item (on quit), so the panel does not keep a dead icon. Runs on the
+    /// main thread, where menu changes run too: a refresh's [`Self::show`] may hold the lock
+    /// while it waits for this thread, so this never waits for the lock (a deadlock seen on
+    /// Linux with Tauri's tray). Then the icon goes when the process ends.
     pub fn remove(&self) {
-        let parts = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
+        let parts = match self.0.try_lock() {
+            Ok(mut guard) => guard.take(),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner().take(),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        };
         if let Some(parts) = parts {
             let _ = parts.icon.set_visible(false);
         }

@@ -47,6 +47,9 @@ pub struct SettingsForm {
     /// empty for none.
     #[serde(default)]
     pub quiet_until: String,
+    /// The global shortcut that opens the popover (`Ctrl+Alt+L`); empty for none.
+    #[serde(default)]
+    pub shortcut: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +70,7 @@ pub enum Field {
     ConsoleUrl,
     ListPrices,
     QuietUntil,
+    Shortcut,
 }
 
 /// One thing wrong with one field. Serializes as `{field, message}` for the settings window.
@@ -91,6 +95,8 @@ pub enum SettingsError {
     ListPriceOutOfRange(String),
     /// "Do not disturb until" is not a date and time.
     QuietUntilMalformed,
+    /// The keyboard shortcut cannot be read, or the desktop refused it.
+    Shortcut(crate::shortcut::ShortcutError),
 }
 
 /// The highest credits per hour a list price may say: past it the entry is a typo.
@@ -120,6 +126,7 @@ impl SettingsError {
             Self::ConsoleUrlMalformed | Self::ConsoleUrlInsecure => Field::ConsoleUrl,
             Self::ListPriceMalformed(_) | Self::ListPriceOutOfRange(_) => Field::ListPrices,
             Self::QuietUntilMalformed => Field::QuietUntil,
+            Self::Shortcut(_) => Field::Shortcut,
         }
     }
 }
@@ -186,6 +193,7 @@ impl fmt::Display for SettingsError {
             Self::QuietUntilMalformed => {
                 f.write_str("Do not disturb until: choose a date and a time, or clear the field")
             }
+            Self::Shortcut(error) => write!(f, "{error}"),
         }
     }
 }
@@ -250,6 +258,20 @@ impl Settings {
 
     /// [`Settings::from_form`] with numbers typed in a locale of `style` ([`crate::input`]).
     pub fn from_form_in(form: &SettingsForm, style: NumberStyle) -> Result<Self, InvalidSettings> {
+        let shortcut =
+            crate::shortcut::parse_optional(&form.shortcut).map_err(SettingsError::Shortcut);
+        match (Self::from_form_fields(form, style), shortcut) {
+            (Ok(settings), Ok(shortcut)) => Ok(settings.with_shortcut(shortcut)),
+            (settings, shortcut) => {
+                let mut errors = settings.err().map(|e| e.0).unwrap_or_default();
+                errors.extend(shortcut.err());
+                Err(InvalidSettings(errors))
+            }
+        }
+    }
+
+    /// Every field but the shortcut.
+    fn from_form_fields(form: &SettingsForm, style: NumberStyle) -> Result<Self, InvalidSettings> {
         let refresh = parse_refresh_interval(&form.refresh_interval_secs);
         let low = parse_threshold(
             &form.low_threshold,
@@ -343,6 +365,11 @@ impl Settings {
             quiet_until: self
                 .quiet_until
                 .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .unwrap_or_default(),
+            shortcut: self
+                .shortcut
+                .as_ref()
+                .map(ToString::to_string)
                 .unwrap_or_default(),
         }
     }

@@ -62,6 +62,7 @@ fn a_full_form_is_accepted() {
             ..Default::default()
         },
         quiet_until: "2026-12-24T18:00:00+01:00".into(),
+        shortcut: String::new(),
     };
     let s = Settings::from_form(&form).unwrap();
     assert_eq!(s.refresh_interval(), Duration::from_secs(15));

@@ -51,7 +51,7 @@ async fn without_a_keychain_login_says_what_is_missing_and_stores_nothing() -> R
 }
 
 /// Whether a visible X window has exactly this title.
-fn visible_window(title: &str) -> Result<bool> {
+pub(crate) fn visible_window(title: &str) -> Result<bool> {
     let out = Command::new("xdotool")
         .args(["search", "--onlyvisible", "--name", title])
         .output()?;
