@@ -104,7 +104,15 @@ rpm=$(ls "$out"/lattica-tray-*.rpm)
 
 # The two packages install the same files.
 extract=$(mktemp -d)
-trap 'rm -rf "$extract"' EXIT
+# One cleanup for the whole run: the temporary folders made so far, and the package once
+# installed.
+temps=() deb_installed=0
+cleanup() {
+  [ "$deb_installed" = 0 ] || "${sudo_cmd[@]}" apt-get purge -y -qq lattica-tray >/dev/null 2>&1 || true
+  rm -rf "${temps[@]}"
+}
+trap cleanup EXIT
+temps+=("$extract")
 dpkg-deb -x "$deb" "$extract"
 deb_files=$(cd "$extract" && find . ! -type d | sed 's|^\.||' | sort)
 rpm_files=$(rpm -qlp "$rpm" 2>/dev/null | sort)
@@ -121,7 +129,7 @@ done
 # rpm database of its libraries, so dependencies are not resolved (--nodeps); each library the
 # package requires is checked against the host's linker cache instead.
 rpmroot=$(mktemp -d)
-trap 'rm -rf "$extract" "$rpmroot"' EXIT
+temps+=("$rpmroot")
 rpm_quiet() { rpm --root "$rpmroot" "$@" 2> >(grep -v -e 'use Alien' -e 'know what you are doing' >&2); }
 rpm_quiet --initdb
 rpm_quiet -i --nodeps "$rpm" || fail "rpm -i $rpm"
@@ -161,7 +169,7 @@ if dpkg-query -W -f='${Status}' lattica-tray 2>/dev/null | grep -q "install ok i
 fi
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
   "./$deb" >/dev/null || fail "apt-get install ./$deb"
-trap '"${sudo_cmd[@]}" apt-get purge -y -qq lattica-tray >/dev/null 2>&1 || true; rm -rf "$extract"' EXIT
+deb_installed=1
 version=$(/usr/bin/lattica-tray --version)
 expected="lattica-tray $(dpkg-query -W -f='${Version}' lattica-tray)"
 [ "$version" = "$expected" ] || fail "/usr/bin/lattica-tray --version said '$version', not '$expected'"
