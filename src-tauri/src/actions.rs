@@ -309,6 +309,13 @@ pub async fn leave_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> 
     if signed_in {
         windows::close(app, WindowId::SignIn);
     } else {
+        // One left open in the demo (its session ended) signs in there: read again for the
+        // user's platform, its field emptied.
+        if let Some(window) = app.get_webview_window(WindowId::SignIn.label())
+            && let Err(error) = window.reload()
+        {
+            tracing::warn!(%error, "could not reload the sign-in window");
+        }
         open(app, WindowId::SignIn);
     }
     Ok(())
