@@ -26,7 +26,7 @@ const WIZARD: &str = "Add credit";
 
 /// Clicks `#id` in the settings once scrolled to the middle of the window (its sticky row of
 /// buttons would take a click at the bottom edge); `closing`: the click closes the window.
-async fn press(driver: &WebDriver, id: &str, closing: bool) -> Result<()> {
+pub(crate) async fn press(driver: &WebDriver, id: &str, closing: bool) -> Result<()> {
     let element = shown(driver, id).await?;
     driver
         .execute(
@@ -53,7 +53,7 @@ async fn window_titles(driver: &WebDriver) -> Result<Vec<String>> {
 }
 
 /// Waits until the demo's balance shows in the tray, and returns the label.
-async fn demo_balance(tray: &lattica_e2e::tray::TrayItem) -> Result<String> {
+pub(crate) async fn demo_balance(tray: &lattica_e2e::tray::TrayItem) -> Result<String> {
     eventually("the demo account's balance in the tray", WAIT, || async {
         let label = tray.label()?;
         Ok(label.ends_with(" cr").then_some(label))
