@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use super::amount::Purchase;
 use super::flow::Origin;
-use super::journal::Journal;
+use super::pin::Pin;
 use super::service::{Payments, Step};
 use super::view::Step as ViewStep;
 use crate::engine::{Command, EngineState};
@@ -62,49 +62,7 @@ pub(super) fn month_now() -> String {
     format!("{:04}-{:02}", now.year(), now.month())
 }
 
-/// What an auto top-up is tied to from its decision to its end: the journal of the platform
-/// it was decided on (its rule and ledger live there) and that platform's generation. A move
-/// into or out of the demo meanwhile stops it, and its reservation goes back to that journal.
-#[derive(Clone)]
-pub(super) struct Pin {
-    journal: Option<Journal>,
-    generation: u64,
-}
-
-impl Pin {
-    pub(super) fn stored(&self) -> Stored {
-        self.journal
-            .as_ref()
-            .and_then(|j| j.load_value(STORE))
-            .unwrap_or_default()
-    }
-
-    pub(super) fn save(&self, stored: &Stored) -> bool {
-        match &self.journal {
-            Some(journal) => journal
-                .save_value(STORE, stored)
-                .inspect_err(|error| tracing::error!(%error, "could not save auto top-up"))
-                .is_ok(),
-            None => false,
-        }
-    }
-}
-
 impl Payments {
-    /// The platform the app is on now, to tie an auto top-up to.
-    pub(super) fn pin(&self) -> Pin {
-        let (journal, generation) = self.pinned();
-        Pin {
-            journal,
-            generation,
-        }
-    }
-
-    /// Whether the app left the platform `pin` was taken on.
-    pub(super) fn moved(&self, pin: &Pin) -> bool {
-        self.generation() != pin.generation
-    }
-
     pub(super) fn stored(&self) -> Stored {
         self.pin().stored()
     }

@@ -48,7 +48,7 @@ impl Payments {
                     .unwrap_or_default();
                 // Its record stays in the journal until it is told: a restart tells it.
                 slot.untold = true;
-                let generation = self.generation();
+                let generation = pin.generation;
                 tokio::spawn(async move { this.tell_bought(credits, &charged, generation).await });
             }
             Stage::AwaitingMethod {

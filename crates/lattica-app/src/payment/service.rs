@@ -118,22 +118,6 @@ impl Payments {
             .clone()
     }
 
-    /// The journal of the platform the app is on, with that platform's generation: what an
-    /// auto top-up is pinned to from its decision to its end.
-    pub(super) fn pinned(&self) -> (Option<Journal>, u64) {
-        let journal = self
-            .0
-            .journal
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        (journal.clone(), self.generation())
-    }
-
-    /// How many times the app moved to another platform's journal.
-    pub(super) fn generation(&self) -> u64 {
-        self.0.generation.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
     pub(super) fn shared(&self) -> MutexGuard<'_, Shared> {
         // Plain assignments only: the data stays consistent under a panic.
         self.0.shared.lock().unwrap_or_else(PoisonError::into_inner)
