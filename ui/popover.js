@@ -40,6 +40,9 @@ function render(next) {
   view = next;
   $('card').hidden = !next.signedIn;
   $('signed-out').hidden = next.signedIn;
+  // On the demo account, signed in there or not, the way back to the user's own platform.
+  $('signed-out-demo').hidden = next.signedIn || !next.demo;
+  if (next.demo) setText('signed-out-demo-label', next.demo);
   if (!next.signedIn) {
     setText('signed-out-reason', next.signedOut || 'Sign in with the session token from your Lattica email.');
     return;
@@ -119,6 +122,7 @@ function wire() {
   $('add-credit').addEventListener('click', () => ipc.openAddCredit());
   $('sign-in').addEventListener('click', () => ipc.openSignIn());
   $('leave-demo').addEventListener('click', () => ipc.leaveDemo().catch((error) => show('error-banner', error.message)));
+  $('signed-out-leave-demo').addEventListener('click', () => ipc.leaveDemo().catch((error) => setText('signed-out-reason', error.message)));
   $('notice-dismiss').addEventListener('click', () => {
     $('notice').hidden = true;
     ipc.dismissNotices().catch((error) => show('error-banner', error.message));

@@ -55,7 +55,8 @@ function fill(view) {
   $('sign-out').textContent = inDemo ? texts.leaveDemo : texts.signOut;
   // The saved shortcut the desktop refused (at start, or on this save): why, beside it.
   $('shortcut-error').textContent = view.shortcutProblem ?? '';
-  $('sign-out').hidden = !view.signedIn;
+  // Leaving the demo stays offered when its session ended.
+  $('sign-out').hidden = !view.signedIn && !inDemo;
   $('switch-account').hidden = !view.signedIn;
   $('sign-in').hidden = view.signedIn;
 }

@@ -4,6 +4,10 @@ import * as ipc from './lib/ipc.js';
 
 const $ = (id) => document.getElementById(id);
 
+// Whether the app is on the demo account, and the demo button's words (from Rust).
+let inDemo = false;
+let demo = null;
+
 async function loadContext() {
   try {
     const context = await ipc.signInContext();
@@ -11,9 +15,14 @@ async function loadContext() {
     $('reason').textContent = context.reason || '';
     $('signed-in-as').hidden = !context.signedInAs;
     $('signed-in-as').textContent = context.signedInAs || '';
-    // The demo is offered from the user's platform; in the demo this window signs in there.
-    $('demo-offer').hidden = context.sandbox;
-    $('demo-hint').textContent = context.demoOffer;
+    // The demo is offered from the user's platform; in the demo this window signs in there,
+    // and offers the way out (its session may have ended). A sandbox chosen as the platform
+    // in Settings offers neither.
+    inDemo = context.inDemo;
+    demo = context.demo;
+    $('demo-offer').hidden = context.sandbox && !inDemo;
+    $('demo-hint').textContent = demo.hint;
+    $('try-demo').textContent = demo.button;
     $('token-hint').textContent = context.sandbox
       ? `Checked with the local sandbox (${context.backend}).`
       : `Checked with ${context.backend}.`;
@@ -53,16 +62,17 @@ async function tryDemo() {
   $('demo-error').textContent = '';
   $('try-demo').disabled = true;
   $('submit').disabled = true;
-  $('try-demo').textContent = 'Starting the demo…';
+  $('try-demo').textContent = demo.busy;
   try {
-    // The shell closes this window and shows the demo's figures.
-    await ipc.tryDemo();
+    // Into the demo, the shell closes this window and shows the demo's figures; out of it,
+    // this window stays for the user's platform unless their token is stored.
+    await (inDemo ? ipc.leaveDemo() : ipc.tryDemo());
   } catch (error) {
     $('demo-error').textContent = error.message;
   } finally {
     $('try-demo').disabled = false;
     $('submit').disabled = false;
-    $('try-demo').textContent = 'Try the demo account';
+    await loadContext();
   }
 }
 

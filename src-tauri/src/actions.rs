@@ -12,7 +12,7 @@ use crate::ipc::{WindowId, menu};
 use crate::windows::{self, Anchor};
 use lattica_app::engine::{Command, EngineHandle};
 use lattica_app::payment::Payments;
-use lattica_app::platform::{Platforms, Running};
+use lattica_app::platform::{Held, Platforms, Running, Switched};
 use lattica_app::prefs::Preferences;
 use lattica_app::session::Sessions;
 
@@ -92,6 +92,15 @@ fn dispatch<R: Runtime>(app: &AppHandle<R>, id: &str) {
             tauri::async_runtime::spawn(async move {
                 if let Err(error) = sign_out(&app, false).await {
                     tracing::error!(%error, "sign out failed");
+                }
+            });
+        }
+        // Outside the demo by then (left from elsewhere), nothing happens.
+        menu::LEAVE_DEMO => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(error) = leave_demo(&app).await {
+                    tracing::error!(%error, "leaving the demo failed");
                 }
             });
         }
@@ -197,7 +206,11 @@ pub async fn sign_out<R: Runtime>(
     app: &AppHandle<R>,
     forget_history: bool,
 ) -> Result<(), IpcError> {
+    // Decided and done with no switch under way: the token removed is the platform's the
+    // app is on, never the demo's by mistake for the user's or the other way round.
+    let held = hold_platform(app).await;
     if app.try_state::<Platforms>().is_some_and(|p| p.in_demo()) {
+        drop(held);
         return leave_demo(app).await;
     }
     app.state::<Sessions>().sign_out().await?;
@@ -206,6 +219,48 @@ pub async fn sign_out<R: Runtime>(
         forget_history,
     });
     Ok(())
+}
+
+/// Keeps the app on the platform it is on until the guard is dropped (see
+/// [`Platforms::hold`]); `None` where no platform is installed (unit tests).
+pub async fn hold_platform<R: Runtime>(app: &AppHandle<R>) -> Option<Held<'_>> {
+    match app.try_state::<Platforms>() {
+        Some(platforms) => Some(platforms.inner().hold().await),
+        None => None,
+    }
+}
+
+/// Moves the global shortcut from the settings left to the settings now in force, while the
+/// switch still holds the platform: the one left is released, the one now saved registered.
+async fn follow_shortcut<R: Runtime>(app: &AppHandle<R>, switched: &Switched<'_>) {
+    let (old, new) = (
+        switched.before.shortcut().cloned(),
+        switched.after.shortcut().cloned(),
+    );
+    if old == new {
+        return;
+    }
+    let handle = app.clone();
+    let applied = tauri::async_runtime::spawn_blocking(move || {
+        // Released first, whatever becomes of the new one: it belongs to the other platform.
+        let _ = crate::shortcut::replace(&handle, old.as_ref(), None);
+        crate::shortcut::replace(&handle, None, new.as_ref())
+    })
+    .await;
+    let refusal = match applied {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "the saved shortcut is not active");
+            Some(error)
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not move the shortcut");
+            return;
+        }
+    };
+    if let Some(state) = app.try_state::<crate::shortcut::Refusal>() {
+        state.set(refusal);
+    }
 }
 
 /// The parts of the running app that belong to a platform.
@@ -221,7 +276,13 @@ fn running<R: Runtime>(app: &AppHandle<R>) -> Running<'_> {
 /// "Try the demo account": the app moves to the demo (see `lattica_app::platform`) and
 /// shows its figures; the windows of the user's platform close.
 pub async fn enter_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> {
-    app.state::<Platforms>().enter_demo(running(app)).await?;
+    let switched = app
+        .state::<Platforms>()
+        .inner()
+        .enter_demo(running(app))
+        .await?;
+    follow_shortcut(app, &switched).await;
+    drop(switched);
     for window in [WindowId::SignIn, WindowId::Settings, WindowId::Wizard] {
         windows::close(app, window);
     }
@@ -232,12 +293,29 @@ pub async fn enter_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> 
 /// Leaves the demo for the user's platform: the sign-in window unless the user's token is in
 /// the keychain.
 pub async fn leave_demo<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> {
-    let signed_in = app.state::<Platforms>().leave_demo(running(app)).await?;
+    let switched = app
+        .state::<Platforms>()
+        .inner()
+        .leave_demo(running(app))
+        .await?;
+    follow_shortcut(app, &switched).await;
+    let signed_in = switched.signed_in;
+    drop(switched);
     windows::hide_popover(app, false);
     for window in [WindowId::Settings, WindowId::Wizard] {
         windows::close(app, window);
     }
-    if !signed_in {
+    // From the demo's sign-in window too: it stays (for the user's platform) only if needed.
+    if signed_in {
+        windows::close(app, WindowId::SignIn);
+    } else {
+        // One left open in the demo (its session ended) signs in there: read again for the
+        // user's platform, its field emptied.
+        if let Some(window) = app.get_webview_window(WindowId::SignIn.label())
+            && let Err(error) = window.reload()
+        {
+            tracing::warn!(%error, "could not reload the sign-in window");
+        }
         open(app, WindowId::SignIn);
     }
     Ok(())

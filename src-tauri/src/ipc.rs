@@ -51,6 +51,8 @@ pub mod menu {
     pub const SETTINGS: &str = "settings";
     pub const SIGN_OUT: &str = "sign_out";
     pub const SIGN_IN: &str = "sign_in";
+    /// The session row on the demo account, signed in there or not.
+    pub const LEAVE_DEMO: &str = "leave_demo";
     pub const QUIT: &str = "quit";
 }
 

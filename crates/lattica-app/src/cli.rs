@@ -253,7 +253,8 @@ async fn login(sessions: &Sessions) -> ExitCode {
         );
     }
     match sessions.sign_in(&input).await {
-        Ok((_, info)) => {
+        Ok(signed) => {
+            let info = signed.info;
             let who = info.email.as_deref().unwrap_or("the Lattica account");
             let until = info
                 .token_expires_at

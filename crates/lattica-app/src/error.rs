@@ -67,6 +67,13 @@ pub enum AppError {
     /// "Try the demo account" could not start the demo platform; the app stays where it was.
     #[error("The demo account could not start: {0}")]
     DemoUnavailable(String),
+    /// A sign-in overtaken by a sign-out or a move into or out of the demo while its token
+    /// was checked: the token is stored for the platform that accepted it, but not used now.
+    #[error(
+        "The app signed out or changed platform while this token was checked, so it is not in \
+         use. Sign in again."
+    )]
+    SignInOvertaken,
     #[error("{0}")]
     Internal(String),
     /// The saved cards could not be read, and why (its kind is the cause's).
@@ -84,6 +91,7 @@ impl AppError {
             Self::TokenExpired => "token_expired",
             Self::Keychain(_) => "keychain_unavailable",
             Self::NotSignedIn => "not_signed_in",
+            Self::SignInOvertaken => "sign_in_overtaken",
             Self::Network(_) => "network",
             Self::Server(_) => "server",
             Self::Unsupported(_) => "unsupported",

@@ -15,6 +15,7 @@
 
 use lattica_client::LatticaClient;
 use lattica_core::history::History;
+use lattica_core::settings::Settings;
 use lattica_core::view::{LocalFile, SetAsideFile};
 
 use crate::backend::Backend;
@@ -83,7 +84,11 @@ pub async fn sign_in_to_demo(
         }
     }
     match sessions.sign_in(demo.demo_token().expose_secret()).await {
-        Ok((client, _)) => Some(client),
+        Ok(signed) if signed.applied => Some(signed.client),
+        Ok(_) => {
+            tracing::warn!("the demo's sign-in was overtaken by a sign-out");
+            None
+        }
         Err(error) => {
             tracing::error!(%error, "cannot sign in to the sandbox's demo account");
             None
@@ -98,6 +103,22 @@ pub struct Running<'a> {
     pub prefs: &'a Preferences,
     pub engine: &'a EngineHandle,
     pub payments: &'a Payments,
+}
+
+/// The switching lock: while it is held, the app stays on the platform it is on.
+pub type Held<'a> = tokio::sync::MutexGuard<'a, ()>;
+
+/// A move into or out of the demo, done or found done, with the switching lock still held:
+/// what follows the settings outside this crate (the global shortcut) is moved under it,
+/// before another switch or a settings save can start.
+#[derive(Debug)]
+pub struct Switched<'a> {
+    /// The settings in force before the switch, and after it (the same when nothing moved).
+    pub before: Settings,
+    pub after: Settings,
+    /// Signed in where the app is now (leaving: the user's token was in the keychain).
+    pub signed_in: bool,
+    pub held: Held<'a>,
 }
 
 /// Where the app is: the user's platform, or the demo with its sandbox process.
@@ -130,6 +151,13 @@ impl Platforms {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Waits until no switch is under way and keeps the next from starting until the guard
+    /// is dropped: a sign-in, a sign-out or a settings save holds it throughout, so that it
+    /// lands on the platform it began on.
+    pub async fn hold(&self) -> Held<'_> {
+        self.switching.lock().await
+    }
+
     /// Whether the app is in the demo.
     pub fn in_demo(&self) -> bool {
         self.running_demo().is_some()
@@ -137,10 +165,16 @@ impl Platforms {
 
     /// "Try the demo account": starts the demo's sandbox, signs in to its demo account and
     /// moves every part there. On failure the app stays on the user's platform, unchanged.
-    pub async fn enter_demo(&self, app: Running<'_>) -> Result<(), AppError> {
-        let _one = self.switching.lock().await;
+    pub async fn enter_demo(&self, app: Running<'_>) -> Result<Switched<'_>, AppError> {
+        let held = self.hold().await;
+        let before = app.prefs.get();
         if self.in_demo() {
-            return Ok(());
+            return Ok(Switched {
+                after: before.clone(),
+                before,
+                signed_in: app.sessions.client().is_some(),
+                held,
+            });
         }
         tracing::info!("entering the demo account");
         let (program, data) = (self.program.clone(), self.paths.sandbox_dir());
@@ -167,26 +201,39 @@ impl Platforms {
         };
         let files = open_local(&self.paths, &backend);
         let settings = app.prefs.switch(&self.paths, true);
+        // In the demo from here on for whoever asks (the tray's "Leave the demo" among them),
+        // before the engine shows the demo.
+        *self.running_demo() = Some(demo);
         app.engine
             .send(Command::SwitchPlatform(Box::new(PlatformSwitch {
                 client: Some(client),
                 history: files.history,
-                settings,
+                settings: settings.clone(),
                 demo: true,
             })));
         app.payments.switch_journal(files.journal).await;
-        *self.running_demo() = Some(demo);
         tracing::info!("entered the demo account");
-        Ok(())
+        Ok(Switched {
+            before,
+            after: settings,
+            signed_in: true,
+            held,
+        })
     }
 
     /// Leaves the demo for the user's platform (from their settings or `LATTICA_BE_URL`),
     /// signed in there if its token is in the keychain; returns whether it is. Outside the
     /// demo, changes nothing.
-    pub async fn leave_demo(&self, app: Running<'_>) -> Result<bool, AppError> {
-        let _one = self.switching.lock().await;
+    pub async fn leave_demo(&self, app: Running<'_>) -> Result<Switched<'_>, AppError> {
+        let held = self.hold().await;
+        let before = app.prefs.get();
         let Some(demo) = self.running_demo().take() else {
-            return Ok(app.sessions.client().is_some());
+            return Ok(Switched {
+                after: before.clone(),
+                before,
+                signed_in: app.sessions.client().is_some(),
+                held,
+            });
         };
         let settings = app.prefs.switch(&self.paths, false);
         let backend = Backend::from_env_and_settings(&settings)?;
@@ -201,13 +248,18 @@ impl Platforms {
             .send(Command::SwitchPlatform(Box::new(PlatformSwitch {
                 client,
                 history: files.history,
-                settings,
+                settings: settings.clone(),
                 demo: false,
             })));
         app.payments.switch_journal(files.journal).await;
         stop(demo).await;
         tracing::info!(backend = backend.url(), signed_in, "left the demo account");
-        Ok(signed_in)
+        Ok(Switched {
+            before,
+            after: settings,
+            signed_in,
+            held,
+        })
     }
 
     /// Stops the demo's sandbox, if it runs (the app is quitting).

@@ -77,6 +77,7 @@ async fn the_demo_is_entered_and_left_without_touching_the_users_account() {
     let prefs = Preferences::load(&paths);
     let mut form = Settings::default().to_form();
     form.backend_url = mine.url();
+    form.shortcut = "Ctrl+Alt+L".to_owned();
     prefs.save(Settings::from_form(&form).unwrap()).unwrap();
     let user_settings = std::fs::read(paths.settings_file()).unwrap();
 
@@ -116,7 +117,18 @@ async fn the_demo_is_entered_and_left_without_touching_the_users_account() {
         ..Platforms::new(paths.clone(), None)
     };
 
-    platforms.enter_demo(running).await.unwrap();
+    let entered = platforms.enter_demo(running).await.unwrap();
+    // The user's shortcut is released in the demo, whose settings have none.
+    assert_eq!(
+        entered
+            .before
+            .shortcut()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("Ctrl+Alt+L")
+    );
+    assert_eq!(entered.after.shortcut(), None);
+    drop(entered);
     assert!(platforms.in_demo());
     assert!(sessions.backend().is_sandbox());
     let demo_url = sessions.backend().url().trim_end_matches('/').to_owned();
@@ -153,7 +165,22 @@ async fn the_demo_is_entered_and_left_without_touching_the_users_account() {
         .save(Settings::from_form(&demo_form).unwrap())
         .unwrap();
 
-    let signed_in = platforms.leave_demo(running).await.unwrap();
+    demo_form.shortcut = "Ctrl+Alt+D".to_owned();
+    prefs
+        .save(Settings::from_form(&demo_form).unwrap())
+        .unwrap();
+    let left = platforms.leave_demo(running).await.unwrap();
+    // The demo's shortcut gives way to the user's again.
+    assert_eq!(
+        left.before.shortcut().map(ToString::to_string).as_deref(),
+        Some("Ctrl+Alt+D")
+    );
+    assert_eq!(
+        left.after.shortcut().map(ToString::to_string).as_deref(),
+        Some("Ctrl+Alt+L")
+    );
+    let signed_in = left.signed_in;
+    drop(left);
     assert!(
         signed_in,
         "back on the user's platform with the user's token"
@@ -175,4 +202,51 @@ async fn the_demo_is_entered_and_left_without_touching_the_users_account() {
         std::net::TcpStream::connect(address).is_err(),
         "the demo's sandbox stopped"
     );
+}
+
+#[tokio::test]
+async fn a_held_platform_keeps_a_switch_waiting_until_it_is_released() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = AppPaths {
+        config_dir: dir.path().join("config"),
+        data_dir: dir.path().join("data"),
+        log_dir: dir.path().join("log"),
+    };
+    let prefs = Preferences::load(&paths);
+    let sessions = Sessions::new(
+        Backend::sandbox("http://127.0.0.1:9").unwrap(),
+        Arc::new(|_: &Backend| Arc::new(MemoryVault::default()) as Arc<dyn TokenVault>),
+    );
+    let (_engine, handle) = Engine::new(
+        EngineState::new(prefs.get(), false),
+        None,
+        None,
+        Some(Duration::from_secs(3600)),
+    );
+    let payments = Payments::new(
+        handle.clone(),
+        sessions.clone(),
+        Arc::new(NoWindows),
+        Duration::from_millis(50),
+        None,
+    );
+    let running = Running {
+        sessions: &sessions,
+        prefs: &prefs,
+        engine: &handle,
+        payments: &payments,
+    };
+    let platforms = Platforms::new(paths, None);
+
+    let held = platforms.hold().await;
+    let mut leaving = std::pin::pin!(platforms.leave_demo(running));
+    let first = std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(leaving.as_mut().poll(cx).map(|r| r.map(|s| s.signed_in)))
+    })
+    .await;
+    assert!(first.is_pending(), "a switch waits for the holder");
+    drop(held);
+    let left = leaving.await.unwrap();
+    assert!(!left.signed_in, "outside the demo, nothing moved");
+    assert_eq!(left.before, left.after);
 }

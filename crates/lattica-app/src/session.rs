@@ -56,6 +56,16 @@ struct Inner {
     vault_for: VaultFactory,
 }
 
+/// A token the platform accepted and the keychain stored.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub client: LatticaClient,
+    pub info: SessionInfo,
+    /// Whether its client is the session's now: `false` when a sign-out, another sign-in or a
+    /// platform switch overtook it while it was checked (the caller must not install it).
+    pub applied: bool,
+}
+
 /// The session state, shared by the shell, the engine's owner and the payment service
 /// (clones share one state).
 #[derive(Clone)]
@@ -151,8 +161,8 @@ impl Sessions {
     }
 
     /// Checks `raw` with the platform and, only if it is accepted, stores it; its client is
-    /// the session's from then on.
-    pub async fn sign_in(&self, raw: &str) -> Result<(LatticaClient, SessionInfo), AppError> {
+    /// the session's from then on, unless something overtook it (see [`SignedIn::applied`]).
+    pub async fn sign_in(&self, raw: &str) -> Result<SignedIn, AppError> {
         let token = SessionToken::parse(raw)?;
         let (vault, backend, epoch) = self.snapshot();
         let client = self.client_for(&backend, token.clone())?;
@@ -162,13 +172,18 @@ impl Sessions {
         self.note(&stored);
         stored?;
         let mut current = self.lock();
-        if current.epoch == epoch {
+        let applied = current.epoch == epoch;
+        if applied {
             current.client = Some(client.clone());
             current.epoch += 1;
         }
         drop(current);
-        tracing::info!(backend = backend.url(), "signed in");
-        Ok((client, SessionInfo::from(&account)))
+        tracing::info!(backend = backend.url(), applied, "signed in");
+        Ok(SignedIn {
+            client,
+            info: SessionInfo::from(&account),
+            applied,
+        })
     }
 
     /// Removes the stored token and forgets its client.
@@ -246,6 +261,59 @@ mod tests {
         fn remove(&self) -> Result<(), KeychainError> {
             Ok(())
         }
+    }
+
+    /// A vault whose `store` says it was reached, then waits until the test lets it answer.
+    struct GatedStore {
+        reached: Mutex<mpsc::Sender<()>>,
+        release: Mutex<mpsc::Receiver<()>>,
+    }
+
+    impl TokenVault for GatedStore {
+        fn load(&self) -> Result<Option<SessionToken>, KeychainError> {
+            Ok(None)
+        }
+        fn store(&self, _: &SessionToken) -> Result<(), KeychainError> {
+            self.reached.lock().unwrap().send(()).unwrap();
+            let _ = self.release.lock().unwrap().recv();
+            Ok(())
+        }
+        fn remove(&self) -> Result<(), KeychainError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sign_in_overtaken_by_a_platform_switch_says_it_was_not_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox =
+            lattica_sandbox::start(lattica_sandbox::SandboxConfig::new(dir.path().to_owned()))
+                .await
+                .unwrap();
+        let (reached_tx, reached) = mpsc::channel();
+        let (release, waiting) = mpsc::channel();
+        let vault = Arc::new(GatedStore {
+            reached: Mutex::new(reached_tx),
+            release: Mutex::new(waiting),
+        });
+        let sessions = Sessions::new(
+            Backend::sandbox(&sandbox.url()).unwrap(),
+            Arc::new(move |_: &Backend| Arc::clone(&vault) as Arc<dyn TokenVault>),
+        );
+        let signing_in = tokio::spawn({
+            let (sessions, token) = (sessions.clone(), sandbox.demo_token());
+            async move { sessions.sign_in(&token).await }
+        });
+        // The platform accepted the token and the keychain is storing it: now the switch.
+        tokio::task::spawn_blocking(move || reached.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        sessions.switch_backend(Backend::sandbox("http://127.0.0.1:9").unwrap());
+        release.send(()).unwrap();
+        let signed = signing_in.await.unwrap().unwrap();
+        assert!(!signed.applied, "overtaken by the switch");
+        assert!(sessions.client().is_none(), "and not installed");
     }
 
     #[tokio::test]

@@ -24,7 +24,7 @@ use crate::history::{CHART_DAYS, History};
 use crate::level::Level;
 use crate::settings::Settings;
 
-pub use demo::{DEMO_LABEL, LEAVE_DEMO, demo_offer};
+pub use demo::{DEMO_LABEL, DemoChoice, LEAVE_DEMO, demo_offer};
 pub use notice::{LocalFile, SetAsideFile};
 pub use popover::{
     CHART_MAX_POINTS, ChartPoint, EstimateView, LastPaymentView, PopoverView, StaleBanner,

@@ -1,24 +1,31 @@
 //! The sign-in window's commands. The token comes in once and is never returned.
 
-use lattica_core::view::{Session, demo_offer, sign_in_reason, signed_in_account};
+use lattica_core::view::{DemoChoice, Session, sign_in_reason, signed_in_account};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::actions;
 use crate::error::IpcError;
+use lattica_app::AppError;
 use lattica_app::engine::EngineHandle;
 use lattica_app::session::{SessionInfo, Sessions};
 
 /// Checks `token` with the platform and, if accepted, stores it in the keychain and signs in.
+/// No move into or out of the demo starts meanwhile, so the client lands on the platform
+/// that accepted it; one overtaken by a sign-out is not installed and says so.
 #[tauri::command]
 pub async fn sign_in<R: Runtime>(
     app: AppHandle<R>,
     sessions: State<'_, Sessions>,
     token: String,
 ) -> Result<SessionInfo, IpcError> {
-    let (client, info) = sessions.sign_in(&token).await?;
-    actions::signed_in(&app, client);
-    Ok(info)
+    let _held = actions::hold_platform(&app).await;
+    let signed = sessions.sign_in(&token).await?;
+    if !signed.applied {
+        return Err(AppError::SignInOvertaken.into());
+    }
+    actions::signed_in(&app, signed.client);
+    Ok(signed.info)
 }
 
 /// Why the sign-in window is shown and where the token will be checked.
@@ -31,8 +38,10 @@ pub struct SignInContext {
     pub sandbox: bool,
     /// Which account is signed in now (e-mail and platform), which a new token replaces.
     pub signed_in_as: Option<String>,
-    /// What "Try the demo account" offers.
-    pub demo_offer: String,
+    /// The app is on the demo account: the window offers to leave it.
+    pub in_demo: bool,
+    /// What "Try the demo account" offers, or in the demo, the way out.
+    pub demo: DemoChoice,
 }
 
 #[tauri::command]
@@ -59,7 +68,8 @@ pub fn sign_in_context(
         backend: url,
         sandbox: backend.is_sandbox(),
         signed_in_as,
-        demo_offer: demo_offer(),
+        in_demo: state.demo,
+        demo: DemoChoice::new(state.demo),
     }
 }
 

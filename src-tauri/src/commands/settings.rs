@@ -78,6 +78,9 @@ pub async fn save_settings<R: Runtime>(
         app.state::<Sessions>(),
         app.state::<EngineHandle>(),
     );
+    // Read, applied and written with no move into or out of the demo under way: the form goes
+    // to the settings file of the platform it was read from.
+    let _held = crate::actions::hold_platform(&app).await;
     let before = prefs.get();
     // First, so a failure leaves the saved settings saying what is true. Checked on every
     // save, not only on a change: the login item may have been removed outside the app.

@@ -52,7 +52,9 @@ pub(crate) fn rows(model: &TrayView) -> Vec<Row<'_>> {
         action(menu::REFRESH, "Refresh now"),
         action(menu::SETTINGS, "Settings…"),
         Row::Separator,
-        if model.signed_in {
+        if model.leave_demo {
+            action(menu::LEAVE_DEMO, &model.session_row)
+        } else if model.signed_in {
             action(menu::SIGN_OUT, &model.session_row)
         } else {
             action(menu::SIGN_IN, &model.session_row)
@@ -107,6 +109,9 @@ mod tests {
         let signed_out = ids(&model);
         assert!(signed_out.contains(&menu::SIGN_IN) && !signed_out.contains(&menu::SIGN_OUT));
         assert_eq!(signed_out.last(), Some(&menu::QUIT));
+        // In the demo the row leaves it, even signed out there (no "Sign in…" into the demo).
+        let demo = ids(&model.clone().in_demo());
+        assert!(demo.contains(&menu::LEAVE_DEMO) && !demo.contains(&menu::SIGN_IN));
         assert_eq!(
             rows(&model)[0],
             Row::Item {

@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use super::amount::Purchase;
 use super::flow::Origin;
+use super::pin::Pin;
 use super::service::{Payments, Step};
 use super::view::Step as ViewStep;
 use crate::engine::{Command, EngineState};
@@ -63,19 +64,11 @@ pub(super) fn month_now() -> String {
 
 impl Payments {
     pub(super) fn stored(&self) -> Stored {
-        self.journal()
-            .and_then(|j| j.load_value(STORE))
-            .unwrap_or_default()
+        self.pin().stored()
     }
 
     pub(super) fn save_stored(&self, stored: &Stored) -> bool {
-        match self.journal() {
-            Some(journal) => journal
-                .save_value(STORE, stored)
-                .inspect_err(|error| tracing::error!(%error, "could not save auto top-up"))
-                .is_ok(),
-            None => false,
-        }
+        self.pin().save(stored)
     }
 
     /// Checks the rule after every refresh, until the app ends. Call it once, at start.
@@ -107,7 +100,8 @@ impl Payments {
     }
 
     async fn check_rule(&self, state: &EngineState) {
-        let mut stored = self.stored();
+        let pin = self.pin();
+        let mut stored = pin.stored();
         let (Some(rule), true) = (stored.rule.clone(), stored.enabled) else {
             return;
         };
@@ -121,6 +115,7 @@ impl Payments {
             (_, None) => return,
             _ => {
                 self.turn_off(
+                    &pin,
                     &mut stored,
                     "It was confirmed for another account than the one signed in now.",
                 );
@@ -137,9 +132,9 @@ impl Payments {
             // Reserved before buying: a crash never lets a cap be passed.
             ledger.bought(rule.price);
         }
-        let before = self.stored();
+        let before = pin.stored();
         stored.ledger = Some(ledger.clone());
-        if stored != before && !self.save_stored(&stored) {
+        if stored != before && !pin.save(&stored) {
             // Nothing may be bought that the ledger does not remember.
             return;
         }
@@ -154,48 +149,59 @@ impl Payments {
             Decision::Buy { crossing } => {
                 let key = Uuid::from_u128(ledger.key_for(crossing));
                 tracing::info!(crossing, "auto top-up: the balance crossed the limit");
-                self.buy(&rule, key.as_u128()).await;
+                self.buy(&pin, &rule, key.as_u128()).await;
             }
         }
     }
 
-    /// Buys the rule's credits once, retrying a retryable failure; settles the ledger.
-    async fn buy(&self, rule: &Rule, key: u128) {
-        let outcome = self.try_buy(rule, key).await;
-        let mut stored = self.stored();
+    /// Buys the rule's credits once, retrying a retryable failure; settles the ledger in the
+    /// journal of the platform it was decided on.
+    async fn buy(&self, pin: &Pin, rule: &Rule, key: u128) {
+        let outcome = self.try_buy(pin, rule, key).await;
+        let mut stored = pin.stored();
         match outcome {
             Bought::Yes => {}
-            Bought::Busy => {
+            // The next reading on that platform decides again.
+            Bought::Busy | Bought::Moved => {
                 if let Some(ledger) = &mut stored.ledger {
                     ledger.refund(rule.price);
                     ledger.rearm();
                 }
-                self.save_stored(&stored);
+                pin.save(&stored);
             }
             Bought::No(reason) => {
                 if let Some(ledger) = &mut stored.ledger {
                     ledger.refund(rule.price);
                 }
-                self.turn_off(&mut stored, &reason);
+                self.turn_off(pin, &mut stored, &reason);
             }
             // Turned off or changed by the user meanwhile: nothing more to say.
             Bought::Stopped => {
                 if let Some(ledger) = &mut stored.ledger {
                     ledger.refund(rule.price);
                 }
-                self.save_stored(&stored);
+                pin.save(&stored);
             }
             // Unknown: the payment journal settles it; the reservation stands.
             Bought::Unknown => {}
         }
     }
 
-    async fn try_buy(&self, rule: &Rule, key: u128) -> Bought {
-        let card = match self.rule_card(rule).await {
+    async fn try_buy(&self, pin: &Pin, rule: &Rule, key: u128) -> Bought {
+        // Each answer is read only if the app is still on the platform it came from.
+        let card = self.rule_card(rule).await;
+        if self.moved(pin) {
+            return Bought::Moved;
+        }
+        let card = match card {
             Ok(card) => card,
             Err(not_now) => return not_now,
         };
-        let purchase = match self.pricing().await.map(|p| Purchase::new(rule.add, &p)) {
+        let pricing = self.pricing().await;
+        if self.moved(pin) {
+            return Bought::Moved;
+        }
+        let purchase = match pricing.map(|p| Purchase::new(rule.add, &p)) {
             Ok(Ok(purchase)) if purchase.price.amount == rule.price => purchase,
             Ok(Ok(_)) => {
                 return Bought::No(
@@ -213,8 +219,12 @@ impl Payments {
         for attempt in 0..=RETRIES {
             if attempt > 0 {
                 tokio::time::sleep(RETRY_DELAY * 2_u32.pow(attempt - 1)).await;
+                if self.moved(pin) {
+                    tracing::info!("auto top-up: the app moved to another platform");
+                    return Bought::Moved;
+                }
                 // The user may have turned the rule off, or changed it, during the wait.
-                let now = self.stored();
+                let now = pin.stored();
                 if !now.enabled || now.rule.as_ref() != Some(rule) {
                     tracing::info!("auto top-up: the rule changed during a retry's wait");
                     let _ = self.run(Step::Release(Origin::AutoTopUp)).await;
@@ -227,10 +237,12 @@ impl Payments {
                 purchase: purchase.clone(),
                 card: card.clone(),
                 key,
+                generation: pin.generation,
             };
             let view = match self.run(step).await {
                 Ok(Some(view)) => view,
                 Ok(None) => return Bought::Unknown,
+                Err(_) if self.moved(pin) => return Bought::Moved,
                 Err(error) => {
                     tracing::warn!(%error, "auto top-up not sent");
                     return Bought::Busy;
@@ -239,7 +251,8 @@ impl Payments {
             match (view.step, &view.decline) {
                 (ViewStep::Succeeded, _) => {
                     let charged = view.charged.unwrap_or_default();
-                    self.tell_bought(purchase.credits, &charged).await;
+                    self.tell_bought(purchase.credits, &charged, pin.generation)
+                        .await;
                     return Bought::Yes;
                 }
                 (ViewStep::Authenticate, _) => {
@@ -290,11 +303,11 @@ impl Payments {
         Ok(card)
     }
 
-    /// Turns the rule off for `reason`, and says so.
-    pub(super) fn turn_off(&self, stored: &mut Stored, reason: &str) {
+    /// Turns the rule off for `reason` in `pin`'s journal, and says so.
+    pub(super) fn turn_off(&self, pin: &Pin, stored: &mut Stored, reason: &str) {
         stored.enabled = false;
         stored.off_reason = Some(reason.to_owned());
-        self.save_stored(stored);
+        pin.save(stored);
         tracing::warn!(%reason, "auto top-up turned off");
         self.tell(PaymentOutcome::AutoTopUpNotice(autotopup::stopped_notice(
             reason,
@@ -329,6 +342,8 @@ enum Bought {
     No(String),
     /// The user turned the rule off or changed it before a retry: nothing more was sent.
     Stopped,
+    /// The app moved into or out of the demo before it was sent: nothing was.
+    Moved,
     Unknown,
 }
 

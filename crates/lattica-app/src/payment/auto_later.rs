@@ -13,9 +13,17 @@ use super::service::{Payments, Slot, Step};
 
 impl Payments {
     /// Tells an auto top-up that went through, with the balance read back, then lets the
-    /// service forget it (unless another payment took its place meanwhile).
-    pub(super) async fn tell_bought(&self, credits: Decimal, charged: &str) {
-        let balance = refreshed_balance(self.engine(), READ_BACK_DEADLINE).await;
+    /// service forget it (unless another payment took its place meanwhile). Once the app
+    /// moved to another platform (`generation` is the one it was bought on), the balance now
+    /// shown is not that platform's: it is told without one.
+    pub(super) async fn tell_bought(&self, credits: Decimal, charged: &str, generation: u64) {
+        let balance = if self.generation() == generation {
+            refreshed_balance(self.engine(), READ_BACK_DEADLINE)
+                .await
+                .filter(|_| self.generation() == generation)
+        } else {
+            None
+        };
         tracing::info!(?balance, "auto top-up bought");
         self.tell(PaymentOutcome::AutoTopUp {
             credits,
@@ -30,6 +38,8 @@ impl Payments {
         let Some(attempt) = &slot.attempt else { return };
         let (credits, price) = (attempt.purchase().credits, attempt.purchase().price.amount);
         let this = self.clone();
+        // Called with the slot locked: no move to another platform can be under way.
+        let pin = self.pin();
         match stage {
             Stage::Succeeded => {
                 let charged = attempt
@@ -38,7 +48,8 @@ impl Payments {
                     .unwrap_or_default();
                 // Its record stays in the journal until it is told: a restart tells it.
                 slot.untold = true;
-                tokio::spawn(async move { this.tell_bought(credits, &charged).await });
+                let generation = pin.generation;
+                tokio::spawn(async move { this.tell_bought(credits, &charged, generation).await });
             }
             Stage::AwaitingMethod {
                 declined: Some(decline),
@@ -46,11 +57,11 @@ impl Payments {
                 let reason = decline.message.clone();
                 tokio::spawn(async move {
                     let _ = this.run(Step::Release(Origin::AutoTopUp)).await;
-                    let mut stored = this.stored();
+                    let mut stored = pin.stored();
                     if let Some(ledger) = &mut stored.ledger {
                         ledger.refund(price);
                     }
-                    this.turn_off(&mut stored, &reason);
+                    this.turn_off(&pin, &mut stored, &reason);
                 });
             }
             _ => {}

@@ -384,3 +384,6 @@ async fn an_unknown_auto_top_up_is_settled_at_a_later_reading_and_told() {
     auto.payments.engine().send(Command::RefreshNow);
     auto.told_bought(charges).await;
 }
+
+#[path = "auto_switch_tests.rs"]
+mod switch;

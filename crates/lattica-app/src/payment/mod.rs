@@ -20,6 +20,7 @@ mod flow;
 mod follow;
 mod handles;
 mod journal;
+mod pin;
 mod readback;
 mod resume;
 mod service;

@@ -22,11 +22,17 @@ impl Payments {
     pub async fn switch_journal(&self, journal: Option<Journal>) {
         let mut slot = self.0.slot.lock().await;
         *slot = Slot::default();
-        *self
-            .0
-            .journal
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = journal;
+        {
+            let mut current = self
+                .0
+                .journal
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *current = journal;
+            self.0
+                .generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         {
             let mut shared = self.shared();
             shared.pricing = None;

@@ -58,6 +58,9 @@ pub(super) struct Inner {
     pub(super) resend_delay: Duration,
     /// The platform's journal; replaced when the app moves to another platform (the demo).
     pub(super) journal: Mutex<Option<Journal>>,
+    /// Bumped with each replacement of the journal (under its lock): work that began on one
+    /// platform (an auto top-up) sees that the app moved on.
+    pub(super) generation: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Payments {
@@ -101,6 +104,7 @@ impl Payments {
             windows,
             resend_delay,
             journal: Mutex::new(journal),
+            generation: std::sync::atomic::AtomicU64::new(0),
         }))
     }
 
@@ -156,6 +160,14 @@ impl Payments {
     async fn apply(&self, step: Step) -> Result<Option<AttemptView>, AppError> {
         tracing::info!(?step, "payment step");
         let mut slot = self.0.slot.lock().await;
+        if let Step::AutoTopUp { generation, .. } = &step
+            && *generation != self.generation()
+        {
+            // Decided on a platform the app has left: never bought with another's session.
+            return Err(AppError::Internal(
+                "the app moved to another platform since the auto top-up was decided".to_owned(),
+            ));
+        }
         // Never a step with another account's session than the attempt's own.
         self.set_aside_for_its_account(&mut slot)?;
         // Nothing new before the attempt of the last run is settled.
@@ -285,6 +297,7 @@ impl Payments {
                 purchase,
                 card,
                 key,
+                ..
             } => {
                 let client = self.client()?;
                 let busy = slot.attempt.as_ref().is_some_and(|a| {

@@ -34,6 +34,9 @@ pub enum Step {
         purchase: Purchase,
         card: PaymentMethod,
         key: lattica_client::IdempotencyKey,
+        /// The platform generation it was decided on (see `Payments::pinned`): refused once
+        /// the app moved to another platform.
+        generation: u64,
     },
     /// The wizard window was closed.
     WizardClosed,

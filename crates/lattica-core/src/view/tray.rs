@@ -33,6 +33,8 @@ pub struct TrayView {
     pub signed_in: bool,
     /// That row's text: `Sign out`, `Sign in…`, or `Leave the demo` on the demo account.
     pub session_row: String,
+    /// On the demo account, that row leaves the demo, signed in there or not.
+    pub leave_demo: bool,
     /// `Add credit…`, or `Add credit in the web console…` on a platform without payments.
     pub add_credit_row: String,
 }
@@ -52,6 +54,7 @@ impl TrayView {
             status_row: "Starting…".to_owned(),
             signed_in: true,
             session_row: texts::session_row(true).to_owned(),
+            leave_demo: false,
             add_credit_row: texts::add_credit(true).to_owned(),
         }
     }
@@ -82,6 +85,7 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
             status_row: self.status_row(),
             signed_in: self.session == Session::SignedIn,
             session_row: texts::session_row(self.session == Session::SignedIn).to_owned(),
+            leave_demo: false,
             add_credit_row: texts::add_credit(self.payments_api()).to_owned(),
         };
         if let Some(problem) = self.keychain_problem {

@@ -23,5 +23,6 @@ mod support;
 mod tray;
 mod tray_click;
 mod try_demo;
+mod try_demo_shortcut;
 mod watch;
 mod wizard;
