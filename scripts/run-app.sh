@@ -25,7 +25,7 @@ exec scripts/headless-session.sh bash -c '
     item=$(busctl --user --json=short get-property org.kde.StatusNotifierWatcher /StatusNotifierWatcher \
       org.kde.StatusNotifierWatcher RegisteredStatusNotifierItems | jq -r ".data[0] // empty")
     [ -n "$item" ] || { echo "(waiting for the tray item)"; continue; }
-    obj=$(busctl --user tree "$item" --list | grep -m1 -E "^(/StatusNotifierItem|/org/ayatana/NotificationItem/[^/]*)$")
+    obj=$(busctl --user tree "$item" --list | grep -m1 -x /StatusNotifierItem)
     label=$(busctl --user --json=short get-property "$item" "$obj" org.kde.StatusNotifierItem XAyatanaLabel | jq -r .data)
     menu=$(busctl --user --json=short get-property "$item" "$obj" org.kde.StatusNotifierItem Menu | jq -r .data)
     rows=$(busctl --user --json=short call "$item" "$menu" com.canonical.dbusmenu GetLayout iias 0 -- -1 0 |

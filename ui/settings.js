@@ -86,6 +86,7 @@ function status(text, ok) {
 async function save(event) {
   event.preventDefault();
   clearErrors();
+  status('', true); // a "Saved." shown now is this save's answer
   $('save').disabled = true;
   try {
     fill(await ipc.saveSettings(read()));

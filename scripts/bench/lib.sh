@@ -30,7 +30,9 @@ wait_new_item() { # known-items deadline-seconds
   return 1
 }
 
-# "SERVICE OBJECT MENU" for a registered entry.
+# "SERVICE OBJECT MENU" for a registered entry. The app's item is at /StatusNotifierItem;
+# the baseline (bench/bare-tray, Tauri's tray through libappindicator) at
+# /org/ayatana/NotificationItem/<id>.
 item_paths() { # entry
   local service=${1%%/*} object=
   [ "$1" != "$service" ] && object=/${1#*/}

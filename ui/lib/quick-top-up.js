@@ -9,6 +9,8 @@ const $ = (id) => document.getElementById(id);
 const OUTCOME_MS = 30_000;
 
 let offer = null;
+/** The offer the question was asked with: what Confirm pays, whatever is read meanwhile. */
+let asked = null;
 /** `offer` (the button), `confirm` (the question), `paying`. */
 let phase = 'offer';
 let outcomeTimer = 0;
@@ -17,10 +19,11 @@ function render() {
   $('quick').hidden = !offer && phase === 'offer' && $('quick-status').hidden;
   $('quick-top-up').hidden = !offer || phase !== 'offer';
   $('quick-confirm-row').hidden = phase === 'offer';
-  if (offer) {
-    $('quick-top-up-label').textContent = offer.label;
-    $('quick-question').textContent = offer.question;
-    $('quick-card').textContent = offer.card.label;
+  const shown = phase === 'offer' ? offer : asked;
+  if (shown) {
+    $('quick-top-up-label').textContent = shown.label;
+    $('quick-question').textContent = shown.question;
+    $('quick-card').textContent = shown.card.label;
   }
   $('quick-confirm').disabled = phase === 'paying';
   $('quick-cancel').disabled = phase === 'paying';
@@ -38,19 +41,32 @@ function status(text, kind) {
   }
 }
 
+/** Numbers each offer read, so that only the newest one that answers is kept. */
+let reads = 0;
+
+/**
+ * Reads the offer again. A failed read keeps the last good offer (a transient error must not take
+ * the button away under the user's pointer): only an answer replaces it, `null` included (no
+ * usable card, the published platform, signed out). An answer that comes back while a question
+ * is asked or a payment runs is dropped: the question shows the offer it was asked with.
+ */
 async function refreshOffer() {
   if (phase !== 'offer') return;
+  const read = ++reads;
+  let answer;
   try {
-    offer = await ipc.quickTopUpOffer();
+    answer = await ipc.quickTopUpOffer();
   } catch {
-    // No offer when the platform cannot be asked: "Add credit…" is still there.
-    offer = null;
+    return; // the last good offer stays; the next view update asks again
   }
+  if (read !== reads || phase !== 'offer') return;
+  offer = answer;
   render();
 }
 
 function ask() {
   if (!offer) return;
+  asked = offer;
   phase = 'confirm';
   status('');
   render();
@@ -58,6 +74,7 @@ function ask() {
 }
 
 function back() {
+  asked = null;
   phase = 'offer';
   render();
   $('quick-top-up').focus();
@@ -82,42 +99,34 @@ function followPayments() {
   return followingPayments;
 }
 
+/**
+ * Pays the offer the question showed. Never a silent return once asked: Rust answers with the
+ * outcome or a refusal in its own words (a card removed meanwhile, an amount no longer offered).
+ */
 async function pay() {
-  if (!offer || phase !== 'confirm') return;
+  if (phase !== 'confirm' || !asked) return; // Confirm is disabled while paying
+  const paying = asked;
   phase = 'paying';
   render();
   await followPayments().catch((error) => console.warn('payment updates unavailable', error));
-  status(`Paying ${offer.quote.price}…`, 'progress');
+  status(paying.paying, 'progress');
   try {
-    show(await ipc.quickTopUp(offer.quote.credits, offer.card.id));
+    show(await ipc.quickTopUp(paying.quote.credits, paying.card.id));
   } catch (error) {
     status(error.message, 'error');
   } finally {
+    asked = null;
     phase = 'offer';
     render();
     refreshOffer();
   }
 }
 
-/** The outcome of a quick top-up, in one line. */
+/** The outcome of a quick top-up, in one line (worded in Rust: `attempt.outcome`). */
 function show(attempt) {
-  if (!attempt) return;
-  switch (attempt.step) {
-    case 'succeeded':
-      status(`Added ${attempt.quote.creditsText} credits${attempt.receipt ? ` · receipt ${attempt.receipt}` : ''}.`, 'ok');
-      break;
-    case 'method':
-      status(attempt.decline ? attempt.decline.message : 'The payment did not go through.', 'error');
-      break;
-    case 'authenticate':
-      status('Your bank asks you to confirm the payment: continue in the Add credit window.', 'progress');
-      break;
-    case 'unknown':
-      status('The payment’s outcome is not known yet. Open “Add credit…” to check again; it is never charged twice.', 'error');
-      break;
-    default:
-      break;
-  }
+  if (!attempt?.outcome) return;
+  const kind = { succeeded: 'ok', authenticate: 'progress' }[attempt.step] ?? 'error';
+  status(attempt.outcome, kind);
 }
 
 /** Sets up the offer; call once the popover is painted. */

@@ -71,12 +71,9 @@ enum Change {
     ToolTip,
     Status(Status),
     Label(String, String),
-    Items(
-        Vec<(
-            i32,
-            std::collections::HashMap<String, zbus::zvariant::Value<'static>>,
-        )>,
-    ),
+    /// `ItemsPropertiesUpdated`: the rows' new properties, and the keys each row no longer
+    /// sends because they went back to their default.
+    Items(menu::UpdatedProperties, menu::RemovedProperties),
     Layout(u32),
 }
 
@@ -193,17 +190,13 @@ impl TrayHandle {
             let before = shared.ids.numbers(&old.menu);
             let after = shared.ids.numbers(&new_menu);
             if before == after {
-                // Same rows: say which ones changed, for hosts that patch an open menu.
-                let updated = after
-                    .iter()
-                    .zip(old.menu.iter().zip(&new_menu))
-                    .filter(|(_, (was, is))| was != is)
-                    .map(|(id, (_, is))| (*id, menu::properties(is, &[])))
-                    .collect();
-                signals.push(Change::Items(updated));
+                // Same rows in the same order: only their properties, for hosts that patch an
+                // open menu. The layout (its revision) is the same.
+                signals.push(menu::changed_properties(&after, &old.menu, &new_menu));
+            } else {
+                shared.revision = shared.revision.wrapping_add(1);
+                signals.push(Change::Layout(shared.revision));
             }
-            shared.revision = shared.revision.wrapping_add(1);
-            signals.push(Change::Layout(shared.revision));
         }
         drop(shared);
         for signal in signals {
@@ -238,7 +231,9 @@ async fn emit(connection: Connection, mut pending: UnboundedReceiver<Change>) {
             Change::ToolTip => Item::new_tool_tip(&item).await,
             Change::Status(status) => Item::new_status(&item, status.as_str()).await,
             Change::Label(label, guide) => Item::x_ayatana_new_label(&item, &label, &guide).await,
-            Change::Items(updated) => Menu::items_properties_updated(&menu, updated, vec![]).await,
+            Change::Items(updated, removed) => {
+                Menu::items_properties_updated(&menu, updated, removed).await
+            }
             Change::Layout(revision) => Menu::layout_updated(&menu, revision, 0).await,
         };
         if let Err(error) = sent {

@@ -11,7 +11,7 @@ use zbus::object_server::SignalEmitter;
 use zbus::zvariant::{StructureBuilder, Type, Value};
 
 use crate::model::MenuItem;
-use crate::{Shared, TrayEvent};
+use crate::{Change, Shared, TrayEvent};
 
 pub(crate) struct Menu {
     pub(crate) shared: Arc<Mutex<Shared>>,
@@ -56,6 +56,34 @@ pub(crate) fn properties(item: &MenuItem, names: &[String]) -> Properties {
         props.retain(|k, _| names.contains(k));
     }
     props
+}
+
+pub(crate) type UpdatedProperties = Vec<(i32, Properties)>;
+pub(crate) type RemovedProperties = Vec<(i32, Vec<String>)>;
+
+/// The `ItemsPropertiesUpdated` of rows numbered `ids` going from `old` to `new` (the same
+/// rows in the same order): each changed row's properties, and the keys it sent before but
+/// not now. A key left out means its default, so a row enabled again lists `enabled` as
+/// removed: a host that patches only the keys it is sent would otherwise keep it greyed out.
+pub(crate) fn changed_properties(ids: &[i32], old: &[MenuItem], new: &[MenuItem]) -> Change {
+    let mut updated = Vec::new();
+    let mut removed = Vec::new();
+    for (id, (was, is)) in ids.iter().zip(old.iter().zip(new)) {
+        if was == is {
+            continue;
+        }
+        let (before, now) = (properties(was, &[]), properties(is, &[]));
+        let mut gone: Vec<String> = before
+            .into_keys()
+            .filter(|key| !now.contains_key(key))
+            .collect();
+        gone.sort();
+        if !gone.is_empty() {
+            removed.push((*id, gone));
+        }
+        updated.push((*id, now));
+    }
+    Change::Items(updated, removed)
 }
 
 fn root_properties() -> Properties {

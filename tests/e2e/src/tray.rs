@@ -40,6 +40,9 @@ fn busctl_json(args: &[&str]) -> Result<Value> {
     Ok(serde_json::from_str(&busctl(&full)?)?)
 }
 
+/// The object path of the app's item, as the StatusNotifierItem spec names it.
+const ITEM_PATH: &str = "/StatusNotifierItem";
+
 impl TrayItem {
     /// The process id behind the item's D-Bus connection.
     pub fn pid(&self) -> Result<u32> {
@@ -78,6 +81,8 @@ impl TrayItem {
                 None => (entry, None),
             };
             let object = match object {
+                // Another process's item (a libappindicator one, say): never the app's.
+                Some(object) if object != ITEM_PATH => continue,
                 Some(object) => object,
                 None => match Self::find_object(service) {
                     Ok(object) => object,
@@ -103,21 +108,15 @@ impl TrayItem {
         Ok(items)
     }
 
-    /// The item's object when the watcher lists only its bus name: `/StatusNotifierItem`
-    /// (the spec's, ours), or a libappindicator item's `/org/ayatana/NotificationItem/<id>`.
+    /// The item's object when the watcher lists only its bus name: `/StatusNotifierItem`, the
+    /// spec's path and the only one the app's item (lattica-sni) uses.
     fn find_object(service: &str) -> Result<String> {
         let tree = busctl(&["tree", service, "--list"])?;
-        let paths: Vec<&str> = tree.lines().map(str::trim).collect();
-        paths
-            .iter()
-            .find(|p| **p == "/StatusNotifierItem")
-            .or_else(|| {
-                paths.iter().find(|p| {
-                    p.starts_with("/org/ayatana/NotificationItem/") && p.matches('/').count() == 4
-                })
-            })
-            .map(|p| (*p).to_owned())
-            .context("no StatusNotifierItem object")
+        tree.lines()
+            .map(str::trim)
+            .find(|p| *p == ITEM_PATH)
+            .map(str::to_owned)
+            .context("no /StatusNotifierItem object")
     }
 
     fn property(&self, name: &str) -> Result<Value> {
@@ -272,13 +271,12 @@ fn rgba(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>)> {
 
 impl TrayItem {
     /// Which of `icons/tray/*.png` the tray shows now, by comparing pixels: the largest of the
-    /// item's `IconPixmap`s (ARGB32, network byte order) against each PNG, or, for an item
-    /// that names a file instead, that file.
+    /// item's `IconPixmap`s (ARGB32, network byte order) against each PNG. The app's icon
+    /// always travels as pixels.
     pub fn icon_state(&self) -> Result<String> {
-        let shown = match self.largest_pixmap()? {
-            Some(shown) => shown,
-            None => rgba(&std::fs::read(self.icon_name()?)?)?,
-        };
+        let shown = self
+            .largest_pixmap()?
+            .context("the tray item has no IconPixmap")?;
         for state in TRAY_STATES {
             let path = crate::workspace_root().join(format!("icons/tray/{state}.png"));
             if rgba(&std::fs::read(path)?)? == shown {

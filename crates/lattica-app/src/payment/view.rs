@@ -65,6 +65,9 @@ pub struct AttemptView {
     pub balance_pending: bool,
     /// Canceling now is possible and charges nothing.
     pub can_cancel: bool,
+    /// The outcome in one line, as the popover's quick top-up tells it; none while it runs
+    /// or once canceled.
+    pub outcome: Option<String>,
 }
 
 impl AttemptView {
@@ -101,7 +104,9 @@ impl AttemptView {
             Stage::Canceled => (Step::Canceled, None, None),
         };
         let succeeded = step == Step::Succeeded;
+        let receipt = payment.and_then(|p| p.receipt_number.clone());
         AttemptView {
+            outcome: outcome_line(step, &quote, receipt.as_deref(), decline.as_ref()),
             revision: 0,
             step,
             origin: attempt.origin(),
@@ -112,7 +117,7 @@ impl AttemptView {
             problem,
             auth_url,
             payment_id: payment.map(|p| p.id.clone()),
-            receipt: payment.and_then(|p| p.receipt_number.clone()),
+            receipt,
             charged: payment
                 .filter(|_| succeeded)
                 .map(|p| format::money(p.amount.amount, &p.amount.currency)),
@@ -129,6 +134,36 @@ impl AttemptView {
                 Stage::Confirming { .. } | Stage::Succeeded | Stage::Canceled => false,
             },
         }
+    }
+}
+
+/// `Added 25 credits · receipt R.`, a decline's reason, the bank's question, or that the
+/// outcome is not known yet.
+fn outcome_line(
+    step: Step,
+    quote: &Quote,
+    receipt: Option<&str>,
+    decline: Option<&Decline>,
+) -> Option<String> {
+    match step {
+        Step::Succeeded => Some(match receipt {
+            Some(receipt) => format!("Added {} credits · receipt {receipt}.", quote.credits_text),
+            None => format!("Added {} credits.", quote.credits_text),
+        }),
+        Step::Method => Some(decline.map_or_else(
+            || "The payment did not go through.".to_owned(),
+            |d| d.message.clone(),
+        )),
+        Step::Authenticate => Some(
+            "Your bank asks you to confirm the payment: continue in the Add credit window."
+                .to_owned(),
+        ),
+        Step::Unknown => Some(
+            "The payment’s outcome is not known yet. Open “Add credit…” to check again; it \
+             is never charged twice."
+                .to_owned(),
+        ),
+        Step::Confirming | Step::Canceled => None,
     }
 }
 
@@ -192,6 +227,8 @@ pub struct QuickOffer {
     pub label: String,
     /// `Pay $25.00?`, asked next to the card's label.
     pub question: String,
+    /// `Paying $25.00…`, while it runs.
+    pub paying: String,
 }
 
 impl QuickOffer {
@@ -199,6 +236,7 @@ impl QuickOffer {
         Self {
             label: format!("Add {} credits · {}", quote.credits_text, card.label),
             question: format!("Pay {}?", quote.price),
+            paying: format!("Paying {}…", quote.price),
             quote,
             card,
         }
@@ -212,4 +250,59 @@ pub fn limits_hint(min: Decimal, max: Decimal) -> String {
         credits_text(min),
         credits_text(max)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quote() -> Quote {
+        Quote {
+            credits: "25".into(),
+            credits_text: "25".into(),
+            price: "$25.00".into(),
+            runtime: None,
+            balance_after: None,
+        }
+    }
+
+    #[test]
+    fn each_outcome_is_told_in_one_line_and_a_running_one_not_at_all() {
+        let q = quote();
+        let line = |step, receipt, decline| outcome_line(step, &q, receipt, decline);
+        assert_eq!(
+            line(Step::Succeeded, Some("1234-5678"), None).as_deref(),
+            Some("Added 25 credits · receipt 1234-5678.")
+        );
+        assert_eq!(
+            line(Step::Succeeded, None, None).as_deref(),
+            Some("Added 25 credits.")
+        );
+        let declined = Decline {
+            code: "card_declined".into(),
+            message: "Your card was declined.".into(),
+            retryable: false,
+        };
+        assert_eq!(
+            line(Step::Method, None, Some(&declined)).as_deref(),
+            Some("Your card was declined.")
+        );
+        assert_eq!(
+            line(Step::Method, None, None).as_deref(),
+            Some("The payment did not go through.")
+        );
+        assert!(line(Step::Authenticate, None, None).is_some_and(|l| l.contains("bank")));
+        assert!(line(Step::Unknown, None, None).is_some_and(|l| l.contains("not known yet")));
+        assert_eq!(line(Step::Confirming, None, None), None);
+        assert_eq!(line(Step::Canceled, None, None), None);
+        let card = CardView {
+            id: "card-1".into(),
+            label: "Visa •••• 4242".into(),
+            brand: Some("visa".into()),
+            last4: Some("4242".into()),
+            expiry: None,
+        };
+        let offer = QuickOffer::new(q.clone(), card);
+        assert_eq!(offer.paying, "Paying $25.00…");
+    }
 }

@@ -159,19 +159,7 @@ async fn an_update_sends_only_the_signals_of_what_changed() {
     let (events, _rx) = mpsc::unbounded_channel();
     let tray = Tray::spawn_on(&bus.address, model(), events).await.unwrap();
     let host = bus.connect().await;
-    let owner = host
-        .call_method(
-            Some("org.freedesktop.DBus"),
-            "/org/freedesktop/DBus",
-            Some("org.freedesktop.DBus"),
-            "GetNameOwner",
-            &(tray.bus_name(),),
-        )
-        .await
-        .unwrap()
-        .body()
-        .deserialize::<String>()
-        .unwrap();
+    let owner = owner_of(&host, tray.bus_name()).await;
     let mut stream = signals(&host, &owner).await;
     let menu = proxy(&host, tray.bus_name(), MENU_PATH, DBUSMENU).await;
     let (revision, _) = rows(&menu).await;
@@ -201,30 +189,27 @@ async fn an_update_sends_only_the_signals_of_what_changed() {
     got.sort();
     assert_eq!(got, ["NewIcon", "NewStatus", "NewTitle"]);
 
-    // A row's text: its properties, then a new layout revision.
+    // A row's text: its properties only; the layout and its revision stay (hosts would
+    // rebuild the whole menu on every "Updated at" otherwise).
     tray.update(|m| m.menu[0] = MenuItem::info("balance", "Balance: 20.00 credits"));
-    let (member, msg) = next_signal(&mut stream).await;
-    assert_eq!(member, "ItemsPropertiesUpdated");
-    type Updated = (
-        Vec<(i32, HashMap<String, OwnedValue>)>,
-        Vec<(i32, Vec<String>)>,
-    );
-    let (updated, _): Updated = msg.body().deserialize().unwrap();
+    let (updated, removed) = properties_updated(&mut stream).await;
     assert_eq!(updated.len(), 1);
     assert_eq!(
         text(&updated[0].1, "label").as_deref(),
         Some("Balance: 20.00 credits")
     );
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(rows(&menu).await.0, revision);
+
+    // Other rows: a new layout whose surviving rows keep their numbers. It is the next signal
+    // (so the text change above sent no LayoutUpdated).
+    let (_, before) = rows(&menu).await;
+    tray.update(|m| m.menu.insert(2, MenuItem::action("sign-in", "Sign in…")));
     let (member, msg) = next_signal(&mut stream).await;
     assert_eq!(member, "LayoutUpdated");
     let (new_revision, parent): (u32, i32) = msg.body().deserialize().unwrap();
     assert!(new_revision > revision);
     assert_eq!(parent, 0);
-
-    // Other rows: a new layout whose surviving rows keep their numbers.
-    let (_, before) = rows(&menu).await;
-    tray.update(|m| m.menu.insert(2, MenuItem::action("sign-in", "Sign in…")));
-    assert_eq!(next_signal(&mut stream).await.0, "LayoutUpdated");
     let (_, after) = rows(&menu).await;
     assert_eq!(after.len(), 5);
     for (id, props) in &before {
@@ -234,6 +219,84 @@ async fn an_update_sends_only_the_signals_of_what_changed() {
                 .any(|(i, p)| i == id && text(p, "label") == text(props, "label"))
         );
     }
+    tray.shutdown().await;
+}
+
+type Updated = (
+    Vec<(i32, HashMap<String, OwnedValue>)>,
+    Vec<(i32, Vec<String>)>,
+);
+
+/// The next signal, which must be an `ItemsPropertiesUpdated`: (updated, removed).
+async fn properties_updated(stream: &mut zbus::MessageStream) -> Updated {
+    let (member, msg) = next_signal(stream).await;
+    assert_eq!(member, "ItemsPropertiesUpdated");
+    msg.body().deserialize().unwrap()
+}
+
+fn flag(props: &HashMap<String, OwnedValue>, key: &str) -> Option<bool> {
+    props.get(key).map(|v| bool::try_from(v).unwrap())
+}
+
+#[tokio::test]
+async fn a_row_greyed_out_then_enabled_again_is_patched_back_to_its_default() {
+    let bus = Bus::start().await;
+    let (events, mut rx) = mpsc::unbounded_channel();
+    let tray = Tray::spawn_on(&bus.address, model(), events).await.unwrap();
+    let host = bus.connect().await;
+    let owner = owner_of(&host, tray.bus_name()).await;
+    let mut stream = signals(&host, &owner).await;
+    let menu = proxy(&host, tray.bus_name(), MENU_PATH, DBUSMENU).await;
+    let (revision, rows_before) = rows(&menu).await;
+    let open = rows_before[2].0;
+    let set_open = |enabled: bool, visible: bool| {
+        tray.update(|m| {
+            m.menu[2] = MenuItem::Standard {
+                id: "open".into(),
+                label: "Open".into(),
+                enabled,
+                visible,
+            }
+        })
+    };
+
+    set_open(false, true);
+    let (updated, removed) = properties_updated(&mut stream).await;
+    assert_eq!(updated.len(), 1);
+    assert_eq!(updated[0].0, open);
+    assert_eq!(flag(&updated[0].1, "enabled"), Some(false));
+    assert!(removed.is_empty(), "{removed:?}");
+    let clicked: zbus::Result<()> = menu
+        .call("Event", &(open, "clicked", Value::from(""), 0u32))
+        .await;
+    assert!(clicked.is_err(), "a greyed-out row took a click");
+
+    // Enabled again: `enabled` is a default now, left out of the properties, so it is listed
+    // as removed (a host patching only the keys it is sent would keep the row greyed out).
+    set_open(true, true);
+    let (updated, removed) = properties_updated(&mut stream).await;
+    assert_eq!(updated[0].0, open);
+    assert_eq!(flag(&updated[0].1, "enabled"), None);
+    assert_eq!(removed, [(open, vec!["enabled".to_owned()])]);
+
+    // Hidden and shown again, the same for `visible`.
+    set_open(true, false);
+    let (updated, removed) = properties_updated(&mut stream).await;
+    assert_eq!(flag(&updated[0].1, "visible"), Some(false));
+    assert!(removed.is_empty(), "{removed:?}");
+    set_open(true, true);
+    let (_, removed) = properties_updated(&mut stream).await;
+    assert_eq!(removed, [(open, vec!["visible".to_owned()])]);
+
+    // No layout change in all this: same revision, same rows; the row clicks again.
+    let (revision_after, rows_after) = rows(&menu).await;
+    assert_eq!(revision_after, revision);
+    assert_eq!(rows_after.len(), rows_before.len());
+    let clicked: zbus::Result<()> = menu
+        .call("Event", &(open, "clicked", Value::from(""), 0u32))
+        .await;
+    clicked.unwrap();
+    assert_eq!(next(&mut rx).await, TrayEvent::Menu("open".into()));
     tray.shutdown().await;
 }
 

@@ -151,6 +151,22 @@ pub fn text(props: &HashMap<String, OwnedValue>, key: &str) -> Option<String> {
         .map(|v| String::try_from(v.try_clone().unwrap()).unwrap())
 }
 
+/// The unique name that owns the well-known `name`.
+pub async fn owner_of(host: &Connection, name: &str) -> String {
+    host.call_method(
+        Some("org.freedesktop.DBus"),
+        "/org/freedesktop/DBus",
+        Some("org.freedesktop.DBus"),
+        "GetNameOwner",
+        &(name,),
+    )
+    .await
+    .unwrap()
+    .body()
+    .deserialize::<String>()
+    .unwrap()
+}
+
 /// The signals `sender` sends, in order.
 pub async fn signals(host: &Connection, sender: &str) -> MessageStream {
     let rule = MatchRule::builder()

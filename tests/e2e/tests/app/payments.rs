@@ -52,6 +52,19 @@ pub(crate) use crate::wizard::{
     switch_to,
 };
 
+/// How many requests the sandbox's faults answered with an error so far.
+async fn fault_errors(sandbox: &Sandbox) -> Result<u64> {
+    let state = sandbox.control("state", json!({})).await?;
+    state["traffic"]["errors"]
+        .as_u64()
+        .ok_or_else(|| anyhow::anyhow!("no traffic.errors in the sandbox's state"))
+}
+
+async fn displayed(driver: &WebDriver, id: &str) -> Result<Option<WebElement>> {
+    let element = driver.find(By::Id(id)).await?;
+    Ok(element.is_displayed().await?.then_some(element))
+}
+
 #[tokio::test]
 async fn a_new_card_pays_and_then_tops_up_in_one_click() -> Result<()> {
     let (sandbox, env, app, tray) = start().await?;
@@ -122,6 +135,15 @@ async fn a_new_card_pays_and_then_tops_up_in_one_click() -> Result<()> {
     click(driver, "quick-cancel").await?;
     shown(driver, "quick-top-up").await?.click().await?;
     let watch = NotificationWatch::start()?;
+    // From here on the pricing cannot be read: the offer is read again after the payment
+    // (which drops the app's cached one) and fails, as in the soak.
+    sandbox
+        .control(
+            "set_faults",
+            json!({"errorRate": 1, "endpoints": ["api/finance/get_pricing"]}),
+        )
+        .await?;
+    let errors_before = fault_errors(&sandbox).await?;
     click(driver, "quick-confirm").await?;
     let outcome = text_of(driver, "quick-status").await?;
     let outcome = if outcome.starts_with("Paying") {
@@ -134,6 +156,16 @@ async fn a_new_card_pays_and_then_tops_up_in_one_click() -> Result<()> {
         outcome
     };
     assert!(outcome.starts_with("Added 25 credits"), "{outcome}");
+    // A transient error keeps the last good offer on screen: it never flickers away.
+    let kept = eventually("failed reads of the pricing", WAIT, || async {
+        if displayed(driver, "quick-top-up").await?.is_none() {
+            return Ok(Some(false));
+        }
+        Ok((fault_errors(&sandbox).await? >= errors_before + 16).then_some(true))
+    })
+    .await?;
+    assert!(kept, "the offer went away on a transient error");
+    sandbox.control("set_faults", json!({})).await?;
     text_becomes(driver, "balance", "165.00").await?;
     popover_screenshot(driver, "quick-done").await?;
     label_becomes(&tray, "165 cr").await?;

@@ -121,13 +121,16 @@ pub async fn top_up(run: &Running, kill_at: Option<Instant>) -> Result<Outcome> 
     let driver = run.app.driver()?;
     run.tray.click("Open")?;
     switch_to(driver, "Lattica balance").await?;
-    let Ok(offer) = shown(driver, "quick-top-up", Duration::from_secs(15)).await else {
+    if shown(driver, "quick-top-up", Duration::from_secs(15))
+        .await
+        .is_err()
+    {
         return Ok(Outcome::NoOffer);
+    }
+    let began = match start_paying(run).await {
+        Ok(began) => began,
+        Err(error) => return Err(explained(run, error).await),
     };
-    offer.click().await?;
-    let confirm = shown(driver, "quick-confirm", WAIT).await?;
-    let began = unix_millis();
-    confirm.click().await?;
     let deadline = Instant::now() + PAYMENT_WAIT;
     loop {
         if kill_at.is_some_and(|at| Instant::now() >= at) {
@@ -149,12 +152,71 @@ pub async fn top_up(run: &Running, kill_at: Option<Instant>) -> Result<Outcome> 
         if !status.is_empty() && !status.starts_with("Paying") {
             return Ok(Outcome::Failed(status.to_owned()));
         }
-        lattica_e2e::ensure!(
-            Instant::now() < deadline,
-            "no outcome after {PAYMENT_WAIT:?}"
-        );
+        if Instant::now() >= deadline {
+            let error = anyhow::anyhow!("no outcome after {PAYMENT_WAIT:?}");
+            return Err(explained(run, error).await);
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// Clicks the offer, then Confirm, until the payment is under way; answers when Confirm was
+/// first clicked. Each look and click is retried: between a look and a click the popover may
+/// re-render a row, hide (and forget the question), or still be painting.
+async fn start_paying(run: &Running) -> Result<i64> {
+    let driver = run.app.driver()?;
+    let began = std::cell::Cell::new(None);
+    eventually("the quick top-up under way", WAIT, || async {
+        if began.get().is_none() && visibility(driver).await? == "hidden" {
+            // Hidden on a lost focus, the popover forgot its question: open it again.
+            run.tray.click("Open")?;
+            return Ok(None);
+        }
+        if let Some(confirm) = displayed(driver, "quick-confirm").await? {
+            if !confirm.is_enabled().await? {
+                // Disabled only while paying.
+                return Ok(began.get().or(Some(unix_millis())));
+            }
+            began.set(began.get().or(Some(unix_millis())));
+            confirm.click().await?;
+            return Ok(None);
+        }
+        let status = driver.find(By::Id("quick-status")).await?.text().await?;
+        if let Some(at) = began.get()
+            && !status.trim().is_empty()
+        {
+            return Ok(Some(at)); // paid already, or refused in the app's words
+        }
+        if let Some(offer) = displayed(driver, "quick-top-up").await? {
+            offer.click().await?;
+        }
+        Ok(None)
+    })
+    .await
+}
+
+/// The popover page's `document.visibilityState`: `visible` or `hidden`.
+async fn visibility(driver: &WebDriver) -> Result<String> {
+    let answer = driver
+        .execute("return document.visibilityState", Vec::new())
+        .await?;
+    Ok(answer.json().as_str().unwrap_or_default().to_owned())
+}
+
+/// `error` with what the popover and the app were doing: whether the popover was visible
+/// (a hidden one forgets its question) and the app's log.
+async fn explained(run: &Running, error: anyhow::Error) -> anyhow::Error {
+    let visibility = match run.app.driver() {
+        Ok(driver) => visibility(driver)
+            .await
+            .unwrap_or_else(|error| format!("unknown ({error:#})")),
+        Err(error) => format!("unknown ({error:#})"),
+    };
+    error.context(format!(
+        "popover visibility {visibility}; the app's log:\n{}{}",
+        run.earlier_logs,
+        run.app.log_text()
+    ))
 }
 
 /// Now, in milliseconds since the Unix epoch (the sandbox's clock for `created_at`).
