@@ -8,6 +8,8 @@
 //! zbus to tokio for the whole workspace, and zbus's blocking API, which those crates call
 //! from threads outside tokio, would then start a tokio runtime of its own.
 
+mod slot;
+
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -15,6 +17,8 @@ use std::time::Duration;
 use ashpd::desktop::global_shortcuts::{BindShortcutsOptions, GlobalShortcuts, NewShortcut};
 use ashpd::desktop::{CreateSessionOptions, ResponseError, Session};
 use futures::{Stream, StreamExt, stream::BoxStream};
+
+pub use slot::{ANSWER, Slot};
 
 /// The one shortcut this app binds, as the portal (and the desktop's settings) name it.
 pub const SHORTCUT_ID: &str = "toggle-popover";
@@ -33,6 +37,9 @@ pub enum PortalError {
     /// Any other failure the portal reported (response 2, an error reply).
     #[error("the portal did not bind the shortcut: {0}")]
     Failed(String),
+    /// The portal did not answer in time.
+    #[error("the portal did not answer within {} s", .0.as_secs())]
+    NoAnswer(Duration),
 }
 
 /// One press of the shortcut, as the portal reports it.

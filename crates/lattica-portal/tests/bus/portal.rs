@@ -4,6 +4,7 @@
 //! answered with its `Response` signal, and a Session object with `Close`.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -77,7 +78,7 @@ pub enum Answer {
 
 struct GlobalShortcuts {
     calls: mpsc::UnboundedSender<Call>,
-    answer: Answer,
+    answer: Arc<Mutex<Answer>>,
 }
 
 /// `/org/freedesktop/portal/desktop/{kind}/{sender without ':', '.' as '_'}/{token}`.
@@ -173,12 +174,13 @@ impl GlobalShortcuts {
             session: session_handle.to_string(),
             shortcuts: asked.clone(),
         });
-        let (code, bound) = match self.answer {
+        let answer = *self.answer.lock().unwrap();
+        let (code, bound) = match answer {
             Answer::Bind(_) => (0, asked.iter().take(1).cloned().collect()),
             Answer::BindNothing => (0, Vec::new()),
             Answer::Code(code) => (code, Vec::new()),
         };
-        let trigger = match self.answer {
+        let trigger = match answer {
             Answer::Bind(trigger) => trigger,
             _ => "",
         };
@@ -229,12 +231,19 @@ impl PortalSession {
     }
 }
 
-/// The fake portal on `bus`, answering binds with `answer`; its calls arrive on the receiver.
+/// The fake portal on `bus`, answering binds with `answer` (changed through the returned
+/// handle); its calls arrive on the receiver.
 pub async fn start_portal(
     bus: &Bus,
     answer: Answer,
-) -> (Connection, mpsc::UnboundedReceiver<Call>) {
+) -> (
+    Connection,
+    mpsc::UnboundedReceiver<Call>,
+    Arc<Mutex<Answer>>,
+) {
     let (calls, rx) = mpsc::unbounded_channel();
+    let answer = Arc::new(Mutex::new(answer));
+    let handle = answer.clone();
     let conn = zbus::connection::Builder::address(bus.address.as_str())
         .unwrap()
         .serve_at(DESKTOP_PATH, GlobalShortcuts { calls, answer })
@@ -244,7 +253,7 @@ pub async fn start_portal(
         .build()
         .await
         .unwrap();
-    (conn, rx)
+    (conn, rx, handle)
 }
 
 /// A portal that serves the name but not GlobalShortcuts (an older portal, or a backend
