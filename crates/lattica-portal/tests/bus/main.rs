@@ -13,7 +13,7 @@ use portal::*;
 #[tokio::test]
 async fn binding_asks_for_the_shortcut_with_its_id_description_and_trigger() {
     let bus = Bus::start().await;
-    let (_portal, mut calls, _) = start_portal(&bus, Answer::Bind("Ctrl+Alt+L")).await;
+    let (_portal, mut calls, _) = start_portal(&bus.address, Answer::Bind("Ctrl+Alt+L")).await;
     let binding = bind_at(&bus.address, "CTRL+ALT+l").await.unwrap();
     assert_eq!(binding.trigger_description(), "Ctrl+Alt+L");
 
@@ -47,7 +47,7 @@ async fn binding_asks_for_the_shortcut_with_its_id_description_and_trigger() {
 #[tokio::test]
 async fn an_activated_signal_yields_an_activation() {
     let bus = Bus::start().await;
-    let (portal, mut calls, _) = start_portal(&bus, Answer::Bind("Ctrl+Alt+L")).await;
+    let (portal, mut calls, _) = start_portal(&bus.address, Answer::Bind("Ctrl+Alt+L")).await;
     let mut binding = bind_at(&bus.address, "CTRL+ALT+l").await.unwrap();
     let _ = next(&mut calls).await;
     let Call::Bind {
@@ -79,7 +79,7 @@ async fn an_activated_signal_yields_an_activation() {
 #[tokio::test]
 async fn a_bind_the_user_cancels_is_declined_and_its_session_closed() {
     let bus = Bus::start().await;
-    let (_portal, mut calls, _) = start_portal(&bus, Answer::Code(1)).await;
+    let (_portal, mut calls, _) = start_portal(&bus.address, Answer::Code(1)).await;
     let error = bind_at(&bus.address, "CTRL+ALT+l").await.unwrap_err();
     assert!(matches!(error, PortalError::Declined), "{error:?}");
     let Call::CreateSession { session } = next(&mut calls).await else {
@@ -92,12 +92,12 @@ async fn a_bind_the_user_cancels_is_declined_and_its_session_closed() {
 #[tokio::test]
 async fn a_bind_that_binds_nothing_is_declined_and_other_failures_are_told() {
     let bus = Bus::start().await;
-    let (_portal, _calls, _) = start_portal(&bus, Answer::BindNothing).await;
+    let (_portal, _calls, _) = start_portal(&bus.address, Answer::BindNothing).await;
     let error = bind_at(&bus.address, "CTRL+ALT+l").await.unwrap_err();
     assert!(matches!(error, PortalError::Declined), "{error:?}");
 
     let bus = Bus::start().await;
-    let (_portal, _calls, _) = start_portal(&bus, Answer::Code(2)).await;
+    let (_portal, _calls, _) = start_portal(&bus.address, Answer::Code(2)).await;
     let error = bind_at(&bus.address, "CTRL+ALT+l").await.unwrap_err();
     assert!(matches!(error, PortalError::Failed(_)), "{error:?}");
 }

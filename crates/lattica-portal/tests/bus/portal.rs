@@ -231,10 +231,11 @@ impl PortalSession {
     }
 }
 
-/// The fake portal on `bus`, answering binds with `answer` (changed through the returned
-/// handle); its calls arrive on the receiver.
+/// The fake portal on the bus at `address`, answering binds with `answer` (changed through
+/// the returned handle); its calls arrive on the receiver. (The end-to-end shortcut suite
+/// serves it on the desktop session's bus too.)
 pub async fn start_portal(
-    bus: &Bus,
+    address: &str,
     answer: Answer,
 ) -> (
     Connection,
@@ -244,7 +245,7 @@ pub async fn start_portal(
     let (calls, rx) = mpsc::unbounded_channel();
     let answer = Arc::new(Mutex::new(answer));
     let handle = answer.clone();
-    let conn = zbus::connection::Builder::address(bus.address.as_str())
+    let conn = zbus::connection::Builder::address(address)
         .unwrap()
         .serve_at(DESKTOP_PATH, GlobalShortcuts { calls, answer })
         .unwrap()

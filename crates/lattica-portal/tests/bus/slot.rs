@@ -37,7 +37,7 @@ async fn bound(calls: &mut mpsc::UnboundedReceiver<Call>, trigger: &str) -> (Str
 #[tokio::test]
 async fn a_changed_shortcut_is_bound_anew_and_a_cleared_one_released() {
     let bus = Bus::start().await;
-    let (portal, mut calls, _) = start_portal(&bus, Answer::Bind("Ctrl+Alt+L")).await;
+    let (portal, mut calls, _) = start_portal(&bus.address, Answer::Bind("Ctrl+Alt+L")).await;
     let slot = Slot::at(&bus.address);
     let (on_press, mut pressed) = presses();
 
@@ -70,7 +70,7 @@ async fn a_changed_shortcut_is_bound_anew_and_a_cleared_one_released() {
 #[tokio::test]
 async fn a_refused_change_keeps_the_shortcut_bound_before() {
     let bus = Bus::start().await;
-    let (portal, mut calls, answer) = start_portal(&bus, Answer::Bind("Ctrl+Alt+L")).await;
+    let (portal, mut calls, answer) = start_portal(&bus.address, Answer::Bind("Ctrl+Alt+L")).await;
     let slot = Slot::at(&bus.address);
     let (on_press, mut pressed) = presses();
     slot.set(Some("CTRL+ALT+l"), on_press).await.unwrap();

@@ -15,6 +15,7 @@ mod popover;
 mod published;
 mod settings;
 mod shortcut;
+mod shortcut_portal;
 mod signin;
 mod smoke;
 mod soak;
@@ -25,3 +26,9 @@ mod tray_click;
 mod try_demo;
 mod watch;
 mod wizard;
+
+/// The small GlobalShortcuts portal lattica-portal's own tests run against (no desktop portal
+/// with a GlobalShortcuts backend runs in this headless session); this suite uses only a part.
+#[allow(dead_code)]
+#[path = "../../../../crates/lattica-portal/tests/bus/portal.rs"]
+mod fake_portal;
