@@ -30,7 +30,18 @@ async fn settings_open_on_wayland() -> Result<(Sandbox, AppEnv, App, TrayItem)> 
     let (app, tray) = App::with_webdriver(&env).await?;
     label_becomes(&tray, "300 cr").await?;
     tray.click("Settings…")?;
-    switch_to_window(app.driver()?, "Lattica Tray settings").await?;
+    let driver = app.driver()?;
+    switch_to_window(driver, "Lattica Tray settings").await?;
+    // Typed into only once the page has filled the form from the saved settings.
+    eventually("the settings form filled", WAIT, || async {
+        let refresh = driver
+            .find(By::Id("refreshIntervalSecs"))
+            .await?
+            .value()
+            .await?;
+        Ok(refresh.is_some_and(|v| !v.is_empty()).then_some(()))
+    })
+    .await?;
     Ok((sandbox, env, app, tray))
 }
 
