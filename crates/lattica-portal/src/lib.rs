@@ -5,8 +5,10 @@
 //! Built on `ashpd` with its `async-io` feature, not `tokio`: that is the zbus 5 build
 //! notify-rust, single-instance and lattica-sni already use (its executor thread is already in
 //! the process; our tokio tasks only await its futures). `ashpd`'s `tokio` feature would switch
-//! zbus to tokio for the whole workspace, and zbus's blocking API, which those crates call
-//! from threads outside tokio, would then start a tokio runtime of its own.
+//! zbus to tokio for the whole workspace, and zbus's blocking calls (`zbus::block_on` in
+//! notify-rust, `zbus::blocking` in single-instance), made from threads outside tokio, would
+//! then run on a second tokio runtime that zbus starts for them.
+#![cfg(target_os = "linux")]
 
 mod slot;
 

@@ -1,5 +1,6 @@
 //! The portal client on a real, private D-Bus daemon against a small GlobalShortcuts portal
 //! of the test's own (no desktop portal with a GlobalShortcuts backend runs here).
+#![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod portal;
