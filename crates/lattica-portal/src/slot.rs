@@ -87,15 +87,21 @@ impl Slot {
         if active.as_ref().is_some_and(|a| a.trigger == trigger) {
             return Ok(());
         }
-        let bind = async {
-            match &self.bus {
-                Bus::Session => crate::bind(trigger).await,
-                Bus::At(address) => crate::bind_at(address, trigger).await,
+        // A task of its own: `ashpd` asserts that the portal's session handle is the one the
+        // specification predicts, and a portal breaking that must not take the caller down.
+        let (bus, wanted) = (self.bus.clone(), trigger.to_owned());
+        let mut bind = tokio::spawn(async move {
+            match &bus {
+                Bus::Session => crate::bind(&wanted).await,
+                Bus::At(address) => crate::bind_at(address, &wanted).await,
             }
+        });
+        let Ok(bound) = tokio::time::timeout(ANSWER, &mut bind).await else {
+            bind.abort();
+            return Err(PortalError::NoAnswer(ANSWER));
         };
-        let binding = tokio::time::timeout(ANSWER, bind)
-            .await
-            .map_err(|_| PortalError::NoAnswer(ANSWER))??;
+        let binding =
+            bound.map_err(|error| PortalError::Failed(format!("the bind stopped: {error}")))??;
         let previous = active.replace(listen(trigger.to_owned(), binding, on_press));
         if let Some(previous) = previous {
             previous.stop().await;

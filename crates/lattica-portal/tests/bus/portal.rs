@@ -74,6 +74,9 @@ pub enum Answer {
     BindNothing,
     /// The given response code (1: the user cancelled, 2: another failure).
     Code(u32),
+    /// CreateSession answers with a session handle other than the one the caller predicted
+    /// (a portal breaking the specification).
+    WrongSession,
 }
 
 struct GlobalShortcuts {
@@ -143,7 +146,11 @@ impl GlobalShortcuts {
         let _ = calls.send(Call::CreateSession {
             session: session.clone(),
         });
-        let results = HashMap::from([("session_handle", Value::from(session.as_str()))]);
+        let told = match *self.answer.lock().unwrap() {
+            Answer::WrongSession => format!("{DESKTOP_PATH}/session/someone/else"),
+            _ => session.clone(),
+        };
+        let results = HashMap::from([("session_handle", Value::from(told.as_str()))]);
         respond(conn, &sender, &request, 0, results).await
     }
 
@@ -179,6 +186,7 @@ impl GlobalShortcuts {
             Answer::Bind(_) => (0, asked.iter().take(1).cloned().collect()),
             Answer::BindNothing => (0, Vec::new()),
             Answer::Code(code) => (code, Vec::new()),
+            Answer::WrongSession => (2, Vec::new()),
         };
         let trigger = match answer {
             Answer::Bind(trigger) => trigger,

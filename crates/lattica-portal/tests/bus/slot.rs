@@ -97,3 +97,13 @@ async fn without_a_portal_nothing_is_bound() {
     assert_eq!(slot.bound().await, None);
     slot.set(None, || {}).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_portal_breaking_the_specification_is_a_failure_not_a_crash() {
+    let bus = Bus::start().await;
+    let (_portal, _calls, _) = start_portal(&bus.address, Answer::WrongSession).await;
+    let slot = Slot::at(&bus.address);
+    let error = slot.set(Some("CTRL+ALT+l"), || {}).await.unwrap_err();
+    assert!(matches!(error, PortalError::Failed(_)), "{error:?}");
+    assert_eq!(slot.bound().await, None);
+}
