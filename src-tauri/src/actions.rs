@@ -240,22 +240,13 @@ async fn follow_shortcut<R: Runtime>(app: &AppHandle<R>, switched: &Switched<'_>
     if old == new {
         return;
     }
-    let handle = app.clone();
-    let applied = tauri::async_runtime::spawn_blocking(move || {
-        // Released first, whatever becomes of the new one: it belongs to the other platform.
-        let _ = crate::shortcut::replace(&handle, old.as_ref(), None);
-        crate::shortcut::replace(&handle, None, new.as_ref())
-    })
-    .await;
-    let refusal = match applied {
-        Ok(Ok(())) => None,
-        Ok(Err(error)) => {
+    // Released first, whatever becomes of the new one: it belongs to the other platform.
+    let _ = crate::shortcut::replace(app, old, None).await;
+    let refusal = match crate::shortcut::replace(app, None, new).await {
+        Ok(()) => None,
+        Err(error) => {
             tracing::warn!(%error, "the saved shortcut is not active");
             Some(error)
-        }
-        Err(error) => {
-            tracing::error!(%error, "could not move the shortcut");
-            return;
         }
     };
     if let Some(state) = app.try_state::<crate::shortcut::Refusal>() {

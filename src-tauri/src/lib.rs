@@ -226,6 +226,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>, parts: Parts) -> tauri::Result<()
         automation,
     } = parts;
     app.manage(shortcut::Refusal::default());
+    #[cfg(target_os = "linux")]
+    app.manage(shortcut::PortalShortcut::default());
     shortcut::register_saved(app, prefs.get().shortcut().cloned());
     let windows = Arc::new(payment::ShellWindows(app.clone()));
     let payments = Payments::new(

@@ -1,34 +1,36 @@
 //! The keyboard shortcut that opens the popover from anywhere on the desktop: what the user
 //! types in Settings ("Ctrl+Alt+L") checked here, and the canonical text the shell registers
-//! with the desktop. Off unless the user sets one: a tray app must not take a key
+//! with the desktop (X11), or its spelling in the XDG shortcuts syntax the GlobalShortcuts
+//! portal takes (Wayland). Off unless the user sets one: a tray app must not take a key
 //! combination from other applications unasked.
 
 use std::fmt;
 use std::str::FromStr;
 
-/// The keys a shortcut may end with, canonical spelling first, then what else is accepted.
-const KEYS: &[(&str, &[&str])] = &[
-    ("Space", &["SPACE"]),
-    ("Up", &["UP", "ARROWUP"]),
-    ("Down", &["DOWN", "ARROWDOWN"]),
-    ("Left", &["LEFT", "ARROWLEFT"]),
-    ("Right", &["RIGHT", "ARROWRIGHT"]),
-    ("Home", &["HOME"]),
-    ("End", &["END"]),
-    ("PageUp", &["PAGEUP", "PGUP"]),
-    ("PageDown", &["PAGEDOWN", "PGDN"]),
-    ("Insert", &["INSERT", "INS"]),
-    ("Delete", &["DELETE", "DEL"]),
-    (",", &[",", "COMMA"]),
-    (".", &[".", "PERIOD"]),
-    ("/", &["/", "SLASH"]),
-    (";", &[";", "SEMICOLON"]),
-    ("'", &["'", "QUOTE"]),
-    ("[", &["[", "BRACKETLEFT"]),
-    ("]", &["]", "BRACKETRIGHT"]),
-    ("-", &["-", "MINUS"]),
-    ("=", &["=", "EQUAL"]),
-    ("`", &["`", "BACKQUOTE"]),
+/// The keys a shortcut may end with: canonical spelling, what else is accepted, and the
+/// XKB keysym name the portal's trigger syntax uses.
+const KEYS: &[(&str, &[&str], &str)] = &[
+    ("Space", &["SPACE"], "space"),
+    ("Up", &["UP", "ARROWUP"], "Up"),
+    ("Down", &["DOWN", "ARROWDOWN"], "Down"),
+    ("Left", &["LEFT", "ARROWLEFT"], "Left"),
+    ("Right", &["RIGHT", "ARROWRIGHT"], "Right"),
+    ("Home", &["HOME"], "Home"),
+    ("End", &["END"], "End"),
+    ("PageUp", &["PAGEUP", "PGUP"], "Page_Up"),
+    ("PageDown", &["PAGEDOWN", "PGDN"], "Page_Down"),
+    ("Insert", &["INSERT", "INS"], "Insert"),
+    ("Delete", &["DELETE", "DEL"], "Delete"),
+    (",", &[",", "COMMA"], "comma"),
+    (".", &[".", "PERIOD"], "period"),
+    ("/", &["/", "SLASH"], "slash"),
+    (";", &[";", "SEMICOLON"], "semicolon"),
+    ("'", &["'", "QUOTE"], "apostrophe"),
+    ("[", &["[", "BRACKETLEFT"], "bracketleft"),
+    ("]", &["]", "BRACKETRIGHT"], "bracketright"),
+    ("-", &["-", "MINUS"], "minus"),
+    ("=", &["=", "EQUAL"], "equal"),
+    ("`", &["`", "BACKQUOTE"], "grave"),
 ];
 
 const FUNCTION_KEYS: [&str; 12] = [
@@ -59,8 +61,14 @@ pub enum ShortcutError {
     NoModifier(String),
     /// The desktop refused it: another application holds it already.
     Taken(String),
-    /// The desktop offers no global shortcuts to this app (a Wayland session without X11).
+    /// The desktop offers no global shortcuts to this app: neither an X11 display nor a
+    /// Wayland session.
     Unavailable(String),
+    /// A Wayland session whose desktop portal offers no GlobalShortcuts (no portal running,
+    /// or its backend lacks them).
+    NoPortal(String),
+    /// The user said no in the desktop's own dialog (the GlobalShortcuts portal).
+    Declined(String),
     /// The desktop refused it for another reason (the log has it).
     Refused(String),
 }
@@ -97,9 +105,21 @@ impl fmt::Display for ShortcutError {
             Self::Unavailable(shortcut) => write!(
                 f,
                 "This desktop does not let applications use a keyboard shortcut such as \
-                 {shortcut}: global shortcuts work on X11 only (not in a Wayland session). \
-                 Clear the field, or use your desktop's own keyboard settings to run \
-                 `lattica-tray`, which opens the popover"
+                 {shortcut}: there is no X11 display and no Wayland session. Clear the field, \
+                 or use your desktop's own keyboard settings to run `lattica-tray`, which \
+                 opens the popover"
+            ),
+            Self::NoPortal(shortcut) => write!(
+                f,
+                "This Wayland desktop does not let applications use a keyboard shortcut such \
+                 as {shortcut}: its desktop portal (xdg-desktop-portal) is not running or \
+                 offers no global shortcuts. Clear the field, or use your desktop's own \
+                 keyboard settings to run `lattica-tray`, which opens the popover"
+            ),
+            Self::Declined(shortcut) => write!(
+                f,
+                "Keyboard shortcut {shortcut} was declined in the desktop's dialog: save again \
+                 to be asked again, or clear the field"
             ),
             Self::Refused(shortcut) => write!(
                 f,
@@ -124,8 +144,8 @@ fn key_name(part: &str) -> Option<String> {
         return Some((*f).to_owned());
     }
     KEYS.iter()
-        .find(|(_, names)| names.contains(&upper.as_str()))
-        .map(|(name, _)| (*name).to_owned())
+        .find(|(_, names, _)| names.contains(&upper.as_str()))
+        .map(|(name, _, _)| (*name).to_owned())
 }
 
 impl FromStr for Shortcut {
@@ -185,6 +205,36 @@ impl fmt::Display for Shortcut {
             }
         }
         f.write_str(&self.key)
+    }
+}
+
+impl Shortcut {
+    /// The shortcut in the XDG shortcuts syntax the GlobalShortcuts portal takes as a
+    /// preferred trigger: modifiers `CTRL`, `ALT`, `SHIFT`, `LOGO`, then the key's XKB keysym
+    /// name (`CTRL+ALT+l`, `LOGO+space`, `CTRL+Page_Up`).
+    pub fn portal_trigger(&self) -> String {
+        let mut trigger = String::new();
+        for (on, name) in [
+            (self.ctrl, "CTRL+"),
+            (self.alt, "ALT+"),
+            (self.shift, "SHIFT+"),
+            (self.super_key, "LOGO+"),
+        ] {
+            if on {
+                trigger.push_str(name);
+            }
+        }
+        // Letters are lowercase keysyms (`l`); function keys and digits are as written.
+        let key = KEYS
+            .iter()
+            .find(|(name, _, _)| *name == self.key)
+            .map_or_else(|| self.key.to_lowercase(), |(_, _, sym)| (*sym).to_owned());
+        if FUNCTION_KEYS.contains(&self.key.as_str()) {
+            trigger.push_str(&self.key);
+        } else {
+            trigger.push_str(&key);
+        }
+        trigger
     }
 }
 
@@ -279,9 +329,29 @@ mod tests {
             taken.contains("already used by another application"),
             "{taken}"
         );
-        let wayland = ShortcutError::Unavailable("Ctrl+Alt+L".into()).to_string();
-        assert!(wayland.contains("X11 only"), "{wayland}");
-        assert!(wayland.contains("Wayland"), "{wayland}");
+        let none = ShortcutError::Unavailable("Ctrl+Alt+L".into()).to_string();
+        assert!(none.contains("no X11 display and no Wayland"), "{none}");
+        let wayland = ShortcutError::NoPortal("Ctrl+Alt+L".into()).to_string();
+        assert!(wayland.contains("This Wayland desktop"), "{wayland}");
+        assert!(wayland.contains("offers no global shortcuts"), "{wayland}");
+        let declined = ShortcutError::Declined("Ctrl+Alt+L".into()).to_string();
+        assert!(
+            declined.contains("Ctrl+Alt+L was declined in the desktop's dialog"),
+            "{declined}"
+        );
+    }
+
+    #[test]
+    fn the_portal_is_asked_in_the_xdg_shortcuts_syntax() {
+        let trigger = |typed: &str| typed.parse::<Shortcut>().unwrap().portal_trigger();
+        assert_eq!(trigger("Ctrl+Alt+L"), "CTRL+ALT+l");
+        assert_eq!(trigger("Super+Shift+F5"), "SHIFT+LOGO+F5");
+        assert_eq!(trigger("Alt+Space"), "ALT+space");
+        assert_eq!(trigger("Ctrl+PageUp"), "CTRL+Page_Up");
+        assert_eq!(trigger("Ctrl+Alt+,"), "CTRL+ALT+comma");
+        assert_eq!(trigger("Ctrl+`"), "CTRL+grave");
+        assert_eq!(trigger("Ctrl+7"), "CTRL+7");
+        assert_eq!(trigger("Ctrl+Up"), "CTRL+Up");
     }
 
     #[test]

@@ -124,12 +124,7 @@ async fn apply_shortcut<R: Runtime>(
 ) -> Result<(), IpcError> {
     let (old, new) = (before.shortcut().cloned(), settings.shortcut().cloned());
     let changed = old != new;
-    let handle = app.clone();
-    let applied = tauri::async_runtime::spawn_blocking(move || {
-        crate::shortcut::replace(&handle, old.as_ref(), new.as_ref())
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("could not apply the shortcut: {e}")))?;
+    let applied = crate::shortcut::replace(app, old, new).await;
     let refusal = app.try_state::<crate::shortcut::Refusal>();
     match applied {
         // The saved shortcut stays as it was, and so does what is known of it.

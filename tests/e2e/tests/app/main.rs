@@ -15,6 +15,7 @@ mod popover;
 mod published;
 mod settings;
 mod shortcut;
+mod shortcut_portal;
 mod signin;
 mod smoke;
 mod soak;
@@ -26,3 +27,9 @@ mod try_demo;
 mod try_demo_shortcut;
 mod watch;
 mod wizard;
+
+/// The small GlobalShortcuts portal lattica-portal's own tests run against (no desktop portal
+/// with a GlobalShortcuts backend runs in this headless session); this suite uses only a part.
+#[allow(dead_code)]
+#[path = "../../../../crates/lattica-portal/tests/bus/portal.rs"]
+mod fake_portal;

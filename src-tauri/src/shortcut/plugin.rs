@@ -1,9 +1,6 @@
-//! The global keyboard shortcut that toggles the popover (Settings; off by default). Only
-//! Rust registers it, through `tauri-plugin-global-shortcut` (X11 key grabs via
-//! `global-hotkey`; no webview has a permission for it). A Wayland session without X11 offers
-//! no grabs at all, and the crate does not use the GlobalShortcuts portal.
-
-use std::sync::{Mutex, PoisonError};
+//! The shortcut through `tauri-plugin-global-shortcut`: key grabs on the X server via
+//! `global-hotkey` on Linux, the native hotkey APIs on macOS and Windows. No webview has a
+//! permission for it; only Rust registers it.
 
 use lattica_core::shortcut::{Shortcut, ShortcutError};
 use tauri::plugin::TauriPlugin;
@@ -53,16 +50,6 @@ pub fn replace<R: Runtime>(
 }
 
 fn register<R: Runtime>(app: &AppHandle<R>, text: &str) -> Result<(), ShortcutError> {
-    // Without an X server the crate's key-grab thread ends at once and every registration
-    // "succeeds" without effect: a Wayland session without X11 is told here instead.
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
-        tracing::warn!(
-            shortcut = text,
-            "no X11 display: global shortcuts unavailable"
-        );
-        return Err(ShortcutError::Unavailable(text.to_owned()));
-    }
     match app.global_shortcut().register(text) {
         Ok(()) => {
             tracing::info!(shortcut = text, "global shortcut registered");
@@ -79,39 +66,4 @@ fn register<R: Runtime>(app: &AppHandle<R>, text: &str) -> Result<(), ShortcutEr
             }
         }
     }
-}
-
-/// Why the saved shortcut is not active, when the desktop refused it (at start, or again on
-/// a later save): the Settings window shows it beside the field.
-#[derive(Debug, Default)]
-pub struct Refusal(Mutex<Option<ShortcutError>>);
-
-impl Refusal {
-    pub fn set(&self, refusal: Option<ShortcutError>) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = refusal;
-    }
-
-    /// The message, if the saved shortcut is not active.
-    pub fn message(&self) -> Option<String> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .map(ToString::to_string)
-    }
-}
-
-/// Registers the saved shortcut at start, off the event loop; a refusal is logged and kept
-/// in [`Refusal`] for the Settings window.
-pub fn register_saved<R: Runtime>(app: &AppHandle<R>, saved: Option<Shortcut>) {
-    let Some(saved) = saved else { return };
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        if let Err(error) = replace(&app, None, Some(&saved)) {
-            tracing::warn!(%error, "the saved shortcut is not active");
-            if let Some(refusal) = app.try_state::<Refusal>() {
-                refusal.set(Some(error));
-            }
-        }
-    });
 }
