@@ -236,7 +236,15 @@ impl Platforms {
             });
         };
         let settings = app.prefs.switch(&self.paths, false);
-        let backend = Backend::from_env_and_settings(&settings)?;
+        let backend = match Backend::from_env_and_settings(&settings) {
+            Ok(backend) => backend,
+            Err(error) => {
+                // Still in the demo: its settings and its sandbox stay as they were.
+                app.prefs.switch(&self.paths, true);
+                *self.running_demo() = Some(demo);
+                return Err(error.into());
+            }
+        };
         app.sessions.switch_backend(backend.clone());
         let client = app.sessions.restore().await.unwrap_or_else(|error| {
             tracing::error!(%error, "cannot read the stored token");

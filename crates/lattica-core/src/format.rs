@@ -8,7 +8,7 @@ mod number;
 mod time;
 
 pub use number::{compact_credits, credits, money};
-pub use time::{ago, approx_duration, date, day_and_time, in_time, runs_out_around};
+pub use time::{ago, approx_duration, date, day_and_time, in_time, runs_out_around, updated_at};
 
 /// `n` followed by the singular or plural form of a unit.
 fn count(n: i64, one: &str, many: &str) -> String {

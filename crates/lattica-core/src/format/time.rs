@@ -121,6 +121,23 @@ pub fn day_and_time<Tz: TimeZone>(at: DateTime<Utc>, now: DateTime<Utc>, tz: &Tz
     }
 }
 
+/// When figures were read: `Updated at 14:05` the same calendar day in `tz`, with the date
+/// before that (`Updated Dec 5 at 23:58`, `Updated Dec 5, 2025 at 23:58`), so figures from
+/// before an overnight outage never read as today's.
+pub fn updated_at<Tz: TimeZone>(at: DateTime<Utc>, now: DateTime<Utc>, tz: &Tz) -> String {
+    let local = at.with_timezone(tz);
+    let day = local.date_naive();
+    let today = now.with_timezone(tz).date_naive();
+    let clock = format!("{:02}:{:02}", local.hour(), local.minute());
+    if day == today {
+        format!("Updated at {clock}")
+    } else if day.year() == today.year() {
+        format!("Updated {} at {clock}", month_day(day))
+    } else {
+        format!("Updated {} at {clock}", long_date(day))
+    }
+}
+
 /// `Runs out around Tue 14:20`: see [`day_and_time`].
 pub fn runs_out_around<Tz: TimeZone>(at: DateTime<Utc>, now: DateTime<Utc>, tz: &Tz) -> String {
     format!("Runs out around {}", day_and_time(at, now, tz))
@@ -238,6 +255,29 @@ mod tests {
         for (at, expected) in cases {
             assert_eq!(day_and_time(at, now, &Utc), expected, "{at}");
         }
+    }
+
+    #[test]
+    fn updated_at_names_the_day_unless_it_is_today() {
+        let now = utc(2026, 12, 6, 8, 30, 0);
+        assert_eq!(
+            updated_at(utc(2026, 12, 6, 0, 5, 0), now, &Utc),
+            "Updated at 00:05"
+        );
+        assert_eq!(
+            updated_at(utc(2026, 12, 5, 23, 58, 0), now, &Utc),
+            "Updated Dec 5 at 23:58"
+        );
+        assert_eq!(
+            updated_at(utc(2025, 12, 31, 23, 58, 0), now, &Utc),
+            "Updated Dec 31, 2025 at 23:58"
+        );
+        // Local days: 23:58 UTC on Dec 5 is already 08:58 on Dec 6 in Tokyo.
+        let tokyo = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+        assert_eq!(
+            updated_at(utc(2026, 12, 5, 23, 58, 0), now, &tokyo),
+            "Updated at 08:58"
+        );
     }
 
     #[test]

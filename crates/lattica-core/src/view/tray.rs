@@ -111,10 +111,7 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
         let mut lines = vec![
             view.balance_row.clone(),
             view.estimate_row.clone(),
-            format!(
-                "Updated at {}",
-                fetched.with_timezone(self.tz).naive_local().format("%H:%M")
-            ),
+            format::updated_at(fetched, self.now, self.tz),
         ];
         if let Some(failure) = texts::failure(self.connection) {
             lines.push(failure);
@@ -134,14 +131,7 @@ impl<Tz: TimeZone> ViewInput<'_, Tz> {
                 // Sentence case for a menu row; the message is written to follow a colon.
                 sentence_case(&format!("{message}; retrying"))
             }
-            (_, Some(snapshot)) => format!(
-                "Updated at {}",
-                snapshot
-                    .fetched_at
-                    .with_timezone(self.tz)
-                    .naive_local()
-                    .format("%H:%M")
-            ),
+            (_, Some(snapshot)) => format::updated_at(snapshot.fetched_at, self.now, self.tz),
             (_, None) => "Loading…".to_owned(),
         }
     }
