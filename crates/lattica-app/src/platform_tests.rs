@@ -13,22 +13,10 @@ use super::{Platforms, Running};
 use crate::backend::Backend;
 use crate::engine::{Engine, EngineState};
 use crate::paths::AppPaths;
-use crate::payment::{AttemptView, PaymentWindows, Payments};
+use crate::payment::Payments;
+use crate::payment::fixture::NoWindows;
 use crate::prefs::Preferences;
 use crate::session::{MemoryVault, Sessions, TokenVault};
-
-struct NoWindows;
-
-impl PaymentWindows for NoWindows {
-    fn publish(&self, _: Option<&AttemptView>) {}
-    fn wizard_open(&self) -> bool {
-        false
-    }
-    fn wizard_in_front(&self) -> bool {
-        false
-    }
-    fn open_wizard(&self) {}
-}
 
 /// One memory vault per keychain entry, as the OS keychain has one per platform.
 #[derive(Default)]

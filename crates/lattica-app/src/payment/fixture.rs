@@ -171,3 +171,17 @@ impl Fixture {
         .await;
     }
 }
+
+/// Payment windows that are never open: the service runs without a shell.
+pub(crate) struct NoWindows;
+
+impl super::PaymentWindows for NoWindows {
+    fn publish(&self, _: Option<&super::AttemptView>) {}
+    fn wizard_open(&self) -> bool {
+        false
+    }
+    fn wizard_in_front(&self) -> bool {
+        false
+    }
+    fn open_wizard(&self) {}
+}

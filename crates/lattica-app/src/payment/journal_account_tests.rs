@@ -12,6 +12,7 @@ use lattica_core::view::{Session, SignOutReason};
 use serde_json::json;
 
 use super::auto::account_of;
+use super::fixture::NoWindows;
 use super::flow::{FlowError, Origin};
 use super::flow_tests::{Fixture, PAYS, start};
 use super::journal::{CardVault, Journal, MemoryCards};
@@ -19,24 +20,11 @@ use super::journal_tests::crash_while_held;
 use super::view::Step as ViewStep;
 use crate::engine::Command;
 use crate::error::AppError;
-use crate::payment::{AttemptView, PaymentWindows, Payments, Step};
+use crate::payment::{Payments, Step};
 
 /// The sandbox's one account, as the refresh reads it.
 const DEMO: &str = "demo@lattica.ai";
 const OTHER: &str = "someone@else.example";
-
-struct NoWindows;
-
-impl PaymentWindows for NoWindows {
-    fn publish(&self, _: Option<&AttemptView>) {}
-    fn wizard_open(&self) -> bool {
-        false
-    }
-    fn wizard_in_front(&self) -> bool {
-        false
-    }
-    fn open_wizard(&self) {}
-}
 
 /// The app started again on the journal in `dir`, signed in as the sandbox's demo account,
 /// with its start's recovery done.

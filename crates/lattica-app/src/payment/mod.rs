@@ -29,7 +29,7 @@ mod step;
 mod view;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod flow_tests;
 #[cfg(test)]
