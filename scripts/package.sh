@@ -27,8 +27,9 @@ bundle_args=(--bundles deb,rpm --config packaging/linux.conf.json --no-sign --ci
 case "$profile" in
   release)
     bin_dir=target/release
-    cargo build --release -p lattica-cli -p lattica-sandbox -p lattica-tray \
-      --features tauri/custom-protocol
+    scripts/build-release.sh
+    # The app's code laid out as profiled (BENCHMARKS.md, "Resident code").
+    scripts/order-functions.sh --check "$bin_dir/lattica-tray-app"
     ;;
   debug)
     bin_dir=target/debug

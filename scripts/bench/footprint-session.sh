@@ -60,7 +60,6 @@ record() { echo "$1,$2,$3,$4,$5" >>"$csv"; }
 # Other work on the machine shows in every figure: keep the 1-minute load average beside them.
 record_load() { record machine "$1" "$2" "$(cut -d' ' -f1 /proc/loadavg)" load; }
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
-popover_title() { [ "$1" = lattica-tray ] && echo Lattica || echo "Bare popover"; }
 
 # Starts app $1 with log $2; sets APP_PID and LAUNCHED_US (just before the spawn). For
 # lattica-tray, $3 is the refresh interval written to its settings file (empty: the default).
@@ -107,21 +106,6 @@ open_measured() { # log
   echo $((ts - t))
 }
 
-# Hides the popover the way a user does, with Escape (the page's own handler hides it). A key
-# can land before the focus does; press again, as a user would, until it is hidden.
-hide_popover() { # name
-  local title wid deadline=$((SECONDS + 15)) tries
-  title=$(popover_title "$1")
-  while wid=$(xdotool search --onlyvisible --name "^$title\$" | head -n1) && [ -n "$wid" ]; do
-    [ $SECONDS -lt $deadline ] || fail "$1: the popover did not hide on Escape"
-    timeout 5 xdotool windowfocus --sync "$wid" key Escape || true
-    for tries in $(seq 20); do
-      xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1 || return 0
-      sleep 0.05
-    done
-  done
-}
-
 # "Quit" from the menu, then waits for the process to end (SIGTERM after 20 s).
 quit_app() {
   local id deadline=$((SECONDS + 20))
@@ -158,11 +142,11 @@ if [ "$phases" != growth ]; then
       ready "$name" "$entry"
       cold=$(open_measured "$log")
       sleep 1
-      hide_popover "$name"
+      hide_popover "$name" || fail "$name: the popover did not hide on Escape"
       sleep 1
       warm=$(open_measured "$log")
       sleep 1
-      hide_popover "$name"
+      hide_popover "$name" || fail "$name: the popover did not hide on Escape"
       quit_app
       if [ "$run" -eq 0 ]; then
         say "$name warm-up: launch $(ms "$launch") ms, cold $(ms "$cold") ms, warm $(ms "$warm") ms"
@@ -222,7 +206,7 @@ open_and_hide() { # name
   SERVICE=${svc[$1]} MENU=${mnu[$1]}
   open_measured "$work/$1-idle.log" >/dev/null
   sleep 1
-  hide_popover "$1"
+  hide_popover "$1" || fail "$1: the popover did not hide on Escape"
 }
 
 # --- 2. Idle, side by side, lattica-tray at its default settings --------------------------------

@@ -85,6 +85,27 @@ wait_mark() { # log n deadline-seconds
   return 1
 }
 
+# --- The popover's window ---------------------------------------------------------------------
+
+# The popover's window title for app $1 (lattica-tray, lattica-tray-app or a bare app).
+popover_title() { case $1 in lattica-tray*) echo Lattica ;; *) echo "Bare popover" ;; esac; }
+
+# Hides the popover the way a user does, with Escape (the page's own handler hides it). A key
+# can land before the focus does; press again, as a user would, until it is hidden. Fails when
+# it is still shown after 15 s.
+hide_popover() { # name
+  local title wid deadline=$((SECONDS + 15)) tries
+  title=$(popover_title "$1")
+  while wid=$(xdotool search --onlyvisible --name "^$title\$" | head -n1) && [ -n "$wid" ]; do
+    [ $SECONDS -lt $deadline ] || return 1
+    timeout 5 xdotool windowfocus --sync "$wid" key Escape || true
+    for tries in $(seq 20); do
+      xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1 || return 0
+      sleep 0.05
+    done
+  done
+}
+
 # --- A process tree from /proc ----------------------------------------------------------------
 
 # The pid and all its descendants (WebKit's web and network processes), one per line.
