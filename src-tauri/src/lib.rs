@@ -113,8 +113,8 @@ pub fn run(demo: Option<Profile>) -> Result<(), StartError> {
                 .args(autostart_args)
                 .app_name("Lattica Tray")
                 .build(),
-        )
-        .plugin(shortcut::plugin());
+        );
+    // The global shortcut's plugin is installed when a shortcut is first set (shortcut/plugin.rs).
     // Building runs the plugins: a second launch hands over to the first and exits here,
     // before it could start a second sandbox on the same database.
     let app = startup::build_app(build(builder), tauri::generate_context!())?;

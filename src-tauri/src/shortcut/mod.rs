@@ -14,7 +14,6 @@ use std::sync::{Mutex, PoisonError};
 use lattica_core::shortcut::{Shortcut, ShortcutError};
 use tauri::{AppHandle, Manager, Runtime};
 
-pub use plugin::plugin;
 #[cfg(target_os = "linux")]
 pub use portal::PortalShortcut;
 

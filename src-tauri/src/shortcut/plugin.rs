@@ -10,7 +10,7 @@ use tauri_plugin_global_shortcut::{GlobalShortcut, GlobalShortcutExt, ShortcutSt
 use crate::actions;
 
 /// The plugin, its handler toggling the popover on each press.
-pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
+fn plugin<R: Runtime>() -> TauriPlugin<R> {
     tauri_plugin_global_shortcut::Builder::new()
         .with_handler(|app, shortcut, event| {
             if event.state == ShortcutState::Pressed {
@@ -29,8 +29,13 @@ pub fn replace<R: Runtime>(
     old: Option<&Shortcut>,
     new: Option<&Shortcut>,
 ) -> Result<(), ShortcutError> {
-    // Absent in unit tests, which build the app without plugins.
-    if app.try_state::<GlobalShortcut<R>>().is_none() {
+    if let Some(new) = new {
+        install(app).map_err(|error| {
+            tracing::warn!(%error, "could not start the global shortcut service");
+            ShortcutError::Refused(new.to_string())
+        })?;
+    } else if app.try_state::<GlobalShortcut<R>>().is_none() {
+        // Never installed: nothing is registered.
         return Ok(());
     }
     let shortcuts = app.global_shortcut();
@@ -47,6 +52,31 @@ pub fn replace<R: Runtime>(
         }
     }
     Ok(())
+}
+
+/// Installs the plugin when a shortcut is first registered, not at start: on Linux its
+/// key-grab thread polls the X server every 50 ms while it lives (`global-hotkey` 0.8), which
+/// an app whose shortcut is off, the default, should not pay (BENCHMARKS.md, idle CPU). On the
+/// event loop's thread, which the native hotkey APIs of Windows and macOS want, and which also
+/// makes two first registrations install it once.
+fn install<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
+    let (done, installed) = std::sync::mpsc::channel();
+    let handle = app.clone();
+    let posted = app.run_on_main_thread(move || {
+        let result = match handle.try_state::<GlobalShortcut<R>>() {
+            Some(_) => Ok(()),
+            None => handle.plugin(plugin()),
+        };
+        // The caller waits for it; it can only have gone if the app is ending.
+        let _ = done.send(result.map_err(|error| error.to_string()));
+    });
+    match posted {
+        // Dropped unanswered when the event loop ends before running it.
+        Ok(()) => installed
+            .recv()
+            .unwrap_or_else(|_| Err("the app is ending".to_owned())),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 fn register<R: Runtime>(app: &AppHandle<R>, text: &str) -> Result<(), ShortcutError> {
