@@ -60,6 +60,9 @@ pub fn replace<R: Runtime>(
 /// event loop's thread, which the native hotkey APIs of Windows and macOS want, and which also
 /// makes two first registrations install it once.
 fn install<R: Runtime>(app: &AppHandle<R>) -> Result<(), String> {
+    if app.try_state::<GlobalShortcut<R>>().is_some() {
+        return Ok(());
+    }
     let (done, installed) = std::sync::mpsc::channel();
     let handle = app.clone();
     let posted = app.run_on_main_thread(move || {
