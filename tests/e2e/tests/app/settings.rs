@@ -23,7 +23,7 @@ async fn set_field(driver: &WebDriver, id: &str, value: &str) -> Result<()> {
 
 /// A signed-in app on a steady sandbox of 300 credits, with its settings window open and in
 /// front of the WebDriver session.
-async fn settings_open() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
+pub(crate) async fn settings_open() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
     let sandbox = steady_sandbox("300").await?;
     let env = AppEnv::new(&sandbox.url)?;
     env.login(&sandbox.token)?;

@@ -7,18 +7,17 @@ use std::time::Duration;
 
 use lattica_core::view::SettingsTexts;
 use lattica_e2e::app::{App, AppEnv};
-use lattica_e2e::sandbox::Sandbox;
-use lattica_e2e::tray::TrayItem;
 use lattica_e2e::{Context, Result, ensure, eventually};
 use thirtyfour::prelude::*;
 
 use crate::cli::visible_window;
 use crate::popover::text_of;
+use crate::settings::settings_open;
 use crate::signin::switch_to_window;
 use crate::support::{WAIT, label_becomes, steady_sandbox};
 
 /// Presses `keys` (xdotool's spelling, `ctrl+alt+l`) as the keyboard would, through XTEST.
-fn press(keys: &str) -> Result<()> {
+pub(crate) fn press(keys: &str) -> Result<()> {
     let status = Command::new("xdotool").args(["key", keys]).status()?;
     ensure!(status.success(), "xdotool key {keys} failed");
     Ok(())
@@ -30,18 +29,6 @@ pub(crate) async fn popover_shown(shown: bool) -> Result<()> {
         Ok((visible_window("^Lattica$")? == shown).then_some(()))
     })
     .await
-}
-
-/// A signed-in app under WebDriver with its settings window in front.
-async fn settings_open() -> Result<(Sandbox, AppEnv, App, TrayItem)> {
-    let sandbox = steady_sandbox("300").await?;
-    let env = AppEnv::new(&sandbox.url)?;
-    env.login(&sandbox.token)?;
-    let (app, tray) = App::with_webdriver(&env).await?;
-    label_becomes(&tray, "300 cr").await?;
-    tray.click("Settings…")?;
-    switch_to_window(app.driver()?, "Lattica Tray settings").await?;
-    Ok((sandbox, env, app, tray))
 }
 
 /// Waits for the save's answer: the window's "Saved." (worded in Rust), which it shows only

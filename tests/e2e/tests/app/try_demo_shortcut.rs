@@ -5,26 +5,19 @@
 //! Whether the key is free on the X server itself is not checked: `global-hotkey` 0.8 queues
 //! an X11 ungrab without flushing it, so the grab lingers until the app's next X request.
 
-use std::process::Command;
 use std::time::Duration;
 
 use lattica_e2e::app::{App, AppEnv};
 use lattica_e2e::sandbox::Profile;
-use lattica_e2e::{Result, ensure, eventually};
+use lattica_e2e::{Result, eventually};
 use thirtyfour::prelude::*;
 
 use crate::cli::visible_window;
 use crate::payments::{click, click_closing};
+use crate::shortcut::{press as press_keys, saved_shortcut};
 use crate::signin::switch_to_window;
 use crate::support::{WAIT, label_becomes, steady_sandbox_on};
 use crate::try_demo::{demo_balance, press};
-
-/// Presses `keys` (xdotool's spelling) as the keyboard would, through XTEST.
-fn press_keys(keys: &str) -> Result<()> {
-    let status = Command::new("xdotool").args(["key", keys]).status()?;
-    ensure!(status.success(), "xdotool key {keys} failed");
-    Ok(())
-}
 
 async fn popover_shown(shown: bool, within: Duration) -> Result<()> {
     let what = if shown { "shown" } else { "hidden" };
@@ -43,16 +36,6 @@ async fn escape_popover(driver: &WebDriver) -> Result<()> {
         .send_keys(Key::Escape)
         .await?;
     popover_shown(false, WAIT).await
-}
-
-/// The shortcut in the user's saved settings file, if any.
-fn saved_shortcut(env: &AppEnv) -> Result<Option<String>> {
-    let file = env.root().join("config/ai.lattica.tray/settings.json");
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        return Ok(None);
-    };
-    let saved: serde_json::Value = serde_json::from_str(&text)?;
-    Ok(saved["shortcut"].as_str().map(str::to_owned))
 }
 
 #[tokio::test]
