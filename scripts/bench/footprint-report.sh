@@ -48,6 +48,10 @@ function disturbed(    i, n) {
   for (i = 1; i <= count["machine", "foreign_webkit"]; i++) n += (value["machine", "foreign_webkit", i] > 0)
   return n + 0
 }
+function code(app, phase) {
+  if (one(app, "code_resident_" phase) == "") return "–"
+  return sprintf("%s (%s)", mib(one(app, "code_resident_" phase)), mib(one(app, "code_size_" phase)))
+}
 function verdict(ok) { return ok ? "**met**" : "**not met**" }
 function row(label, a, b, c, target, ok) {
   printf "| %s | %s | %s | %s | %s | %s |\n", label, a, b, c, target, ok
@@ -70,7 +74,10 @@ END {
   row(sprintf("processes %d s after launch, popover never opened", setting["idle_secs"]),
       one(H, "processes_unopened"), one(L, "processes_unopened"), one(T, "processes_unopened"), "", "")
   row(sprintf("summed PSS %d s after launch, popover never opened, MiB", setting["idle_secs"]),
-      mib(one(H, "pss_unopened")), mib(one(L, "pss_unopened")), mib(one(T, "pss_unopened")), "", "")
+      mib(one(H, "pss_unopened")), mib(one(L, "pss_unopened")), mib(one(T, "pss_unopened")),
+      "≤ 1.05 × bare-lazy", one(T, "pss_unopened") == "" ? "–" : verdict(one(T, "pss_unopened") <= 1.05 * one(L, "pss_unopened")))
+  row(sprintf("the program file’s code resident %d s after launch, never opened, MiB (of its code)", setting["idle_secs"]),
+      code(H, "unopened"), code(L, "unopened"), code(T, "unopened"), "", "")
   row(sprintf("processes %d s after the popover was opened and hidden", setting["idle_secs"]),
       one(H, "processes_idle"), one(L, "processes_idle"), one(T, "processes_idle"), "", "")
   row(sprintf("summed PSS %d s after the popover was opened and hidden, MiB", setting["idle_secs"]), mib(one(H, "pss_idle")),

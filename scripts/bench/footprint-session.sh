@@ -49,13 +49,8 @@ fail() { say "FAILED: $*"; exit 1; }
 
 # The platform lattica-tray is signed in to: not part of any measured tree.
 bin=${BENCH_BIN:-$root/target/release}
-mkdir -p "$work/platform"
-coproc PLATFORM { exec "$bin/lattica-sandbox" --listen 127.0.0.1:0 --data "$work/platform" 2>/dev/null; }
+start_platform "$bin" "$work/platform" || fail "no platform"
 trap 'kill "$PLATFORM_PID" 2>/dev/null || true' EXIT
-read -r platform_line <&"${PLATFORM[0]}" || fail "the platform did not start"
-export LATTICA_BE_URL=$(jq -r .url <<<"$platform_line")
-jq -r .token <<<"$platform_line" | "$bin/lattica-tray" login >/dev/null \
-  || fail "lattica-tray login to the platform failed"
 record() { echo "$1,$2,$3,$4,$5" >>"$csv"; }
 # Other work on the machine shows in every figure: keep the 1-minute load average beside them.
 record_load() { record machine "$1" "$2" "$(cut -d' ' -f1 /proc/loadavg)" load; }
@@ -182,7 +177,7 @@ cpu_end() { # metric apps...
   done
 }
 pss_record() { # metric-suffix apps...
-  local suffix=$1 name kb private count
+  local suffix=$1 name kb private count size
   shift
   for name in "$@"; do
     [ -e "/proc/${pid[$name]}" ] || fail "$name ended while idle"
@@ -190,6 +185,9 @@ pss_record() { # metric-suffix apps...
     record "$name" "pss_$suffix" 0 "$kb" kB
     record "$name" "private_$suffix" 0 "$private" kB
     record "$name" "processes_$suffix" 0 "$count" count
+    read -r kb size < <(code_resident "${pid[$name]}")
+    record "$name" "code_resident_$suffix" 0 "$kb" kB
+    record "$name" "code_size_$suffix" 0 "$size" kB
     say "$name $suffix: $count processes, $((kb / 1024)) MiB PSS, $((private / 1024)) MiB private"
   done
   record machine "foreign_webkit_$suffix" 0 "$(foreign_webkit "${pid[@]}")" count

@@ -6,6 +6,22 @@
 
 now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
 
+# --- The platform ------------------------------------------------------------------------------
+
+# Starts the sandbox from binaries folder $1 with its data in $2, outside any measured process
+# tree, as a remote platform would be, and signs lattica-tray in to it (the keychain of the
+# session); exports LATTICA_BE_URL and sets PLATFORM_PID. The caller ends it.
+start_platform() { # binaries data
+  local line
+  mkdir -p "$2"
+  coproc PLATFORM { exec "$1/lattica-sandbox" --listen 127.0.0.1:0 --data "$2" 2>/dev/null; }
+  read -r line <&"${PLATFORM[0]}" || { echo "the platform did not start" >&2; return 1; }
+  LATTICA_BE_URL=$(jq -r .url <<<"$line")
+  export LATTICA_BE_URL
+  jq -r .token <<<"$line" | "$1/lattica-tray" login >/dev/null ||
+    { echo "lattica-tray login to the platform failed" >&2; return 1; }
+}
+
 # --- The tray item, as a tray host sees it ---------------------------------------------------
 
 # The watcher's registered items, one per line ("SERVICE" or "SERVICE/OBJECT/PATH").
@@ -146,6 +162,14 @@ foreign_webkit() { # pid...
     [[ $ours == *" $pid "* ]] || count=$((count + 1))
   done
   echo "$count"
+}
+
+# The program file's own code in process $1: "RESIDENT_KB SIZE_KB" of its executable mapping
+# (the kernel maps code around each page run, so resident is more than what ran).
+code_resident() { # pid
+  awk -v exe="$(readlink "/proc/$1/exe")" '/^[0-9a-f]+-[0-9a-f]+ / { on = ($2 ~ /x/ && $6 == exe) }
+    on && /^Size:/ { size += $2 } on && /^Rss:/ { rss += $2 } END { print rss + 0, size + 0 }' \
+    "/proc/$1/smaps"
 }
 
 # CPU time of the tree in clock ticks: user + system of every live process, plus what the root

@@ -14,11 +14,8 @@ work=$(mktemp -d -t order-functions.XXXXXX)
 say() { echo "order-functions: $*" >&2; }
 fail() { say "FAILED: $*"; exit 1; }
 
-coproc PLATFORM { exec "$bin/lattica-sandbox" --listen 127.0.0.1:0 --data "$work/platform" 2>/dev/null; }
+start_platform "$bin" "$work/platform" || fail "no platform"
 trap 'kill "$PLATFORM_PID" 2>/dev/null || true' EXIT
-read -r platform_line <&"${PLATFORM[0]}" || fail "the platform did not start"
-export LATTICA_BE_URL=$(jq -r .url <<<"$platform_line")
-jq -r .token <<<"$platform_line" | "$bin/lattica-tray" login >/dev/null || fail "login failed"
 
 mkdir -p "$work"/{config/ai.lattica.tray,data,cache,state}
 echo '{"refreshIntervalSecs": 15}' >"$work/config/ai.lattica.tray/settings.json"
