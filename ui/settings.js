@@ -307,6 +307,8 @@ for (const id of AUTO_FIELDS) {
 async function start() {
   try {
     fill(await ipc.getSettings());
+    // The form holds the saved settings from here on (tests wait for it before reading it).
+    document.body.dataset.filled = 'true';
   } catch (error) {
     status(error.message, false);
   }

@@ -9,6 +9,7 @@ use lattica_e2e::{Result, artifacts_dir, desktop, eventually};
 use thirtyfour::prelude::*;
 
 use crate::popover::text_of;
+use crate::settings::form_filled;
 use crate::signin::switch_to_window;
 use crate::support::{WAIT, label_becomes, painted, steady_sandbox};
 
@@ -32,6 +33,7 @@ async fn with_low_switched_off_only_critical_notifies_and_the_test_notification_
     tray.click("Settings…")?;
     let driver = app.driver()?;
     switch_to_window(driver, "Lattica Tray settings").await?;
+    form_filled(driver).await?;
     let low = driver.find(By::Id("alert-low")).await?;
     assert!(low.is_selected().await?, "every alert is on by default");
     low.click().await?;

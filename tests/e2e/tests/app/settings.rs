@@ -31,7 +31,21 @@ pub(crate) async fn settings_open() -> Result<(Sandbox, AppEnv, App, TrayItem)> 
     label_becomes(&tray, "300 cr").await?;
     tray.click("Settings…")?;
     switch_to_window(app.driver()?, "Lattica Tray settings").await?;
+    form_filled(app.driver()?).await?;
     Ok((sandbox, env, app, tray))
+}
+
+/// Waits until the settings window's form holds the saved settings: the page reads them after
+/// it loads, and a form read before shows the page's blank defaults.
+pub(crate) async fn form_filled(driver: &WebDriver) -> Result<()> {
+    eventually("the settings form filled", WAIT, || async {
+        Ok(driver
+            .find_all(By::Css("body[data-filled]"))
+            .await?
+            .first()
+            .map(|_| ()))
+    })
+    .await
 }
 
 #[tokio::test]
